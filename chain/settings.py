@@ -1,0 +1,60 @@
+"""Thresholds, score weights and safety limits: every tunable number of the product, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["AnalysisSettings", "Limits", "PairWeights", "TargetWeights"]
+
+
+@dataclass(frozen=True)
+class TargetWeights:
+    """Weights of the normalised factors of a recruiting target's score (they need not sum to 1)."""
+
+    value: float = 0.35  # value the outside company already trades with the county
+    partners: float = 0.20  # local firms it serves (or buys from)
+    distance: float = 0.15  # farther away = more to gain from a local plant
+    gap: float = 0.30  # size of the gap it would close
+    covered_penalty: float = 0.5  # score multiplier when a 招商项目 already covers the segment
+
+
+@dataclass(frozen=True)
+class PairWeights:
+    """Weights of a local pairing suggestion's score."""
+
+    value_from_outside: float = 0.7  # what the buyer now buys of the segment from outside
+    supplier_output: float = 0.3  # how much the local supplier makes
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """Thresholds of the gap analysis. Hashable, so it can key a cache."""
+
+    #: Local share below this makes a segment weak (a regional purchase coefficient).
+    weak_share: float = 0.5
+    #: Fewer local firms than this makes a segment weak.
+    min_firms: int = 2
+    #: Largest firm's share of segment output at or above which a segment is flagged concentrated.
+    concentration_share: float = 0.6
+    target_weights: TargetWeights = field(default_factory=TargetWeights)
+    pair_weights: PairWeights = field(default_factory=PairWeights)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an uploaded workbook may cost before it is refused, checked on the bytes before any parser.
+
+    ``max_file_mb`` mirrors ``server.maxUploadSize`` in ``.streamlit/config.toml``.
+    """
+
+    max_file_mb: int = 50
+    #: Sum of the declared unpacked sizes of all zip members.
+    max_unpacked_mb: int = 1024
+    #: Largest unpacked/compressed ratio of any one member (real xlsx sheets stay well under 100).
+    max_ratio: float = 200.0
+    #: Cells a sheet may declare in its <dimension> (rows x columns).
+    max_cells_per_sheet: int = 20_000_000
+    #: Wall-clock seconds a child process may spend parsing an upload.
+    parse_seconds: float = 120.0
+    #: Address-space limit of the parsing child process.
+    parse_memory_mb: int = 4096

@@ -1,0 +1,70 @@
+"""Workbooks built in code for tests: small enough to compute every metric by hand."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+
+Rows = Sequence[Sequence[Any]]
+
+#: A tiny valid chain. Carbon: 原料 -> 煅烧 -> 电极; 包装 has no local firm (missing).
+TINY: dict[str, list[list[Any]]] = {
+    "企业": [
+        ["企业名称", "产业链环节", "所在镇", "规上企业", "产值(万元)", "用工人数", "同比增长(%)", "主要产品"],
+        ["甲矿业", "原料", "城关镇", "是", 100, 10, 5, "石油焦"],
+        ["乙碳素", "煅烧", "城关镇", "是", 200, 20, 10, "煅后焦"],
+        ["丙碳素", "煅烧", "涧池镇", "否", 300, 30, -2, "煅后焦"],
+        ["丁电极", "电极", "涧池镇", "是", 500, 50, 12, "电极糊、石墨电极"],
+    ],
+    "供需关系": [
+        [
+            "供应方",
+            "采购方",
+            "产品",
+            "产品环节",
+            "供应方所在地",
+            "采购方所在地",
+            "采购方环节",
+            "年交易额(万元)",
+            "运输距离(km)",
+        ],
+        ["甲矿业", "乙碳素", "石油焦", "", "", "", "", 40, 10],
+        ["外地矿", "乙碳素", "石油焦", "原料", "陕西西安", "", "", 60, 300],
+        ["乙碳素", "丁电极", "煅后焦", "", "", "", "", 100, 15],
+        ["外地煅烧厂", "丁电极", "煅后焦", "煅烧", "江苏南通", "", "", 50, 1300],
+        ["丁电极", "外地钢厂", "石墨电极", "", "", "河北唐山", "", 400, 1100],
+        ["外地纸箱厂", "丁电极", "纸箱", "包装", "湖北十堰", "", "", 10, 400],
+    ],
+    "产业链图谱": [
+        ["环节", "材料类别", "链位", "上游环节", "说明"],
+        ["原料", "碳素", "上游", "", ""],
+        ["煅烧", "碳素", "中游", "原料", ""],
+        ["电极", "碳素", "下游", "煅烧、包装", ""],
+        ["包装", "精细轻纺", "上游", "", ""],
+    ],
+    "设置": [["项目", "值"], ["县名", "测试县"], ["报告期", "2024Q1"], ["县域工业总产值(万元)", 2000]],
+}
+
+
+def make_workbook(sheets: Mapping[str, Rows] | None = None, **overrides: Rows | None) -> bytes:
+    """xlsx bytes with one sheet per entry, rows written as given (first row = header).
+
+    ``make_workbook()`` is :data:`TINY`; keyword overrides replace (or, with None, drop) sheets of it:
+    ``make_workbook(**{"企业": rows})``.
+    """
+    chosen: dict[str, Rows | None] = dict(TINY if sheets is None else sheets)
+    chosen.update(overrides)
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in chosen.items():
+        if rows is None:
+            continue
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
