@@ -194,7 +194,7 @@ ENTERPRISES = Sheet(
     help_zh="每行一家本地企业。",
     help_en="One row per local enterprise.",
     columns=(
-        Column("name", "企业名称", required=True, help_zh="必填，不可重复", help_en="required, unique"),
+        Column("name", "企业名称", required=True, help_zh="不可重复", help_en="unique"),
         Column(
             "credit_code",
             "统一社会信用代码",
