@@ -6,7 +6,7 @@ Input column names live in :mod:`chain.schema`; the dashboard's own chrome lives
 
 from __future__ import annotations
 
-__all__ = ["COLUMNS", "GAP_KINDS", "STATUSES", "label"]
+__all__ = ["COLUMNS", "GAP_KINDS", "SEVERITIES", "STATUSES", "label"]
 
 #: status key -> (zh, en)
 STATUSES: dict[str, tuple[str, str]] = {
@@ -19,6 +19,12 @@ STATUSES: dict[str, tuple[str, str]] = {
 GAP_KINDS: dict[str, tuple[str, str]] = {
     "upstream": ("补链(上游缺口)", "upstream gap"),
     "downstream": ("延链(下游缺口)", "downstream gap"),
+}
+
+#: problem severity -> (zh, en)
+SEVERITIES: dict[str, tuple[str, str]] = {
+    "error": ("错误", "error"),
+    "warning": ("提醒", "warning"),
 }
 
 #: report column key -> (zh, en). Amounts are in 万元.
@@ -48,6 +54,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "concentrated": ("集中度高", "concentrated"),
     "projects": ("招商项目", "recruiting projects"),
     "score": ("优先级得分", "priority score"),
+    # completeness (ChainReport.completeness, what-if change rows)
+    "completeness_segments": ("环节完整度", "segments covered"),
+    "completeness_value": ("全链本地配套率", "chain demand met locally"),
     # targets
     "gap": ("缺口类型", "gap kind"),
     "name": ("企业名称", "company"),
@@ -66,6 +75,14 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "value_from_outside": ("现从外地采购(万元)", "bought from outside (10k yuan)"),
     "outside_suppliers": ("可替代的外地供应方", "outside suppliers it could replace"),
     "supplier_output": ("供应方产值(万元)", "supplier output (10k yuan)"),
+    # validation report
+    "severity": ("级别", "severity"),
+    "sheet": ("工作表", "sheet"),
+    "row": ("Excel行号", "Excel row"),
+    "column": ("列", "column"),
+    "cell_value": ("单元格内容", "cell value"),
+    "code": ("问题代码", "code"),
+    "message": ("说明", "message"),
 }
 
 

@@ -1,0 +1,492 @@
+"""Figure builders of chain/charts.py on small hand-built frames and graphs: traces, order, labels, speed."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+
+import networkx as nx
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from chain import charts
+from chain.model import ChainData
+
+#: Four segments, computed by hand from tests/factory.py's TINY chain (with 电极's output made 12,345 to see
+#: the thousands separator): 包装 has no local firm, so no output.
+SEGMENTS = pd.DataFrame(
+    {
+        "segment": ["原料", "煅烧", "电极", "包装"],
+        "category": ["碳素", "碳素", "碳素", "精细轻纺"],
+        "stage": ["upstream", "midstream", "downstream", "upstream"],
+        "layer": [0, 1, 2, 0],
+        "status": ["weak", "strong", "weak", "missing"],
+        "reason_zh": ["只有1家本地企业", "", "只有1家本地企业", "无本地企业"],
+        "reason_en": ["only one local firm", "", "only one local firm", "no local firm"],
+        "firms": [1, 2, 1, 0],
+        "output": [100.0, 500.0, 12345.0, 0.0],
+        "demand": [100.0, 150.0, 0.0, 10.0],
+        "local_supply": [40.0, 100.0, 0.0, 0.0],
+        "leakage": [60.0, 50.0, 0.0, 10.0],
+        "local_share": [0.4, 100 / 150, math.nan, 0.0],
+        "exports": [0.0, 0.0, 400.0, 0.0],
+        "downstream_gap": [0.0, 0.0, 0.0, 0.0],
+        "local_buyers": [1, 1, 0, 1],
+    }
+)
+
+
+def _links(rows: list[tuple[str, str, str, str, str, float, bool, bool]]) -> pd.DataFrame:
+    """links frame from (supplier, buyer, segment, supplier_region, buyer_region, value, s_local, b_local)."""
+    columns = ["supplier", "buyer", "segment", "supplier_region", "buyer_region", "value"]
+    frame = pd.DataFrame([row[:6] for row in rows], columns=columns)
+    frame["supplier_local"] = [row[6] for row in rows]
+    frame["buyer_local"] = [row[7] for row in rows]
+    frame["buyer_segment"] = ""
+    frame["product"] = frame["segment"]
+    return frame
+
+
+LINKS = _links(
+    [
+        ("甲矿业", "乙碳素", "原料", "", "", 40.0, True, True),
+        ("外地矿", "乙碳素", "原料", "陕西西安", "", 60.0, False, True),
+        ("乙碳素", "丁电极", "煅烧", "", "", 100.0, True, True),
+        ("外地煅烧厂", "丁电极", "煅烧", "江苏南通", "", 50.0, False, True),
+        ("丁电极", "外地钢厂", "电极", "", "河北唐山", 400.0, True, False),
+        ("外地纸箱厂", "丁电极", "包装", "湖北十堰", "", 10.0, False, True),
+    ]
+)
+
+
+def _data(links: pd.DataFrame = LINKS) -> ChainData:
+    empty = pd.DataFrame()
+    return ChainData(enterprises=empty, links=links, template=empty, projects=empty, demands=empty)
+
+
+def _segment_graph(segments: pd.DataFrame = SEGMENTS) -> nx.DiGraph:
+    """The graph chain.graph.segment_graph makes for SEGMENTS, built by hand."""
+    graph = nx.DiGraph()
+    for record in segments.to_dict("records"):
+        graph.add_node(
+            record["segment"],
+            **{key: record[key] for key in ("status", "output", "firms", "category", "layer", "leakage")},
+        )
+    graph.add_edge("原料", "煅烧", flow=40.0)
+    graph.add_edge("煅烧", "电极", flow=100.0)
+    graph.add_edge("包装", "电极", flow=0.0)
+    return graph
+
+
+def _node_positions(fig: go.Figure) -> dict[str, tuple[float, float]]:
+    """segment -> (x, y) from the node traces (those whose points carry the segment in customdata)."""
+    found = {}
+    for trace in fig.data:
+        if trace.customdata is not None and trace.mode and "markers" in trace.mode:
+            for name, x, y in zip(trace.customdata, trace.x, trace.y, strict=True):
+                found[str(name)] = (x, y)
+    return found
+
+
+def _line_traces(fig: go.Figure) -> list[go.Scatter]:
+    return [t for t in fig.data if isinstance(t, go.Scatter) and t.mode == "lines"]
+
+
+def _texts(fig: go.Figure) -> str:
+    """Everything a person can read in a figure, as one string."""
+    return json.dumps(fig.to_plotly_json(), ensure_ascii=False)
+
+
+# output_treemap
+
+
+def test_treemap_has_a_rectangle_per_segment_with_output_and_per_category():
+    fig = charts.output_treemap(SEGMENTS)
+    treemap = fig.data[0]
+    assert isinstance(treemap, go.Treemap)
+    assert list(treemap.ids) == ["category:碳素", "segment:原料", "segment:煅烧", "segment:电极"]
+    assert list(treemap.parents) == ["", "category:碳素", "category:碳素", "category:碳素"]
+    assert list(treemap.values)[1:] == [100.0, 500.0, 12345.0]
+    assert list(treemap.marker.colors)[1:] == [
+        charts.STATUS_COLORS["weak"],
+        charts.STATUS_COLORS["strong"],
+        charts.STATUS_COLORS["weak"],
+    ]
+
+
+def test_treemap_names_the_segments_it_cannot_size():
+    fig = charts.output_treemap(SEGMENTS)
+    note = fig.layout.annotations[0].text
+    assert "包装" in note and "(1)" in note
+    assert "12,345" in fig.data[0].hovertext[3]  # thousands separator
+    assert "产值(万元)" in fig.data[0].hovertext[3]
+
+
+def test_treemap_legend_names_only_drawn_statuses():
+    fig = charts.output_treemap(SEGMENTS, "en")
+    assert [t.name for t in fig.data[1:]] == ["strong", "weak"]
+
+
+def test_treemap_without_any_output_says_so():
+    fig = charts.output_treemap(SEGMENTS.assign(output=0.0))
+    assert len(fig.data) == 0
+    assert fig.layout.annotations[0].text == "暂无产值数据"
+
+
+# chain_map
+
+
+def test_chain_map_x_follows_layers_and_upstream_is_left():
+    positions = _node_positions(charts.chain_map(_segment_graph()))
+    assert {name: x for name, (x, _) in positions.items()} == {"原料": 0, "煅烧": 1, "电极": 2, "包装": 0}
+
+
+def test_chain_map_puts_a_cycle_on_one_layer_when_layers_are_not_given():
+    graph = nx.DiGraph([("原料", "沥青"), ("沥青", "煤焦油"), ("煤焦油", "沥青"), ("沥青", "电极")])
+    nx.set_node_attributes(graph, "strong", "status")
+    nx.set_node_attributes(graph, 1.0, "output")
+    positions = _node_positions(charts.chain_map(graph))
+    assert positions["沥青"][0] == positions["煤焦油"][0] == 1
+    assert positions["原料"][0] == 0 and positions["电极"][0] == 2
+
+
+def test_chain_map_barycenter_uncrosses_two_edges():
+    # Node order would draw A->D and B->C crossing; the sweep puts D beside A.
+    graph = nx.DiGraph()
+    for name, layer in [("A", 0), ("B", 0), ("C", 1), ("D", 1)]:
+        graph.add_node(name, layer=layer, status="strong", output=1.0, firms=1, category="x")
+    graph.add_edge("A", "D", flow=1.0)
+    graph.add_edge("B", "C", flow=1.0)
+    positions = _node_positions(charts.chain_map(graph))
+    assert (positions["A"][1] > positions["B"][1]) == (positions["D"][1] > positions["C"][1])
+
+
+def test_chain_map_is_deterministic():
+    graph = _random_chain(80, seed=3)
+    first = charts.chain_map(graph).to_json()
+    assert charts.chain_map(graph).to_json() == first
+
+
+def test_chain_map_buckets_edges_into_width_classes():
+    graph = nx.DiGraph()
+    for i in range(7):
+        graph.add_node(f"s{i}", layer=i, status="strong", output=1.0, firms=2, category="x")
+    for i, flow in enumerate([0.0, 10.0, 20.0, 30.0, 40.0, 1000.0]):
+        graph.add_edge(f"s{i}", f"s{i + 1}", flow=flow)
+    lines = _line_traces(charts.chain_map(graph))
+    widths = sorted(t.line.width for t in lines)
+    assert len(lines) == 4  # no trade + three terciles
+    assert widths[0] == 1.0 and widths[-1] == max(widths)
+    dotted = [t for t in lines if t.line.dash == "dot"]
+    assert len(dotted) == 1 and dotted[0].name == "无交易记录"
+    # Each edge is its own polyline, separated by None.
+    assert sum(list(t.x).count(None) for t in lines) == 6
+
+
+def test_chain_map_category_filter_keeps_neighbours_greyed():
+    fig = charts.chain_map(_segment_graph(), category="精细轻纺")
+    positions = _node_positions(fig)
+    assert set(positions) == {"包装", "电极"}
+    muted = next(t for t in fig.data if t.name == "相邻环节(其他类别)")
+    assert list(muted.customdata) == ["电极"]
+
+
+def test_chain_map_unknown_category_is_an_empty_picture():
+    fig = charts.chain_map(_segment_graph(), category="光伏")
+    assert len(fig.data) == 0 and fig.layout.annotations[0].text == "暂无数据"
+
+
+def test_chain_map_highlights_the_selected_segment_and_its_edges():
+    plain = charts.chain_map(_segment_graph())
+    chosen = charts.chain_map(_segment_graph(), selected="煅烧")
+    assert len(chosen.data) > len(plain.data)
+    ring = [t for t in chosen.data if t.marker.symbol == "circle-open" and t.hoverinfo == "skip"]
+    assert len(ring) == 1 and (ring[0].x[0], ring[0].y[0]) == _node_positions(chosen)["煅烧"]
+    dark = [t for t in _line_traces(chosen) if t.line.color == "rgba(20,20,20,0.95)"]
+    assert sum(list(t.x).count(None) for t in dark) == 2  # 原料->煅烧, 煅烧->电极
+
+
+def test_chain_map_hover_shows_numbers_with_units():
+    fig = charts.chain_map(_segment_graph())
+    hovers = [h for t in fig.data if t.customdata is not None for h in t.hovertext]
+    electrode = next(h for h in hovers if h.startswith("<b>电极</b>"))
+    assert "产值(万元): 12,345" in electrode and "状态: 弱链" in electrode
+    english = charts.chain_map(_segment_graph(), "en")
+    assert {t.name for t in english.data if t.customdata is not None} == {"strong", "weak", "missing"}
+
+
+def _random_chain(count: int, seed: int) -> nx.DiGraph:
+    """A layered random chain of ``count`` segments with a few cycles, like segment_graph makes."""
+    rng = random.Random(seed)
+    graph = nx.DiGraph()
+    for i in range(count):
+        graph.add_node(
+            f"环节{i}",
+            status=rng.choice(["strong", "weak", "missing"]),
+            output=rng.choice([0.0, 10.0, 500.0, 20000.0]),
+            firms=rng.randint(0, 5),
+            category=f"类别{i % 6}",
+        )
+    names = list(graph)
+    for i in range(1, count):
+        for source in rng.sample(names[:i], k=min(i, rng.randint(1, 3))):
+            graph.add_edge(source, names[i], flow=rng.choice([0.0, 50.0, 800.0, 12000.0]))
+    for _ in range(count // 50):
+        a, b = rng.sample(names, 2)
+        graph.add_edge(a, b, flow=1.0)
+        graph.add_edge(b, a, flow=1.0)
+    return graph
+
+
+@pytest.mark.parametrize("selected", [None, "环节250"])
+def test_chain_map_of_500_segments_is_quick_with_few_traces(selected):
+    graph = _random_chain(500, seed=1)
+    start = time.perf_counter()
+    fig = charts.chain_map(graph, selected=selected)
+    elapsed = time.perf_counter() - start
+    assert len(fig.data) <= 20
+    assert len(_node_positions(fig)) == 500
+    assert elapsed < 5.0
+    fig.to_json()
+
+
+# flow_sankey
+
+
+def test_sankey_nodes_are_regions_local_firms_and_segments():
+    sankey = charts.flow_sankey(_data(), SEGMENTS).data[0]
+    labels = list(sankey.node.label)
+    assert {"陕西西安", "江苏南通", "湖北十堰", "河北唐山", "原料", "煅烧", "电极", "包装"} <= set(labels)
+    assert {"本县企业销售", "本县企业采购"} <= set(labels)
+    assert "其他地区" not in labels
+
+
+def test_sankey_each_segment_balances_inflow_and_outflow():
+    sankey = charts.flow_sankey(_data(), SEGMENTS).data[0]
+    labels = list(sankey.node.label)
+    for segment in ["原料", "煅烧", "电极", "包装"]:
+        node = labels.index(segment)
+        inflow = sum(v for t, v in zip(sankey.link.target, sankey.link.value, strict=True) if t == node)
+        outflow = sum(v for s, v in zip(sankey.link.source, sankey.link.value, strict=True) if s == node)
+        assert inflow == pytest.approx(outflow)
+    raw = labels.index("原料")
+    into_raw = {
+        labels[s]: v
+        for s, t, v in zip(sankey.link.source, sankey.link.target, sankey.link.value, strict=True)
+        if t == raw
+    }
+    assert into_raw == {"本县企业销售": 40.0, "陕西西安": 60.0}
+
+
+@pytest.mark.parametrize(("lang", "other"), [("zh", "其他地区"), ("en", "other regions")])
+def test_sankey_folds_regions_beyond_the_top(lang, other):
+    sankey = charts.flow_sankey(_data(), SEGMENTS, lang, top_regions=1).data[0]
+    labels = list(sankey.node.label)
+    # Supplier side: 陕西西安 (60) is kept, 江苏南通 and 湖北十堰 fold; the buyer side has one region only.
+    assert "陕西西安" in labels and "江苏南通" not in labels and "湖北十堰" not in labels
+    assert labels.count(other) == 1
+    folded = sankey.node.customdata[labels.index(other)]
+    assert "江苏南通" in folded and "湖北十堰" in folded
+
+
+def test_sankey_colours_segments_by_category_and_says_when_there_is_nothing():
+    sankey = charts.flow_sankey(_data(), SEGMENTS).data[0]
+    labels = list(sankey.node.label)
+    assert sankey.node.color[labels.index("包装")] == charts.CATEGORY_COLORS["精细轻纺"]
+    local_only = _data(LINKS[LINKS["supplier_local"] & LINKS["buyer_local"]])
+    assert charts.flow_sankey(local_only, SEGMENTS).layout.annotations[0].text == "暂无与外地的交易记录"
+
+
+# bars
+
+
+def test_leakage_bar_sorted_largest_first_and_stacked_to_demand():
+    fig = charts.leakage_bar(SEGMENTS)
+    leakage, local = fig.data
+    assert list(leakage.y) == ["原料", "煅烧", "包装"]  # 60, 50, 10; 电极 has none
+    assert list(leakage.x) == [60.0, 50.0, 10.0] and list(local.x) == [40.0, 100.0, 0.0]
+    assert fig.layout.barmode == "stack" and fig.layout.yaxis.autorange == "reversed"
+    assert [leakage.name, local.name] == ["外购额(万元)", "本地供给(万元)"]
+    assert charts.leakage_bar(SEGMENTS, top=2).data[0].y == ("原料", "煅烧")
+
+
+def test_exports_bar_shows_exports_and_downstream_gap_side_by_side():
+    segments = SEGMENTS.assign(downstream_gap=[0.0, 0.0, 0.0, 700.0])
+    fig = charts.exports_bar(segments, "en")
+    exports, gap = fig.data
+    assert list(exports.y) == ["包装", "电极"]
+    assert list(exports.x) == [0.0, 400.0] and list(gap.x) == [700.0, 0.0]
+    assert fig.layout.barmode == "group"
+    assert exports.name == "exports (10k yuan)"
+
+
+def test_bars_without_anything_to_show_say_so():
+    quiet = SEGMENTS.assign(leakage=0.0, exports=0.0, downstream_gap=0.0)
+    assert charts.leakage_bar(quiet, "en").layout.annotations[0].text == "no data"
+    assert charts.exports_bar(quiet).layout.annotations[0].text == "暂无数据"
+
+
+def test_category_bar_counts_segments_and_sums_output_by_status():
+    fig = charts.category_bar(SEGMENTS)
+    by_name = {(t.name, t.xaxis): t for t in fig.data}
+    assert list(by_name[("弱链", "x")].x) == [2, 0]  # 碳素, 精细轻纺
+    assert list(by_name[("缺链", "x")].x) == [0, 1]
+    assert list(by_name[("弱链", "x2")].x) == [12445.0, 0.0]
+    assert list(by_name[("强链", "x2")].y) == ["碳素", "精细轻纺"]
+    assert sum(t.showlegend for t in fig.data) == 3
+
+
+# firm_network
+
+
+def _ego() -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_node("丁电极", local=True, region="涧池镇", segment="电极")
+    graph.add_node("乙碳素", local=True, region="城关镇", segment="煅烧")
+    graph.add_node("外地煅烧厂", local=False, region="江苏南通", segment="煅烧")
+    graph.add_node("外地钢厂", local=False, region="河北唐山", segment="电极")
+    graph.add_edge("乙碳素", "丁电极", weight=100.0)
+    graph.add_edge("外地煅烧厂", "丁电极", weight=50.0)
+    graph.add_edge("丁电极", "外地钢厂", weight=4000.0)
+    return graph
+
+
+def test_firm_network_puts_suppliers_left_and_customers_right():
+    fig = charts.firm_network(_ego(), "丁电极")
+    positions = _node_positions(fig)
+    assert {name: x for name, (x, _) in positions.items()} == {
+        "丁电极": 0,
+        "乙碳素": -1,
+        "外地煅烧厂": -1,
+        "外地钢厂": 1,
+    }
+    # The bigger supplier is on top.
+    assert positions["乙碳素"][1] > positions["外地煅烧厂"][1]
+    kinds = {t.name: list(t.customdata) for t in fig.data if t.customdata is not None}
+    assert kinds == {"本县企业": ["乙碳素"], "外地企业": ["外地煅烧厂", "外地钢厂"], "本企业": ["丁电极"]}
+
+
+def test_firm_network_hover_has_value_and_region():
+    fig = charts.firm_network(_ego(), "丁电极", "en")
+    hovers = [h for t in fig.data if t.hovertext is not None for h in t.hovertext]
+    buyer = next(h for h in hovers if h.startswith("<b>外地钢厂</b>"))
+    assert "region: 河北唐山" in buyer and "buys from this firm (10k yuan): 4,000" in buyer
+    edge = next(h for h in hovers if h.startswith("<b>丁电极 → 外地钢厂</b>"))
+    assert "4,000" in edge and "河北唐山" in edge
+
+
+def test_firm_network_of_an_unknown_firm_is_an_empty_picture():
+    assert len(charts.firm_network(_ego(), "无此企业").data) == 0
+
+
+# what_if_bars, completeness_gauge
+
+
+CHANGES = pd.DataFrame(
+    {
+        "segment": ["包装", "包装", "包装", ""],
+        "metric": ["status", "leakage", "local_share", "completeness_segments"],
+        "before": ["missing", 10.0, 0.0, 0.75],
+        "after": ["weak", 0.0, 1.0, 1.0],
+        "delta": [math.nan, -10.0, 1.0, 0.25],
+    }
+)
+
+
+def test_what_if_bars_panel_per_metric_with_before_and_after():
+    fig = charts.what_if_bars(CHANGES)
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles == ["外购额(万元)", "本地配套率", "环节完整度"]
+    assert len(fig.data) == 6
+    assert [t.name for t in fig.data[:2]] == ["现状", "项目投产后"]
+    assert list(fig.data[0].y) == [10.0] and list(fig.data[1].y) == [0.0]
+    assert fig.data[0].x[0] == "包装<br>(缺链 → 弱链)"
+    assert fig.data[4].x[0] == "全链"
+    assert fig.layout.yaxis2.tickformat == ".0%"
+
+
+def test_what_if_bars_in_english_and_empty():
+    fig = charts.what_if_bars(CHANGES, "en")
+    assert fig.data[0].x[0] == "包装<br>(missing → weak)" and fig.data[4].x[0] == "whole chain"
+    assert charts.what_if_bars(CHANGES.iloc[0:0]).layout.annotations[0].text == "暂无数据"
+
+
+@pytest.mark.parametrize(("value", "shown"), [(0.75, 0.75), (1.3, 1.0), (-0.1, 0.0)])
+def test_gauge_shows_the_share_clipped_to_0_1(value, shown):
+    fig = charts.completeness_gauge(value, title_key="completeness_value")
+    indicator = fig.data[0]
+    assert indicator.value == shown and indicator.number.valueformat == ".0%"
+    assert indicator.title.text == "全链本地配套率"
+
+
+def test_gauge_without_a_value_shows_a_dash():
+    fig = charts.completeness_gauge(math.nan, "en", title_key="completeness_segments")
+    assert fig.data[0].mode == "gauge" and fig.layout.annotations[0].text == "—"
+    assert fig.data[0].title.text == "segments covered"
+
+
+# every builder
+
+
+def _all_figures(lang: str) -> dict[str, go.Figure]:
+    return {
+        "treemap": charts.output_treemap(SEGMENTS, lang),
+        "map": charts.chain_map(_segment_graph(), lang, selected="煅烧"),
+        "sankey": charts.flow_sankey(_data(), SEGMENTS, lang),
+        "leakage": charts.leakage_bar(SEGMENTS, lang),
+        "exports": charts.exports_bar(SEGMENTS, lang),
+        "firm": charts.firm_network(_ego(), "丁电极", lang),
+        "what_if": charts.what_if_bars(CHANGES, lang),
+        "gauge": charts.completeness_gauge(0.5, lang, title_key="completeness_segments"),
+        "category": charts.category_bar(SEGMENTS, lang),
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_figure_serialises_uses_chinese_fonts_and_has_no_title(lang):
+    for name, fig in _all_figures(lang).items():
+        assert isinstance(fig, go.Figure), name
+        json.loads(fig.to_json())
+        assert "Microsoft YaHei" in fig.layout.font.family, name
+        assert not fig.layout.title.text, name
+
+
+def test_english_figures_carry_no_chinese_chrome():
+    # Data (segment, region, category names) stays as typed; labels and statuses switch language.
+    chrome = ["万元", "强链", "弱链", "缺链", "外购额", "本地供给", "现状", "全链", "环节数", "本县企业"]
+    for name, fig in _all_figures("en").items():
+        text = _texts(fig)
+        assert not [word for word in chrome if word in text], name
+    chinese = _texts(_all_figures("zh")["leakage"])
+    assert "外购额(万元)" in chinese
+
+
+def test_builders_do_not_change_their_inputs():
+    segments, links, changes = SEGMENTS.copy(), LINKS.copy(), CHANGES.copy()
+    graph, ego = _segment_graph(), _ego()
+    before = (nx.node_link_data(graph, edges="links"), nx.node_link_data(ego, edges="links"))
+    _all_figures("zh")
+    charts.chain_map(graph, category="碳素", selected="电极")
+    charts.firm_network(ego, "丁电极")
+    pd.testing.assert_frame_equal(SEGMENTS, segments)
+    pd.testing.assert_frame_equal(LINKS, links)
+    pd.testing.assert_frame_equal(CHANGES, changes)
+    assert (nx.node_link_data(graph, edges="links"), nx.node_link_data(ego, edges="links")) == before
+
+
+def test_names_with_markup_are_shown_as_typed():
+    segments = SEGMENTS.assign(segment=["<b>原料</b>", "煅烧", "电极&碳", "包装"])
+    fig = charts.leakage_bar(segments)
+    assert fig.data[0].y[0] == "&lt;b&gt;原料&lt;/b&gt;"
+    assert "电极&amp;碳" in charts.output_treemap(segments).data[0].labels
+
+
+def test_category_colors_are_fixed_for_known_categories_and_stable_for_others():
+    colors = charts.category_colors(["光伏", "碳素", "锂电", "光伏"])
+    assert colors["碳素"] == charts.CATEGORY_COLORS["碳素"]
+    assert colors["光伏"] != colors["锂电"]
+    assert charts.category_colors(["光伏", "碳素", "锂电"]) == colors
+    assert not set(colors.values()) & set(charts.STATUS_COLORS.values())
