@@ -149,6 +149,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "单元格是公式但没有保存计算结果，按空值处理。请在 Excel 中打开并保存一次。",
         "The cell holds a formula without a saved result and was read as blank: open and save it in Excel.",
     ),
+    "error_value": (
+        "warning",
+        "单元格是错误值 {value}，按空值处理。请在 Excel 中修正公式或数据。",
+        "The cell holds the error value {value} and was read as blank: fix the formula or the data in Excel.",
+    ),
     # Cells.
     "required_blank": ("error", "必填项为空。", "A required value is blank."),
     "not_a_number": (
@@ -157,6 +162,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "'{value}' is not a number: write digits only (thousands commas are fine), no words or units.",
     ),
     "not_an_integer": ("error", "“{value}”不是整数。", "'{value}' is not a whole number."),
+    "out_of_range": (
+        "error",
+        "“{value}”超出可处理的范围：整数不能超过 9,007,199,254,740,992。",
+        "'{value}' is out of range: a whole number cannot exceed 9,007,199,254,740,992.",
+    ),
     "negative": ("error", "“{value}”为负数，此列不能为负。", "'{value}' is negative; this column cannot be."),
     "not_a_date": (
         "error",
@@ -223,6 +233,11 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "warning",
         "设置项“{value}”无法识别，已忽略。可用：{allowed}。",
         "The setting '{value}' is not known and was ignored. Known: {allowed}.",
+    ),
+    "duplicate_setting": (
+        "error",
+        "设置项“{value}”与第 {other} 行重复。请只保留一行。",
+        "The setting '{value}' is already on row {other}: keep only one.",
     ),
     "unknown_enterprise": (
         "warning",
