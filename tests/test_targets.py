@@ -1,0 +1,172 @@
+"""Recruiting targets: who they are, how they are scored and ranked, and why, on hand-checkable chains."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from chain.gaps import analyze
+from chain.settings import TargetWeights
+from chain.targets import TARGET_COLUMNS, recruiting_targets
+from tests.factory import TINY
+from tests.test_gaps import chain_data, downstream_sheets, link
+
+# TINY plus two more outside sellers of 原料: leakage(原料) = 60 + 30 + 20 = 110.
+UPSTREAM_LINKS = [
+    *TINY["供需关系"],
+    link("外地矿", "丙碳素", "石油焦", "原料", 30, supplier_region="陕西西安", km=300),
+    link("远方矿", "乙碳素", "石油焦", "原料", 20, supplier_region="新疆", km=2000),
+]
+PROJECT_HEADER = ["项目名称", "产业链环节", "投资方", "投资额(万元)", "产能", "状态", "预计产值(万元)"]
+
+# Factors over the four candidates (maxima: value 90, partners 2, distance 2000 km, gap 110), weights
+# 0.35 value + 0.20 partners + 0.15 distance + 0.30 gap:
+SCORES = {
+    "外地矿": 0.35 * 90 / 90 + 0.20 * 2 / 2 + 0.15 * 300 / 2000 + 0.30 * 110 / 110,  # 0.8725
+    "远方矿": 0.35 * 20 / 90 + 0.20 * 1 / 2 + 0.15 * 2000 / 2000 + 0.30 * 110 / 110,  # 0.6278
+    "外地煅烧厂": 0.35 * 50 / 90 + 0.20 * 1 / 2 + 0.15 * 1300 / 2000 + 0.30 * 50 / 110,  # 0.5283
+    "外地纸箱厂": 0.35 * 10 / 90 + 0.20 * 1 / 2 + 0.15 * 400 / 2000 + 0.30 * 10 / 110,  # 0.1962
+}
+
+
+def targets(sheets=None, **filters):
+    data = chain_data(**(sheets or {"供需关系": UPSTREAM_LINKS}))
+    return recruiting_targets(data, analyze(data), **filters)
+
+
+def test_upstream_targets_by_hand():
+    table = targets()
+    assert tuple(table.columns) == TARGET_COLUMNS
+    assert table["name"].tolist() == ["外地矿", "远方矿", "外地煅烧厂", "外地纸箱厂"]
+    assert table["score"].tolist() == pytest.approx(list(SCORES.values()))
+    first = table.iloc[0]
+    assert (first["segment"], first["gap"], first["region"]) == ("原料", "upstream", "陕西西安")
+    assert first["value"] == pytest.approx(60 + 30)
+    assert first["local_partners"] == 2
+    assert first["partners"] == ("丙碳素", "乙碳素")
+    assert first["distance_km"] == pytest.approx((60 * 300 + 30 * 300) / 90)
+    assert first["products"] == ("石油焦",)
+    assert not table["covered"].any()
+
+
+def test_reasons_follow_the_factors_that_weigh_most():
+    table = targets().set_index("name")
+    # 外地矿: value 0.35 > gap 0.30 > partners 0.20 > distance 0.0225
+    assert table.loc["外地矿", "reasons_zh"] == (
+        "已向本县供货 90 万元，居本环节外地供应商第1位",
+        "本环节外购 110 万元",
+        "服务2家本地企业",
+        "运距 300 km，本地化可省物流",
+    )
+    # 远方矿: gap 0.30 > distance 0.15 > partners 0.10 > value 0.078; second of 原料 by value
+    assert table.loc["远方矿", "reasons_zh"] == (
+        "本环节外购 110 万元",
+        "运距 2,000 km，本地化可省物流",
+        "服务1家本地企业",
+        "已向本县供货 20 万元，居本环节外地供应商第2位",
+    )
+    assert table.loc["远方矿", "reasons_en"][1] == "2,000 km away: a local plant saves transport"
+    assert len(table.loc["外地矿", "reasons_en"]) == 4
+
+
+def test_covered_segment_is_penalised_and_says_so():
+    projects = [PROJECT_HEADER, ["新矿项目", "原料", "某矿业", 1000, "", "洽谈", 500]]
+    table = targets({"供需关系": UPSTREAM_LINKS, "招商项目": projects})
+    # 原料 rows × covered_penalty 0.5: 0.4363 and 0.3139 fall below 外地煅烧厂's 0.5283
+    assert table["name"].tolist() == ["外地煅烧厂", "外地矿", "远方矿", "外地纸箱厂"]
+    by_name = table.set_index("name")
+    assert by_name.loc["外地矿", "score"] == pytest.approx(SCORES["外地矿"] * 0.5)
+    assert by_name.loc["外地矿", "covered"]
+    assert by_name.loc["外地矿", "reasons_zh"][-1] == "已有招商项目：新矿项目（洽谈）"
+    assert by_name.loc["外地矿", "reasons_en"][-1] == "project under way: 新矿项目 (negotiating)"
+    assert not by_name.loc["外地煅烧厂", "covered"]
+
+
+def test_weights_are_parameters():
+    data = chain_data(**{"供需关系": UPSTREAM_LINKS})
+    only_distance = TargetWeights(value=0, partners=0, distance=1, gap=0)
+    table = recruiting_targets(data, analyze(data), only_distance)
+    assert table["name"].tolist() == ["远方矿", "外地煅烧厂", "外地纸箱厂", "外地矿"]
+    assert table["score"].tolist() == pytest.approx([1, 1300 / 2000, 400 / 2000, 300 / 2000])
+
+
+@pytest.mark.parametrize(
+    ("filters", "names"),
+    [
+        ({"segment": "原料"}, ["外地矿", "远方矿"]),
+        ({"gap": "upstream"}, ["外地矿", "远方矿", "外地煅烧厂", "外地纸箱厂"]),
+        ({"gap": "downstream"}, []),
+        ({"region": "江苏"}, ["外地煅烧厂"]),
+        ({"min_value": 50}, ["外地矿", "外地煅烧厂"]),
+        ({"max_distance": 400}, ["外地矿", "外地纸箱厂"]),
+        ({"segment": "原料", "max_distance": 1000}, ["外地矿"]),
+    ],
+)
+def test_filters_keep_scores(filters, names):
+    table = targets(**filters)
+    assert table["name"].tolist() == names
+    assert tuple(table.columns) == TARGET_COLUMNS
+    # normalised over all candidates, so a filter never changes a score
+    assert table["score"].tolist() == pytest.approx([SCORES[name] for name in names])
+
+
+def test_downstream_targets_are_outside_buyers_of_the_inputs():
+    table = targets(downstream_sheets(), gap="downstream")
+    # 电极 is weak; 煅烧 exports to buyers in 电极 (外地电极厂 70) or with no buyer segment (外地贸易商 30);
+    # 外地矿厂 buys 煅烧 as a 原料 firm and is not a target
+    assert table["name"].tolist() == ["外地电极厂", "外地贸易商"]
+    assert table["segment"].tolist() == ["电极", "电极"]
+    assert table["value"].tolist() == [70, 30]
+    assert table["partners"].tolist() == [("乙碳素",), ("丙碳素",)]
+    assert table["region"].tolist() == ["河南", "上海"]
+    first = table.iloc[0]
+    assert "已从本县采购 70 万元，居本环节外地采购方第1位" in first["reasons_zh"]
+    assert "本环节外流待加工 100 万元" in first["reasons_zh"]
+    assert "从1家本地企业采购" in first["reasons_zh"]
+
+
+def test_downstream_scores_by_hand():
+    table = targets(downstream_sheets()).set_index(["segment", "name"])
+    # candidates: 外地电极厂 70, 外地贸易商 30 (downstream 电极, gap 100, no distance);
+    # 外地矿 60 / 300 km (gap 60), 外地煅烧厂 50 / 1300 km (gap 50), 外地纸箱厂 10 / 400 km (gap 10)
+    assert table.loc[("电极", "外地电极厂"), "score"] == pytest.approx(
+        0.35 * 70 / 70 + 0.20 + 0 + 0.30 * 100 / 100
+    )
+    assert table.loc[("原料", "外地矿"), "score"] == pytest.approx(
+        0.35 * 60 / 70 + 0.20 + 0.15 * 300 / 1300 + 0.30 * 60 / 100
+    )
+
+
+def test_ties_break_by_value_then_name():
+    links = [
+        *TINY["供需关系"],
+        link("B纸箱厂", "丁电极", "纸箱", "包装", 10, supplier_region="湖北十堰", km=400),
+        link("A纸箱厂", "丁电极", "纸箱", "包装", 10, supplier_region="湖北十堰", km=400),
+    ]
+    table = targets({"供需关系": links}, segment="包装")
+    assert table["name"].tolist() == ["A纸箱厂", "B纸箱厂", "外地纸箱厂"]
+    assert table["score"].iloc[0] == pytest.approx(table["score"].iloc[2])
+
+
+def test_no_gaps_no_targets():
+    links = [TINY["供需关系"][0], link("甲矿业", "乙碳素", "石油焦", "", 40, km=10)]
+    table = targets({"供需关系": links})
+    assert table.empty
+    assert tuple(table.columns) == TARGET_COLUMNS
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"), [({"segment": "不存在"}, "unknown segment"), ({"gap": "x"}, "gap")]
+)
+def test_bad_filters_are_refused(filters, message):
+    with pytest.raises(ValueError, match=message):
+        targets(**filters)
+
+
+def test_inputs_are_not_changed():
+    data = chain_data(**{"供需关系": UPSTREAM_LINKS})
+    report = analyze(data)
+    before = report.segments.copy(deep=True), data.links.copy(deep=True)
+    recruiting_targets(data, report)
+    pd.testing.assert_frame_equal(report.segments, before[0])
+    pd.testing.assert_frame_equal(data.links, before[1])
