@@ -1,0 +1,354 @@
+"""The byte guard: refuses a hostile or broken upload before any spreadsheet parser sees its bytes."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from xml.parsers import expat
+
+from chain.problems import Problem, problem
+from chain.settings import Limits
+
+__all__ = ["check_bytes", "sheet_extent"]
+
+MB = 1024 * 1024
+#: First bytes of an OLE2 compound file: a legacy .xls, or an xlsx encrypted by Excel.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: A real workbook has tens to hundreds of zip members; millions would only cost the server memory.
+MAX_MEMBERS = 10_000
+#: Members smaller than this unpack to too little to hurt, whatever their compression ratio.
+RATIO_FLOOR = 1 * MB
+#: Bytes of each XML member read to find a DTD and the root element (a real prolog is ~100 bytes).
+PROLOG_WINDOW = 64 * 1024
+#: Bytes of a worksheet read to reach its <dimension>, which precedes <sheetData>.
+DIMENSION_WINDOW = 256 * 1024
+#: Worksheets up to this size are scanned whole for their farthest cell (a lying or absent <dimension>).
+SCAN_SHEET_BYTES = 2 * MB
+#: Total worksheet bytes scanned whole per upload (about 0.1 s a MB): bigger sheets are judged by their
+#: <dimension>, and a lie in one of them is caught by the isolated parse instead.
+SCAN_TOTAL_BYTES = 8 * MB
+#: Workbook part and relationships are small; a bigger one is read no further than this.
+PART_WINDOW = 8 * MB
+CHUNK = 16 * 1024
+
+# The text of a DTD in the encodings an XML member may use (utf-8 and utf-16 of either byte order).
+_DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!doctype", "<!entity")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+_REF = re.compile(rb"""\sr=["']([A-Za-z]{0,3})([0-9]{1,9})["']""")
+_CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
+
+
+class _Refused(Exception):
+    """Carries the problem that refuses the upload out of nested reading code."""
+
+    def __init__(self, found: Problem) -> None:
+        super().__init__(found.code)
+        self.problem = found
+
+
+class _RootReached(Exception):
+    """Stops a prefix parse once the XML element the caller wanted has been seen."""
+
+
+@dataclass
+class _Scan:
+    """Budget of whole-sheet scanning left for this upload."""
+
+    left: int = SCAN_TOTAL_BYTES
+
+
+def check_bytes(data: bytes, limits: Limits = Limits()) -> Problem | None:
+    """The problem that refuses ``data`` as an upload, or None when a parser may safely read it.
+
+    Reads only the zip directory, a bounded prefix of each XML member, and whole worksheets only when
+    they are small; never raises. Refusals concern the whole file: their ``sheet`` is "" (or, for
+    ``sheet_too_large``, the sheet's display name) and row and column are None.
+
+    >>> check_bytes(b"").code
+    'file_empty'
+    >>> check_bytes(b"name,output\\n").code
+    'not_xlsx'
+    """
+    try:
+        return _check(data, limits)
+    except _Refused as refused:
+        return refused.problem
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        KeyError,
+        NotImplementedError,
+    ) as exc:
+        # NotImplementedError: a compression method zipfile (and so likely the reader) does not support.
+        return problem("zip_corrupt", "", detail=_detail(exc))
+    except RuntimeError as exc:
+        # zipfile raises RuntimeError for a member that needs a password.
+        if "password" in str(exc).lower() or "encrypted" in str(exc).lower():
+            return problem("legacy_or_encrypted", "")
+        return problem("zip_corrupt", "", detail=_detail(exc))
+    except Exception as exc:  # the guard must answer for any bytes, never take the caller down
+        return problem("zip_corrupt", "", detail=_detail(exc))
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int]:
+    """The farthest row and column (1-based) that any ``r="..."`` reference in sheet XML names.
+
+    >>> sheet_extent(b'<row r="3"><c r="B3"/><c r="AA2"/></row>')
+    (3, 27)
+    """
+    refs = _REF.findall(xml)
+    rows = max((int(digits) for _, digits in refs), default=0)
+    cols = max(
+        (_column_number(letters) for letters in {letters for letters, _ in refs} if letters), default=0
+    )
+    return rows, cols
+
+
+def _check(data: bytes, limits: Limits) -> Problem | None:
+    if not data:
+        return problem("file_empty", "")
+    size = len(data)
+    if size > limits.max_file_mb * MB:
+        return problem("file_too_large", "", size_mb=size / MB, limit_mb=limits.max_file_mb)
+    if data.startswith(OLE_MAGIC[:4]):
+        return problem("legacy_or_encrypted", "")
+    if not data.startswith(b"PK"):
+        return problem("not_xlsx", "")
+    # Counted on the raw bytes, before zipfile builds one object per central-directory entry.
+    members = data.count(b"PK\x01\x02")
+    if members > MAX_MEMBERS:
+        return problem("zip_corrupt", "", detail=f"{members:,} zip members")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        names = {info.filename for info in infos}
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            return problem("not_xlsx", "")
+        if any(info.flag_bits & 0x1 for info in infos):
+            return problem("legacy_or_encrypted", "")
+        unpacked = sum(info.file_size for info in infos)
+        if unpacked > limits.max_unpacked_mb * MB:
+            return problem("unpacked_too_large", "", size_mb=unpacked / MB, limit_mb=limits.max_unpacked_mb)
+        for info in infos:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_FLOOR and ratio > limits.max_ratio:
+                return problem(
+                    "compression_ratio", "", member=info.filename, ratio=ratio, limit=limits.max_ratio
+                )
+        for info in infos:
+            if not info.is_dir():
+                _refuse_dtd(archive, info)
+        sheets = _sheet_names(archive)
+        scan = _Scan()
+        for info in infos:
+            if info.filename in sheets:
+                _check_sheet(archive, info, sheets[info.filename], limits, scan)
+    return None
+
+
+def _refuse_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a member whose prolog declares a DTD (entity expansion, external entities)."""
+    with archive.open(info) as stream:
+        head = stream.read(PROLOG_WINDOW)
+    lowered = head.lower()
+    if any(marker in lowered for marker in _DTD_MARKERS):
+        raise _Refused(problem("dtd_forbidden", "", member=info.filename))
+    if not _looks_like_xml(head):
+        return
+    # Expat reads the prolog in whatever encoding it declares; a DTD must come before the root element.
+    parser = _parser(info.filename)
+
+    def root(_name: str, _attrs: dict[str, str]) -> None:
+        raise _RootReached
+
+    parser.StartElementHandler = root
+    try:
+        parser.Parse(head, len(head) < PROLOG_WINDOW)
+    except _RootReached:
+        return
+    except expat.ExpatError:
+        # Malformed XML is the parser's to report; the byte search above has ruled out a DTD.
+        return
+    if len(head) == PROLOG_WINDOW:
+        # No root element within 64 KB: only a padded, hostile prolog looks like this.
+        raise _Refused(problem("dtd_forbidden", "", member=info.filename))
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet member path -> the sheet's display name, from xl/workbook.xml and its relationships."""
+    targets: dict[str, str] = {}
+
+    def relationship(name: str, attrs: dict[str, str]) -> None:
+        if _local(name) == "Relationship" and "Id" in attrs and "Target" in attrs:
+            targets[attrs["Id"]] = attrs["Target"]
+
+    names: list[tuple[str, str]] = []
+
+    def sheet(name: str, attrs: dict[str, str]) -> None:
+        if _local(name) == "sheet":
+            rid = next((value for key, value in attrs.items() if _local(key) == "id"), "")
+            names.append((rid, attrs.get("name", "")))
+
+    _parse_part(archive, "xl/_rels/workbook.xml.rels", relationship)
+    _parse_part(archive, "xl/workbook.xml", sheet)
+    sheets: dict[str, str] = {}
+    for rid, title in names:
+        target = targets.get(rid)
+        if target is None:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        sheets[path] = title
+    # A worksheet the relationships don't name is still checked, under its member path.
+    for name in archive.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml") and name not in sheets:
+            sheets[name] = name
+    return sheets
+
+
+def _parse_part(
+    archive: zipfile.ZipFile, member: str, on_start: Callable[[str, dict[str, str]], None]
+) -> None:
+    """Feed a small XML part to expat, bounded in bytes; a malformed part is left to the parser."""
+    try:
+        info = archive.getinfo(member)
+    except KeyError:
+        return
+    parser = _parser(member)
+    parser.StartElementHandler = on_start
+    read = 0
+    with archive.open(info) as stream:
+        try:
+            while read < PART_WINDOW:
+                chunk = stream.read(CHUNK)
+                read += len(chunk)
+                parser.Parse(chunk, not chunk)
+                if not chunk:
+                    break
+        except expat.ExpatError:
+            return
+
+
+def _check_sheet(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, title: str, limits: Limits, scan: _Scan
+) -> None:
+    """Refuse a worksheet that declares, or holds, more cells than ``max_cells_per_sheet``."""
+    dimension = _dimension(archive, info)
+    if dimension:
+        rows, cols = _range_end(dimension)
+        _refuse_cells(title, dimension, rows, cols, limits)
+    # A small sheet is scanned whole, so that an absent or lying <dimension> cannot hide a far cell.
+    if info.file_size <= min(SCAN_SHEET_BYTES, scan.left):
+        scan.left -= info.file_size
+        with archive.open(info) as stream:
+            rows, cols = sheet_extent(stream.read(SCAN_SHEET_BYTES + 1))
+        end = f"A1:{_column_letters(max(cols, 1))}{max(rows, 1)}"
+        _refuse_cells(title, end, rows, cols, limits)
+
+
+def _dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
+    """The ``ref`` of a worksheet's <dimension>, read from a bounded prefix; "" when it has none."""
+    found: list[str] = []
+    parser = _parser(info.filename)
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = _local(name)
+        if local == "dimension":
+            found.append(attrs.get("ref", ""))
+            raise _RootReached
+        if local == "sheetData":
+            raise _RootReached
+
+    parser.StartElementHandler = start
+    read = 0
+    with archive.open(info) as stream:
+        try:
+            while read < DIMENSION_WINDOW:
+                chunk = stream.read(CHUNK)
+                read += len(chunk)
+                parser.Parse(chunk, not chunk)
+                if not chunk:
+                    break
+        except (_RootReached, expat.ExpatError):
+            pass
+    return found[0] if found else ""
+
+
+def _refuse_cells(title: str, dimension: str, rows: int, cols: int, limits: Limits) -> None:
+    # Readers fill the grid from A1, so the cost is the far corner's row times its column.
+    cells = rows * cols
+    if cells > limits.max_cells_per_sheet:
+        raise _Refused(
+            problem(
+                "sheet_too_large",
+                title,
+                dimension=dimension,
+                cells=cells,
+                limit=limits.max_cells_per_sheet,
+            )
+        )
+
+
+def _range_end(ref: str) -> tuple[int, int]:
+    """Row and column of the far corner of a range such as ``A1:XFD1048576``; out-of-grid values cap."""
+    corners = [_CELL.fullmatch(part.strip()) for part in ref.split(":")]
+    rows = cols = 0
+    for corner in corners:
+        if corner is None:
+            continue
+        rows = max(rows, int(corner.group(2)))
+        cols = max(cols, _column_number(corner.group(1)))
+    return rows, cols
+
+
+def _column_number(letters: str | bytes) -> int:
+    text = letters.decode("ascii") if isinstance(letters, bytes) else letters
+    number = 0
+    for letter in text.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _parser(member: str) -> expat.XMLParserType:
+    """An expat parser that refuses any DTD in ``member`` instead of reading it."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def doctype(*_args: object) -> None:
+        raise _Refused(problem("dtd_forbidden", "", member=member))
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    return parser
+
+
+def _local(name: str) -> str:
+    """The local part of an expat name ('namespace local' with our separator, or 'prefix:local')."""
+    return name.rsplit(" ", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return stripped.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def _detail(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text[:200]

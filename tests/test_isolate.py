@@ -1,0 +1,219 @@
+"""The isolated parse gives the in-process result, and survives what kills, starves or hangs a parser."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from chain import isolate
+from chain.guard import check_bytes
+from chain.isolate import load_isolated
+from chain.load import load_workbook
+from chain.problems import CATALOGUE
+from chain.settings import Limits
+from tests import hostile
+from tests.factory import make_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = ROOT / "chain" / "__main__.py"
+#: Lets a far cell past both guards (parent and child), so that the parser itself meets it.
+NO_CELL_LIMIT = Limits(max_cells_per_sheet=10**12)
+
+
+def codes(result):
+    return {p.code for p in (*result.errors, *result.warnings)}
+
+
+def test_isolated_load_equals_in_process_load():
+    data = make_workbook()
+    here = load_workbook(data, source_name="tiny.xlsx")
+    there = load_isolated(data, source_name="tiny.xlsx")
+    assert there.ok
+    assert (there.errors, there.warnings) == (here.errors, here.warnings)
+    for frame in ("enterprises", "links", "template", "projects", "demands"):
+        pd.testing.assert_frame_equal(getattr(there.data, frame), getattr(here.data, frame))
+    assert there.data.settings == here.data.settings
+    assert there.data.source == "tiny.xlsx"
+
+
+def test_guard_refuses_in_the_parent():
+    result = load_isolated(hostile.far_cell())
+    assert result.data is None
+    assert [p.code for p in result.errors] == ["sheet_too_large"]
+
+
+@pytest.mark.parametrize("build", [hostile.far_cell, hostile.far_cell_no_dimension])
+def test_a_parser_abort_is_one_error_and_the_parent_lives(build):
+    # With both guards waved through, calamine really meets XFD1048576 and the child process dies.
+    result = load_isolated(build(), NO_CELL_LIMIT)
+    assert result.data is None
+    assert len(result.errors) == 1
+    assert result.errors[0].code in {"parse_memory", "parse_failed"}
+    assert result.errors[0].sheet == ""
+    assert load_isolated(make_workbook()).ok
+
+
+def test_a_far_cell_beyond_the_guards_scan_is_caught_by_isolation():
+    data = hostile.far_cell_beyond_scan()
+    assert check_bytes(data) is None
+    result = load_isolated(data)
+    assert [p.code for p in result.errors] == ["parse_memory"]
+
+
+def test_a_slow_parse_is_stopped_at_the_deadline():
+    # 8 MB of sheet XML takes the reader far longer than 0.2 s.
+    limits = Limits(max_ratio=1e9, parse_seconds=0.2)
+    result = load_isolated(hostile.zip_bomb_ratio(), limits)
+    assert [p.code for p in result.errors] == ["parse_timeout"]
+
+
+def test_a_parse_over_the_memory_limit_is_parse_memory():
+    # A1 and Z1000000: the reader's grid alone is 26 million cells, far beyond 1 GB of address space.
+    sheet = (
+        f'<?xml version="1.0"?>\n<worksheet xmlns="{hostile.MAIN_NS}"><sheetData>'
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="1000000"><c r="Z1000000"><v>1</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    limits = Limits(max_cells_per_sheet=10**12, parse_memory_mb=1024)
+    result = load_isolated(hostile.raw_xlsx(sheet), limits)
+    assert [p.code for p in result.errors] == ["parse_memory"]
+    assert "1024 MB" in result.errors[0].message_en
+
+
+@pytest.mark.parametrize(
+    ("build", "code"), [(b, c) for _, b, c in hostile.SOFT], ids=[i for i, _, _ in hostile.SOFT]
+)
+def test_soft_corpus_through_the_isolated_parse(build, code):
+    result = load_isolated(build())
+    if code == hostile.OK:
+        assert result.ok, [p.code for p in result.errors]
+    else:
+        assert code in codes(result)
+
+
+def test_parallel_uploads_each_get_their_own_answer():
+    # More uploads than parallel slots, from threads, as Streamlit sessions do.
+    workbooks = [make_workbook(), hostile.far_cell(), hostile.dates_as_words(), make_workbook()]
+    results: list = [None] * len(workbooks)
+
+    def run(index: int) -> None:
+        results[index] = load_isolated(workbooks[index])
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(workbooks))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results[0].ok
+    assert results[3].ok
+    assert [p.code for p in results[1].errors] == ["sheet_too_large"]
+    assert "not_a_date" in codes(results[2])
+
+
+def _cli_case(entry):
+    name, build, code = entry
+    marks = [pytest.mark.slow]
+    if entry in hostile.CRASHERS and "load_isolated" not in CLI.read_text(encoding="utf-8"):
+        reason = (
+            "chain/__main__.py parses in-process: a reader abort kills it (use chain.isolate.load_isolated)"
+        )
+        marks.append(pytest.mark.xfail(strict=True, reason=reason))
+    return pytest.param(build, code, id=name, marks=marks)
+
+
+NO_CLI = pytest.param(
+    None, None, id="no-cli", marks=pytest.mark.skip(reason="chain/__main__.py is not written yet")
+)
+
+
+@pytest.mark.parametrize(
+    ("build", "code"), [_cli_case(e) for e in hostile.CORPUS] if CLI.exists() else [NO_CLI]
+)
+def test_command_line_check_never_tracebacks(tmp_path, build, code):
+    workbook = tmp_path / "upload.xlsx"
+    workbook.write_bytes(build())
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "chain", "check", str(workbook)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output
+    assert "panicked" not in output
+    if code == hostile.OK or CATALOGUE[code][0] == "warning":
+        assert done.returncode == 0, output
+    else:
+        assert done.returncode in {1, 2}, output
+
+
+def test_isolation_works_from_a_streamlit_script_thread():
+    # Streamlit runs a page in a thread with sys.modules["__main__"] set to the page: the case that
+    # rules out multiprocessing's spawn and forkserver (their children re-run __main__).
+    from streamlit.testing.v1 import AppTest
+
+    script = """
+import streamlit as st
+from chain import isolate
+from chain.isolate import load_isolated
+from chain.settings import Limits
+from tests import hostile
+from tests.factory import make_workbook
+
+crashed = load_isolated(hostile.far_cell(), Limits(max_cells_per_sheet=10**12))
+fine = load_isolated(make_workbook())
+st.text(f"{crashed.errors[0].code} {fine.ok}")
+"""
+    app = AppTest.from_string(script, default_timeout=120).run()
+    assert not app.exception
+    assert app.text[0].value in {"parse_memory True", "parse_failed True"}
+
+
+def test_a_helper_given_up_on_is_killed_with_its_parse_child(monkeypatch):
+    # The server stops waiting before the helper's own deadline: the helper and the child it forked go.
+    started = []
+    real_start = isolate._start_helper
+
+    def recording_start():
+        helper = real_start()
+        started.append(helper)
+        return helper
+
+    monkeypatch.setattr(isolate, "_idle", [])
+    monkeypatch.setattr(isolate, "_start_helper", recording_start)
+    monkeypatch.setattr(isolate, "GRACE_SECONDS", -1.0)
+    result = load_isolated(hostile.zip_bomb_ratio(), Limits(max_ratio=1e9, parse_seconds=3))
+    assert [p.code for p in result.errors] == ["parse_timeout"]
+    (helper,) = started
+    assert helper.process.poll() is not None
+    for _ in range(50):  # SIGKILL lands asynchronously; zombies (state Z) are already dead
+        if not _live_members(helper.process.pid):
+            break
+        time.sleep(0.1)
+    assert _live_members(helper.process.pid) == []
+
+
+def _live_members(group: int) -> list[int]:
+    """Processes of a process group that are not zombies, from /proc."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[2]) == group and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
