@@ -1,19 +1,29 @@
-"""The command line: ``python -m chain check WORKBOOK [--json] [--lang zh|en]``."""
+"""The command line: ``python -m chain check|gaps|targets|pairs WORKBOOK [--json] [-o OUT] [--lang zh|en]``."""
 
 from __future__ import annotations
 
 import argparse
 import io
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+import numpy as np
+import pandas as pd
+
+from chain import export
+from chain.gaps import ChainReport, analyze
 from chain.isolate import load_isolated
+from chain.labels import GAP_KINDS, STATUSES, label
 from chain.load import REFUSAL_CODES
-from chain.model import LoadResult
+from chain.model import ChainData, LoadResult
+from chain.pairing import local_pairs
 from chain.problems import Problem
+from chain.settings import AnalysisSettings
+from chain.targets import recruiting_targets
 
 __all__ = ["EXIT_ERRORS", "EXIT_OK", "EXIT_USAGE", "build_parser", "format_problem", "main"]
 
@@ -38,6 +48,27 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate a workbook and list every problem")
     add_common_arguments(check)
     check.set_defaults(handler=run_check)
+
+    gaps = commands.add_parser("gaps", help="segments: status, reason, leakage, exports, gaps")
+    add_common_arguments(gaps)
+    add_report_arguments(gaps)
+    gaps.set_defaults(handler=run_gaps)
+
+    targets = commands.add_parser("targets", help="ranked recruiting targets with reasons")
+    add_common_arguments(targets)
+    add_report_arguments(targets)
+    targets.add_argument("--segment", help="only this segment")
+    targets.add_argument("--gap", choices=("upstream", "downstream"), help="only this gap kind")
+    targets.add_argument("--region", help="only regions containing this text")
+    targets.add_argument("--min-value", type=float, default=0.0, help="minimum annual value (万元)")
+    targets.add_argument("--max-distance", type=float, help="maximum distance (km)")
+    targets.set_defaults(handler=run_targets)
+
+    pairs = commands.add_parser("pairs", help="local pairing suggestions")
+    add_common_arguments(pairs)
+    add_report_arguments(pairs)
+    pairs.add_argument("--segment", help="only pairs supplying this segment")
+    pairs.set_defaults(handler=run_pairs)
     return parser
 
 
@@ -46,6 +77,18 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workbook", help="the .xlsx workbook")
     parser.add_argument("--json", action="store_true", help="print JSON on stdout")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of messages")
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of the analysis commands: an export file, a row limit and the weak-share threshold."""
+    parser.add_argument("-o", "--output", help="also write the result to OUT.xlsx or OUT.csv")
+    parser.add_argument("--top", type=int, help="show only the first N rows (all by default)")
+    parser.add_argument(
+        "--weak-share",
+        type=float,
+        default=AnalysisSettings().weak_share,
+        help="local share below which a segment is weak (default %(default)s)",
+    )
 
 
 def format_problem(item: Problem, lang: str = "zh") -> str:
@@ -86,20 +129,277 @@ def run_check(args: argparse.Namespace) -> int:
     result = load_or_exit(args)
     if isinstance(result, int):
         return result
-    if args.json:
-        report = {
-            "errors": [p.to_dict(args.lang) for p in result.errors],
-            "warnings": [p.to_dict(args.lang) for p in result.warnings],
-        }
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        for severity, items in (("error", result.errors), ("warning", result.warnings)):
-            if items:
-                print(_heading(severity, len(items), args.lang), file=sys.stderr)
-            for item in items:
-                print(format_problem(item, args.lang), file=sys.stderr)
+    _report_problems(result, args)
+    if not args.json:
         print(_summary(result, args.lang), file=sys.stderr if result.errors else sys.stdout)
     return EXIT_ERRORS if result.errors else EXIT_OK
+
+
+def run_gaps(args: argparse.Namespace) -> int:
+    """``gaps``: every segment with its status and reason, its flows and gaps, and the chain's completeness."""
+    analysed = _analyse(args)
+    if isinstance(analysed, int):
+        return analysed
+    data, report = analysed
+    segments = _top(report.segments, args.top)
+    if args.json:
+        completeness = report.completeness
+        _print_json(
+            {
+                "segments": [_segment_record(row, args.lang) for row in segments.to_dict("records")],
+                "completeness": {"segments": completeness.segments, "value": _number(completeness.value)},
+            }
+        )
+    else:
+        shown = (
+            "segment",
+            "category",
+            "status",
+            "firms",
+            "demand",
+            "leakage",
+            "local_share",
+            "exports",
+            "downstream_gap",
+            "reason",
+        )
+        print(_table(segments, shown, args.lang))
+        print(_completeness_line(report, args.lang))
+    return _write(args, data, report, export.report_table("segments", segments))
+
+
+def run_targets(args: argparse.Namespace) -> int:
+    """``targets``: outside companies to recruit, best first, each with the reasons for its score."""
+    analysed = _analyse(args)
+    if isinstance(analysed, int):
+        return analysed
+    data, report = analysed
+    try:
+        found = recruiting_targets(
+            data,
+            report,
+            segment=args.segment,
+            gap=args.gap,
+            region=args.region,
+            min_value=args.min_value,
+            max_distance=args.max_distance,
+        )
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    found = _top(found, args.top)
+    if args.json:
+        keys = ("segment", "gap", "name", "region", "value", "local_partners", "distance_km", "score")
+        records = [
+            {
+                **{key: _number(row[key]) for key in keys},
+                "partners": list(row["partners"]),
+                "products": list(row["products"]),
+                "covered": bool(row["covered"]),
+                "reasons": list(row[f"reasons_{args.lang}"]),
+            }
+            for row in found.to_dict("records")
+        ]
+        _print_json({"targets": records})
+    else:
+        print(
+            _table(
+                found,
+                (
+                    "segment",
+                    "gap",
+                    "name",
+                    "region",
+                    "value",
+                    "local_partners",
+                    "distance_km",
+                    "score",
+                    "reasons",
+                ),
+                args.lang,
+            )
+        )
+    return _write(args, data, report, export.report_table("targets", found))
+
+
+def run_pairs(args: argparse.Namespace) -> int:
+    """``pairs``: local firms that should be introduced to each other, best first, with the evidence."""
+    analysed = _analyse(args)
+    if isinstance(analysed, int):
+        return analysed
+    data, report = analysed
+    try:
+        found = local_pairs(data, report, segment=args.segment)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    found = _top(found, args.top)
+    if args.json:
+        keys = ("supplier", "buyer", "segment", "buyer_segment", "value_from_outside", "score")
+        records = [
+            {
+                **{key: _number(row[key]) for key in keys},
+                "supplier_output": _number(row["supplier_output"]),
+                "outside_suppliers": list(row["outside_suppliers"]),
+                "reason": row[f"reason_{args.lang}"],
+            }
+            for row in found.to_dict("records")
+        ]
+        _print_json({"pairs": records})
+    else:
+        print(
+            _table(
+                found,
+                ("supplier", "buyer", "segment", "buyer_segment", "value_from_outside", "score"),
+                args.lang,
+            )
+        )
+    return _write(args, data, report, export.report_table("pairs", found))
+
+
+def _analyse(args: argparse.Namespace) -> tuple[ChainData, ChainReport] | int:
+    """The loaded data and its report, or the exit code after reporting why there is none."""
+    if not 0.0 <= args.weak_share <= 1.0:
+        print(f"--weak-share must be between 0 and 1, got {args.weak_share}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.top is not None and args.top < 0:
+        print(f"--top must be >= 0, got {args.top}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.output and Path(args.output).suffix.lower() not in (".xlsx", ".csv"):
+        print(f"-o must name an .xlsx or .csv file, got {args.output}", file=sys.stderr)
+        return EXIT_USAGE
+    result = load_or_exit(args)
+    if isinstance(result, int):
+        return result
+    if result.data is None:
+        _report_problems(result, args)
+        return EXIT_ERRORS
+    settings = AnalysisSettings(weak_share=args.weak_share)
+    return result.data, analyze(result.data, settings)
+
+
+def _write(args: argparse.Namespace, data: ChainData, report: ChainReport, table: export.ExportTable) -> int:
+    """Write ``table`` to ``-o`` when given (xlsx with an About sheet, or csv); exit 0."""
+    if not args.output:
+        return EXIT_OK
+    path = Path(args.output)
+    if path.suffix.lower() == ".csv":
+        payload = export.to_csv(table, args.lang)
+    else:
+        about = {
+            "source": data.source,
+            "county": data.county,
+            "period": data.period,
+            **export.about_settings(report.settings),
+        }
+        payload = export.to_xlsx([table], about, args.lang)
+    try:
+        path.write_bytes(payload)
+    except OSError as exc:
+        print(f"cannot write {path}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{'已写入' if args.lang == 'zh' else 'wrote'} {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _top(frame: pd.DataFrame, top: int | None) -> pd.DataFrame:
+    return frame if top is None else frame.head(top)
+
+
+def _number(value: object) -> object:
+    """A JSON-safe scalar: NaN becomes null, numpy numbers become Python numbers."""
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def _segment_record(row: dict[str, object], lang: str) -> dict[str, object]:
+    keys = (
+        "segment",
+        "category",
+        "stage",
+        "status",
+        "firms",
+        "output",
+        "employees",
+        "demand",
+        "local_supply",
+        "leakage",
+        "local_share",
+        "exports",
+        "local_buyers",
+        "leakage_distance_km",
+        "downstream_gap",
+        "concentration",
+        "concentrated",
+        "score",
+    )
+    record = {key: _number(row[key]) for key in keys}
+    record["reason"] = row[f"reason_{lang}"]
+    record["gaps"] = list(row["gaps"])
+    record["projects"] = list(row["projects"])
+    return record
+
+
+def _print_json(document: dict[str, object]) -> None:
+    print(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def _table(frame: pd.DataFrame, keys: Sequence[str], lang: str) -> str:
+    """A readable plain-text table: translated headers, statuses and gap kinds, amounts rounded."""
+    if frame.empty:
+        return "（无）" if lang == "zh" else "(none)"
+    shown = {}
+    for key in keys:
+        column = frame[key] if key in frame else frame[f"{key}_{lang}"]
+        if key == "status":
+            column = column.map(lambda s: label(s, lang, STATUSES))
+        elif key == "gap":
+            column = column.map(lambda g: label(g, lang, GAP_KINDS))
+        elif key == "local_share":
+            column = column.map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
+        elif key == "score":
+            column = column.map(lambda v: f"{v:.3f}")
+        elif pd.api.types.is_float_dtype(column):
+            column = column.map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+        elif column.dtype == object and len(column) and isinstance(column.iloc[0], tuple):
+            column = column.map(("；" if lang == "zh" else "; ").join)
+        shown[label(key, lang)] = column
+    return pd.DataFrame(shown).to_string(index=False, max_colwidth=80)
+
+
+def _completeness_line(report: ChainReport, lang: str) -> str:
+    c = report.completeness
+    if lang == "zh":
+        return (
+            f"链条完整度：{c.segments_with_firms}/{c.segments_total} 个环节有本地企业（{c.segments:.0%}），"
+            f"本地需求本地满足 {c.value:.0%}"
+        )
+    return (
+        f"Completeness: {c.segments_with_firms}/{c.segments_total} segments have a local firm "
+        f"({c.segments:.0%}); local demand met locally {c.value:.0%}"
+    )
+
+
+def _report_problems(result: LoadResult, args: argparse.Namespace) -> None:
+    """Every problem: as JSON on stdout with ``--json``, else as readable lines on stderr."""
+    if args.json:
+        _print_json(
+            {
+                "errors": [p.to_dict(args.lang) for p in result.errors],
+                "warnings": [p.to_dict(args.lang) for p in result.warnings],
+            }
+        )
+        return
+    for severity, items in (("error", result.errors), ("warning", result.warnings)):
+        if items:
+            print(_heading(severity, len(items), args.lang), file=sys.stderr)
+        for item in items:
+            print(format_problem(item, args.lang), file=sys.stderr)
 
 
 def _heading(severity: str, count: int, lang: str) -> str:

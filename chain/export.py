@@ -110,6 +110,10 @@ ABOUT_KEYS: dict[str, tuple[str, str]] = {
     ),
     "pair_weights.value_from_outside": ("本地配套得分权重:外购额", "pairing score weight: bought outside"),
     "pair_weights.supplier_output": ("本地配套得分权重:供应方产值", "pairing score weight: supplier output"),
+    "pair_weights.suppliers_per_purchase": (
+        "每笔外购推荐本地供应方数",
+        "local suppliers suggested per outside purchase",
+    ),
 }
 
 #: The columns of the three standard exports, in sheet order.

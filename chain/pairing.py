@@ -43,6 +43,8 @@ def local_pairs(
     """A *local pair* is a local firm in segment s and a local firm in segment d, for a template edge
     s -> d, with no link yet from the first to the second (whatever the product), where the d firm buys
     products of s from outside (``value_from_outside`` > 0): a meeting that could bring that purchase home.
+    Each outside purchase (buyer x segment) keeps its best ``weights.suppliers_per_purchase`` local
+    suppliers (0 keeps all).
 
     The score is ``weights.value_from_outside`` × value_from_outside / its largest value plus
     ``weights.supplier_output`` × supplier_output / its largest value, both maxima over all pairs (before
@@ -108,6 +110,11 @@ def local_pairs(
             column[chosen] for column in (purchase, supplier, buyer, value, output, score)
         )
     rank = _name_ranks(firms)
+    if weights.suppliers_per_purchase > 0:
+        kept = _best_per_purchase(purchase, score, rank[supplier], weights.suppliers_per_purchase)
+        purchase, supplier, buyer, value, output, score = (
+            column[kept] for column in (purchase, supplier, buyer, value, output, score)
+        )
     order = _best_first(score, value, output, rank[supplier], rank[buyer])
     if limit is not None:
         order = order[:limit]
@@ -133,6 +140,18 @@ def local_pairs(
         },
         columns=list(PAIR_COLUMNS),
     )
+
+
+def _best_per_purchase(
+    purchase: np.ndarray, score: np.ndarray, supplier_rank: np.ndarray, count: int
+) -> np.ndarray:
+    """Positions of the best ``count`` suppliers of each purchase (score descending, then supplier name)."""
+    order = np.lexsort((supplier_rank, -score, purchase))
+    grouped = purchase[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    sizes = np.diff(np.r_[starts, len(grouped)])
+    within = np.arange(len(grouped)) - np.repeat(starts, sizes)
+    return np.sort(order[within < count])
 
 
 def _normalised(values: np.ndarray) -> np.ndarray:

@@ -24,6 +24,9 @@ class PairWeights:
 
     value_from_outside: float = 0.7  # what the buyer now buys of the segment from outside
     supplier_output: float = 0.3  # how much the local supplier makes
+    #: Local suppliers suggested per outside purchase (buyer x segment), best first: an office arranges a
+    #: few introductions per purchase, and forty near-identical rows would bury the useful ones.
+    suppliers_per_purchase: int = 3
 
 
 @dataclass(frozen=True)

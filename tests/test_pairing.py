@@ -135,3 +135,14 @@ def test_ranking_breaks_score_ties_like_a_full_lexsort():
         supplier_rank, buyer_rank = rng.integers(0, 50, size), rng.integers(0, 50, size)
         expected = np.lexsort((buyer_rank, supplier_rank, -output, -value, -score))
         assert _best_first(score, value, output, supplier_rank, buyer_rank).tolist() == expected.tolist()
+
+
+def test_each_purchase_keeps_its_best_suppliers(data):
+    # 丁电极's outside purchase of 煅烧 has two candidate suppliers: 丙碳素 (output 300) and 戊碳素 (100).
+    # With one supplier per purchase only 丙碳素 is left for it; 己电极's purchase keeps 丙碳素 over 乙碳素.
+    one = PairWeights(suppliers_per_purchase=1)
+    pairs = local_pairs(data, analyze(data), one)
+    kept = set(zip(pairs["supplier"], pairs["buyer"], strict=True))
+    assert kept == {("丙碳素", "己电极"), ("丙碳素", "丁电极"), ("庚纸箱", "丁电极")}
+    every = local_pairs(data, analyze(data), PairWeights(suppliers_per_purchase=0))
+    assert len(every) == len(EXPECTED)
