@@ -1,0 +1,147 @@
+"""Summaries and selections of a chain and its report that the views show: totals, top gaps, filters,
+a segment's or a firm's trading partners. Pure pandas; the dashboard reaches them through ui/facade.py."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from chain.gaps import ChainReport
+from chain.model import ChainData
+
+__all__ = [
+    "ChainTotals",
+    "chain_totals",
+    "filter_segments",
+    "firm_customers",
+    "firm_suppliers",
+    "segment_buyers",
+    "segment_firms",
+    "segment_inputs",
+    "segment_suppliers",
+    "status_counts",
+    "top_gaps",
+]
+
+
+@dataclass(frozen=True)
+class ChainTotals:
+    """The chain's size in one line: output (万元), jobs, firms, output-weighted growth, county share."""
+
+    output: float
+    employees: int
+    firms: int
+    above_scale_firms: int
+    #: Year-on-year growth in percent points, weighted by the output of firms that report one.
+    growth_pct: float
+    #: The county's industrial output (万元) from the settings sheet, NaN when not given.
+    county_output: float
+    #: output / county_output, NaN when the county's output is not given.
+    county_share: float
+
+
+def chain_totals(data: ChainData, report: ChainReport) -> ChainTotals:
+    """Chain-wide totals of a report; growth is weighted by output over the firms that give a growth."""
+    segments = report.segments
+    firms = data.enterprises
+    reported = firms["growth_pct"].notna()
+    weight = float(firms.loc[reported, "output"].sum())
+    growth = (
+        float((firms.loc[reported, "output"] * firms.loc[reported, "growth_pct"]).sum() / weight)
+        if weight
+        else math.nan
+    )
+    output = float(segments["output"].sum())
+    county = data.settings.get("county_industrial_output")
+    county_output = float(county) if isinstance(county, int | float) and county > 0 else math.nan
+    return ChainTotals(
+        output=output,
+        employees=int(segments["employees"].sum()),
+        firms=int(segments["firms"].sum()),
+        above_scale_firms=int(segments["above_scale_firms"].sum()),
+        growth_pct=growth,
+        county_output=county_output,
+        county_share=output / county_output if county_output == county_output else math.nan,
+    )
+
+
+def top_gaps(report: ChainReport, kind: str, n: int = 5) -> pd.DataFrame:
+    """The ``n`` largest gaps of ``kind``: upstream by leakage, downstream by output processed elsewhere."""
+    size = "leakage" if kind == "upstream" else "downstream_gap"
+    segments = report.segments
+    having = segments[segments["gaps"].map(lambda gaps: kind in gaps)]
+    return having.sort_values(size, ascending=False, kind="stable").head(n)
+
+
+def status_counts(report: ChainReport) -> dict[str, int]:
+    """Segments per status, every status present (0 when none)."""
+    counts = report.segments["status"].value_counts()
+    return {status: int(counts.get(status, 0)) for status in ("strong", "weak", "missing")}
+
+
+def filter_segments(
+    segments: pd.DataFrame,
+    *,
+    categories: Sequence[str] = (),
+    stages: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    gap_kinds: Sequence[str] = (),
+) -> pd.DataFrame:
+    """The segment rows matching every filter given; an empty filter keeps everything.
+
+    A row matches ``gap_kinds`` when it has at least one of them.
+    """
+    keep = pd.Series(True, index=segments.index)
+    if categories:
+        keep &= segments["category"].isin(categories)
+    if stages:
+        keep &= segments["stage"].isin(stages)
+    if statuses:
+        keep &= segments["status"].isin(statuses)
+    if gap_kinds:
+        wanted = set(gap_kinds)
+        keep &= segments["gaps"].map(lambda gaps: bool(wanted.intersection(gaps)))
+    return segments[keep]
+
+
+def segment_inputs(data: ChainData, segment: str) -> tuple[str, ...]:
+    """The template inputs of ``segment`` (empty when it has none)."""
+    rows = data.template[data.template["segment"] == segment]
+    return tuple(rows["inputs"].iloc[0]) if len(rows) else ()
+
+
+def segment_firms(data: ChainData, segment: str) -> pd.DataFrame:
+    """The local enterprises of ``segment``, largest output first."""
+    firms = data.enterprises[data.enterprises["segment"] == segment]
+    return firms.sort_values("output", ascending=False, kind="stable")
+
+
+def _partners(links: pd.DataFrame, party: str, local: str, region: str) -> pd.DataFrame:
+    grouped = links.groupby([party, local, region], sort=False, as_index=False)["value"].sum()
+    grouped.columns = ["name", "local", "region", "value"]
+    return grouped.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def segment_suppliers(data: ChainData, segment: str) -> pd.DataFrame:
+    """Who supplies ``segment``'s products to local buyers: name, local, region, value (万元), largest first."""
+    links = data.links[(data.links["segment"] == segment) & data.links["buyer_local"]]
+    return _partners(links, "supplier", "supplier_local", "supplier_region")
+
+
+def segment_buyers(data: ChainData, segment: str) -> pd.DataFrame:
+    """Who buys ``segment``'s products from local firms: name, local, region, value (万元), largest first."""
+    links = data.links[(data.links["segment"] == segment) & data.links["supplier_local"]]
+    return _partners(links, "buyer", "buyer_local", "buyer_region")
+
+
+def firm_suppliers(data: ChainData, firm: str) -> pd.DataFrame:
+    """A firm's suppliers: name, local, region, value (万元), largest first."""
+    return _partners(data.links[data.links["buyer"] == firm], "supplier", "supplier_local", "supplier_region")
+
+
+def firm_customers(data: ChainData, firm: str) -> pd.DataFrame:
+    """A firm's customers: name, local, region, value (万元), largest first."""
+    return _partners(data.links[data.links["supplier"] == firm], "buyer", "buyer_local", "buyer_region")

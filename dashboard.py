@@ -1,0 +1,128 @@
+"""概览 Overview — the app's entry (`streamlit run dashboard.py`): the whole chain at a glance."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from chain.gaps import ChainReport
+from chain.model import ChainData
+from ui import facade
+from ui.frame import Frame, frame
+from ui.widgets import joined, money, money_short, percent, status_markdown, status_name
+
+
+def _kpis(fr: Frame, totals: facade.ChainTotals, report: ChainReport) -> None:
+    lang = fr.lang
+    done = report.completeness
+    first = st.columns(4)
+    first[0].metric(
+        fr.t("kpi_output"),
+        money_short(totals.output, lang),
+        help=fr.t("kpi_output_help", wan=f"{totals.output:,.0f}"),
+        border=True,
+    )
+    if math.isnan(totals.county_share):
+        first[1].metric(fr.t("kpi_share"), "—", help=fr.t("kpi_share_missing"), border=True)
+    else:
+        first[1].metric(
+            fr.t("kpi_share"),
+            percent(totals.county_share),
+            help=fr.t("kpi_share_help", wan=f"{totals.county_output:,.0f}"),
+            border=True,
+        )
+    first[2].metric(fr.t("kpi_employees"), f"{totals.employees:,} {fr.t('unit_people')}", border=True)
+    growth = "—" if math.isnan(totals.growth_pct) else f"{totals.growth_pct:+.1f}%"
+    first[3].metric(fr.t("kpi_growth"), growth, help=fr.t("kpi_growth_help"), border=True)
+
+    second = st.columns(4)
+    second[0].metric(
+        fr.t("kpi_above_scale"),
+        f"{totals.above_scale_firms:,} {fr.t('unit_firms')}",
+        help=fr.t("kpi_above_scale_delta", total=totals.firms),
+        border=True,
+    )
+    second[1].metric(
+        fr.t("kpi_completeness_segments"),
+        percent(done.segments),
+        help=fr.t("kpi_completeness_segments_help", have=done.segments_with_firms, total=done.segments_total),
+        border=True,
+    )
+    second[2].metric(
+        fr.t("kpi_completeness_value"),
+        percent(done.value),
+        help=fr.t(
+            "kpi_completeness_value_help", demand=f"{done.demand:,.0f}", supply=f"{done.local_supply:,.0f}"
+        ),
+        border=True,
+    )
+    counts = facade.status_counts(report)
+    second[3].metric(
+        fr.t("overview_status"),
+        " / ".join(str(counts[s]) for s in ("strong", "weak", "missing")),
+        help=" · ".join(f"{status_name(s, lang)} {n}" for s, n in counts.items()),
+        border=True,
+    )
+
+
+def _gap_list(fr: Frame, data: ChainData, gaps: pd.DataFrame, kind: str) -> None:
+    """Gap cards: the segment, its status and size, the reason for its status and what makes it a gap."""
+    if gaps.empty:
+        st.caption(fr.t("overview_no_gaps"))
+        return
+    for row in gaps.itertuples(index=False):
+        reasons = [row.reason_zh if fr.lang == "zh" else row.reason_en]
+        if kind == "upstream":
+            size = fr.t("overview_gap_line", leakage=money(row.leakage, fr.lang))
+            reasons.append(fr.t("overview_up_buyers", count=int(row.local_buyers)))
+            if not math.isnan(row.leakage_distance_km):
+                reasons.append(fr.t("overview_up_distance", km=f"{row.leakage_distance_km:,.0f}"))
+        else:
+            size = fr.t("overview_down_line", value=money(row.downstream_gap, fr.lang))
+            inputs = facade.segment_inputs(data, row.segment)
+            if inputs:
+                reasons.append(fr.t("overview_down_inputs", inputs=joined(inputs, fr.lang)))
+        with st.container(border=True):
+            st.markdown(f"**{row.segment}** · {status_markdown(row.status, fr.lang)} · {size}")
+            st.caption(" · ".join(reasons))
+
+
+def main() -> None:
+    fr = frame("overview")
+    data, report = fr.analysis()
+    with fr.guard():
+        totals = facade.chain_totals(data, report)
+        _kpis(fr, totals, report)
+        if report.cycles:
+            st.info(fr.t("overview_cycles", cycles=joined((" → ".join(c) for c in report.cycles), fr.lang)))
+
+        left, right = st.columns(2)
+        with left:
+            st.subheader(fr.t("overview_structure"))
+            st.plotly_chart(
+                facade.segment_chart("treemap", fr.source, fr.settings, fr.lang), key="overview_treemap"
+            )
+        with right:
+            st.subheader(fr.t("overview_status"))
+            st.plotly_chart(
+                facade.segment_chart("category", fr.source, fr.settings, fr.lang), key="overview_status_bar"
+            )
+
+        up, down = st.columns(2)
+        with up:
+            st.subheader(fr.t("overview_up_gaps"))
+            _gap_list(fr, data, facade.top_gaps(report, "upstream"), "upstream")
+        with down:
+            st.subheader(fr.t("overview_down_gaps"))
+            _gap_list(fr, data, facade.top_gaps(report, "downstream"), "downstream")
+
+        st.subheader(fr.t("overview_more"))
+        details = ("gaps", "targets", "pairing", "chain_map", "enterprise", "what_if")
+        for column, key in zip(st.columns(len(details)), details, strict=True):
+            with column:
+                fr.link(key)
+
+
+main()

@@ -1,0 +1,123 @@
+"""产业链图谱 Chain map — the layered chain coloured by status, one segment in depth, and the money flows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from chain import labels
+from chain.model import ChainData
+from ui import facade
+from ui.frame import Frame, frame
+from ui.widgets import metric_label, money, partners_table, percent, status_markdown
+
+_NONE = ""
+_CATEGORY = "map_category"
+_SEGMENT = "map_segment"
+_CHART = "map_chart"
+_FIRM_COLUMNS = ("name", "town", "output", "employees", "growth_pct", "deputy")
+
+
+def _segment(fr: Frame, data: ChainData, row: pd.Series) -> None:
+    """One segment in depth: its numbers, the reason for its status, its firms, suppliers and buyers."""
+    lang = fr.lang
+    segment = str(row["segment"])
+    st.subheader(f"{segment} · {status_markdown(str(row['status']), lang)}")
+    st.caption(str(row[f"reason_{lang}"]))
+    numbers = st.columns(6)
+    numbers[0].metric(labels.label("firms", lang), f"{int(row['firms']):,}", border=True)
+    numbers[1].metric(metric_label("output", lang), money(row["output"], lang), border=True)
+    numbers[2].metric(metric_label("demand", lang), money(row["demand"], lang), border=True)
+    numbers[3].metric(metric_label("leakage", lang), money(row["leakage"], lang), border=True)
+    numbers[4].metric(labels.label("local_share", lang), percent(row["local_share"]), border=True)
+    numbers[5].metric(metric_label("exports", lang), money(row["exports"], lang), border=True)
+
+    firms, suppliers, buyers = st.columns(3)
+    with firms:
+        st.markdown(f"**{fr.t('map_firms')}**")
+        chosen = facade.segment_firms(data, segment)
+        if chosen.empty:
+            st.caption(fr.t("none"))
+        else:
+            st.dataframe(
+                chosen,
+                hide_index=True,
+                column_order=list(_FIRM_COLUMNS),
+                column_config={
+                    "name": st.column_config.TextColumn(labels.label("name", lang)),
+                    "town": st.column_config.TextColumn(fr.t("ent_town")),
+                    "output": st.column_config.NumberColumn(labels.label("output", lang), format="%,.1f"),
+                    "employees": st.column_config.NumberColumn(labels.label("employees", lang), format="%,d"),
+                    "growth_pct": st.column_config.NumberColumn(
+                        labels.label("growth_pct", lang), format="%.1f"
+                    ),
+                    "deputy": st.column_config.TextColumn(fr.t("ent_deputy")),
+                },
+                key="map_firms_table",
+            )
+    with suppliers:
+        st.markdown(f"**{fr.t('map_suppliers')}**")
+        partners_table(facade.segment_suppliers(data, segment), lang, key="map_suppliers_table")
+    with buyers:
+        st.markdown(f"**{fr.t('map_buyers')}**")
+        partners_table(facade.segment_buyers(data, segment), lang, key="map_buyers_table")
+
+
+def _on_click(segments: pd.DataFrame) -> None:
+    """A click on a node picks that segment in the selectbox (a callback: it runs before the widgets)."""
+    points = st.session_state[_CHART].selection.points
+    known = set(segments["segment"])
+    clicked = [p.get("customdata") for p in points if p.get("customdata") in known]
+    if not clicked:
+        return
+    segment = clicked[0]
+    category = st.session_state.get(_CATEGORY, _NONE)
+    if category and segments.loc[segments["segment"] == segment, "category"].iloc[0] != category:
+        # A grey neighbour from another category: show the whole chain so the selectbox can hold it.
+        st.session_state[_CATEGORY] = _NONE
+    st.session_state[_SEGMENT] = segment
+
+
+def main() -> None:
+    fr = frame("chain_map")
+    data, report = fr.analysis()
+    with fr.guard():
+        lang = fr.lang
+        segments = report.segments
+        left, right = st.columns(2)
+        category = left.selectbox(
+            fr.t("map_category"),
+            [_NONE, *dict.fromkeys(segments["category"])],
+            format_func=lambda c: c or fr.t("all"),
+            key=_CATEGORY,
+        )
+        choices = segments if not category else segments[segments["category"] == category]
+        if st.session_state.get(_SEGMENT, _NONE) not in {_NONE, *choices["segment"]}:
+            # The segment picked before belongs to another category than the one now chosen.
+            st.session_state[_SEGMENT] = _NONE
+        selected = right.selectbox(
+            fr.t("map_segment"),
+            [_NONE, *choices["segment"]],
+            format_func=lambda s: s or fr.t("map_segment_none"),
+            key=_SEGMENT,
+        )
+        figure = facade.chain_map_figure(
+            fr.source, fr.settings, lang, category=category or None, selected=selected or None
+        )
+        st.plotly_chart(
+            figure,
+            key=_CHART,
+            on_select=lambda: _on_click(segments),
+            selection_mode="points",
+        )
+        if selected:
+            _segment(fr, data, segments[segments["segment"] == selected].iloc[0])
+        else:
+            st.info(fr.t("map_pick_hint"))
+
+        st.subheader(fr.t("map_flow"))
+        st.caption(fr.t("map_flow_hint"))
+        st.plotly_chart(facade.flow_figure(fr.source, fr.settings, lang), key="map_sankey")
+
+
+main()

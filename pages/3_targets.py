@@ -1,0 +1,134 @@
+"""招商目标 Targets — the ranked list the investment-promotion team works from, with reasons and downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from chain import labels
+from ui import facade
+from ui.frame import Frame, frame
+from ui.widgets import download_pair, gap_name, money, table
+
+_COLUMNS = (
+    "segment",
+    "gap",
+    "name",
+    "region",
+    "value",
+    "local_partners",
+    "partners",
+    "distance_km",
+    "products",
+    "covered",
+    "score",
+    "reasons",
+)
+_ALL = ""
+
+
+def _how_scored(fr: Frame) -> None:
+    weights = fr.settings.target_weights
+    with st.expander(fr.t("targets_how"), icon=":material/calculate:"):
+        st.markdown(fr.t("targets_how_text", penalty=weights.covered_penalty))
+        rows = pd.DataFrame(
+            {
+                fr.t("weight_factor"): [
+                    fr.t(f"weight_{name}") for name in ("value", "partners", "distance", "gap")
+                ],
+                fr.t("weight_weight"): [weights.value, weights.partners, weights.distance, weights.gap],
+            }
+        )
+        st.dataframe(rows, hide_index=True, width=520)
+
+
+def _describe(
+    fr: Frame, segment: str | None, gap: str | None, region: str | None, low: float, far: float | None
+) -> str:
+    """The filters in words, for the About sheet of the download (so a printed list says what it holds)."""
+    parts = [
+        f"{fr.t('targets_segment')}={segment}" if segment else "",
+        f"{fr.t('targets_gap')}={gap_name(gap, fr.lang)}" if gap else "",
+        f"{fr.t('targets_region')}={region}" if region else "",
+        f"{fr.t('targets_min_value')}={low:,.0f}" if low else "",
+        f"{fr.t('targets_max_distance')}={far:,.0f}" if far else "",
+    ]
+    return "; ".join(p for p in parts if p) or fr.t("all")
+
+
+def main() -> None:
+    fr = frame("targets")
+    _, report = fr.analysis()
+    with fr.guard():
+        lang = fr.lang
+        everything = facade.recruiting_targets(fr.source, fr.settings)
+        first, second, third = st.columns(3)
+        segment = first.selectbox(
+            fr.t("targets_segment"),
+            [_ALL, *report.segments["segment"]],
+            format_func=lambda s: s or fr.t("all"),
+            key="targets_segment",
+        )
+        gap = second.selectbox(
+            fr.t("targets_gap"),
+            [_ALL, *labels.GAP_KINDS],
+            format_func=lambda g: gap_name(g, lang) if g else fr.t("all"),
+            key="targets_gap",
+        )
+        region = third.selectbox(
+            fr.t("targets_region"),
+            [_ALL, *sorted(set(everything["region"]))],
+            format_func=lambda r: r or fr.t("all"),
+            key="targets_region",
+        )
+        fourth, fifth = st.columns(2)
+        low = fourth.number_input(
+            fr.t("targets_min_value"),
+            min_value=0.0,
+            value=0.0,
+            step=100.0,
+            format="%.0f",
+            key="targets_min_value",
+        )
+        far = fifth.number_input(
+            fr.t("targets_max_distance"),
+            min_value=0.0,
+            value=0.0,
+            step=100.0,
+            format="%.0f",
+            key="targets_max_distance",
+        )
+        filters = {
+            "segment": segment or None,
+            "gap": gap or None,
+            "region": region or None,
+            "min_value": float(low),
+            "max_distance": float(far) or None,
+        }
+        shown = facade.recruiting_targets(fr.source, fr.settings, **filters)
+
+        st.caption(fr.t("targets_count", count=len(shown)))
+        if shown.empty:
+            st.info(fr.t("empty_filtered"))
+        else:
+            best = shown.iloc[0]
+            reasons = best["reasons_zh"] if lang == "zh" else best["reasons_en"]
+            with st.container(border=True):
+                st.markdown(
+                    f"**{fr.t('targets_top')}: {best['name']}** ({best['region']}) · {best['segment']} · "
+                    f"{gap_name(best['gap'], lang)} · {money(best['value'], lang)}"
+                )
+                for reason in reasons:
+                    st.markdown(f"- {reason}")
+            table(shown, _COLUMNS, lang, key="targets_table", height=560)
+            description = _describe(fr, *filters.values())
+            download_pair(
+                facade.targets_downloads(fr.source, fr.settings, lang, description=description, **filters),
+                fr.t("export_targets_title"),
+                lang,
+                key="targets_download",
+            )
+        _how_scored(fr)
+
+
+main()

@@ -1,0 +1,65 @@
+"""本地配套 Local pairing — introductions the office can arrange next week, each with its evidence."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import facade
+from ui.frame import frame
+from ui.widgets import download_pair, joined, money, table
+
+_COLUMNS = (
+    "supplier",
+    "buyer",
+    "segment",
+    "buyer_segment",
+    "value_from_outside",
+    "outside_suppliers",
+    "supplier_output",
+    "score",
+    "reason",
+)
+_ALL = ""
+#: Suggestions spelled out as cards above the full table; more would push the table off screen.
+_CARDS = 6
+
+
+def main() -> None:
+    fr = frame("pairing")
+    _, report = fr.analysis()
+    with fr.guard():
+        lang = fr.lang
+        segment = st.selectbox(
+            fr.t("pairing_segment"),
+            [_ALL, *report.segments["segment"]],
+            format_func=lambda s: s or fr.t("all"),
+            key="pairing_segment",
+        )
+        pairs = facade.local_pairs(fr.source, fr.settings, segment=segment or None)
+        st.caption(fr.t("pairing_count", count=len(pairs)))
+        if pairs.empty:
+            st.info(fr.t("empty_filtered"))
+            return
+        st.subheader(fr.t("pairing_evidence"))
+        cards = st.columns(2)
+        for index, row in enumerate(pairs.head(_CARDS).itertuples(index=False)):
+            with cards[index % 2].container(border=True):
+                st.markdown(
+                    f"**{row.supplier} → {row.buyer}** · {row.segment} · "
+                    f"{fr.t('overview_gap_line', leakage=money(row.value_from_outside, lang))}"
+                )
+                st.caption(row.reason_zh if lang == "zh" else row.reason_en)
+                st.caption(fr.t("pairing_replaces", suppliers=joined(row.outside_suppliers, lang)))
+        table(pairs, _COLUMNS, lang, key="pairing_table")
+        description = f"{fr.t('pairing_segment')}={segment}" if segment else fr.t("all")
+        download_pair(
+            facade.pairs_downloads(
+                fr.source, fr.settings, lang, segment=segment or None, description=description
+            ),
+            fr.t("export_pairs_title"),
+            lang,
+            key="pairing_download",
+        )
+
+
+main()

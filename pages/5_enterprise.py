@@ -1,0 +1,102 @@
+"""企业画像 Enterprise — one firm: its numbers, its suppliers and customers, its segment, deputy and requests."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from chain import schema
+from chain.gaps import ChainReport
+from chain.model import ChainData
+from ui import facade
+from ui.frame import Frame, frame
+from ui.widgets import joined, money, money_short, partners_table, sheet_table, status_markdown
+
+
+def _profile(fr: Frame, firm: pd.Series) -> None:
+    lang = fr.lang
+    numbers = st.columns(4)
+    numbers[0].metric(
+        fr.t("ent_output"), money_short(firm["output"], lang), help=money(firm["output"], lang), border=True
+    )
+    numbers[1].metric(fr.t("ent_employees"), f"{int(firm['employees']):,} {fr.t('unit_people')}", border=True)
+    growth = firm["growth_pct"]
+    numbers[2].metric(
+        fr.t("ent_growth"),
+        "—" if pd.isna(growth) or math.isnan(float(growth)) else f"{float(growth):+.1f}%",
+        border=True,
+    )
+    numbers[3].metric(
+        fr.t("ent_above"), fr.t("yes") if bool(firm["above_scale"]) else fr.t("no"), border=True
+    )
+    facts = [
+        (
+            fr.t("ent_segment"),
+            f"{firm['segment']} ({firm['category']})" if firm["category"] else firm["segment"],
+        ),
+        (fr.t("ent_town"), firm["town"] or "—"),
+        (fr.t("ent_deputy"), firm["deputy"] or "—"),
+        (fr.t("ent_products"), joined(firm["products"], lang) or "—"),
+    ]
+    st.markdown("  \n".join(f"**{name}**: {value}" for name, value in facts))
+
+
+def _segment_status(fr: Frame, report: ChainReport, segment: str) -> None:
+    rows = report.segments[report.segments["segment"] == segment]
+    if rows.empty:
+        return
+    row = rows.iloc[0]
+    with st.container(border=True):
+        st.markdown(
+            f"**{fr.t('ent_segment_status', segment=segment, status=status_markdown(row['status'], fr.lang))}**"
+        )
+        st.caption(row[f"reason_{fr.lang}"])
+        fr.link("chain_map")
+
+
+def _requests_and_projects(fr: Frame, data: ChainData, name: str, segment: str) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.subheader(fr.t("ent_demands"))
+        demands = data.demands[data.demands["enterprise"] == name]
+        if demands.empty:
+            st.caption(fr.t("ent_no_demands"))
+        else:
+            sheet_table(demands, schema.DEMANDS, fr.lang, key="ent_demands_table", hide=("enterprise",))
+    with right:
+        st.subheader(fr.t("ent_projects"))
+        projects = data.projects[data.projects["segment"] == segment]
+        if projects.empty:
+            st.caption(fr.t("ent_no_projects"))
+        else:
+            sheet_table(projects, schema.PROJECTS, fr.lang, key="ent_projects_table", hide=("segment",))
+
+
+def main() -> None:
+    fr = frame("enterprise")
+    data, report = fr.analysis()
+    with fr.guard():
+        firms = data.enterprises.sort_values("output", ascending=False, kind="stable")
+        if firms.empty:
+            st.info(fr.t("ent_none"))
+            return
+        name = st.selectbox(fr.t("ent_pick"), list(firms["name"]), key="ent_firm")
+        firm = firms[firms["name"] == name].iloc[0]
+        _profile(fr, firm)
+        _segment_status(fr, report, str(firm["segment"]))
+
+        st.subheader(fr.t("ent_network"))
+        st.plotly_chart(facade.firm_network_figure(fr.source, fr.lang, name), key="ent_network_chart")
+        suppliers, customers = st.columns(2)
+        with suppliers:
+            st.markdown(f"**{fr.t('ent_suppliers')}**")
+            partners_table(facade.firm_suppliers(data, name), fr.lang, key="ent_suppliers_table")
+        with customers:
+            st.markdown(f"**{fr.t('ent_customers')}**")
+            partners_table(facade.firm_customers(data, name), fr.lang, key="ent_customers_table")
+        _requests_and_projects(fr, data, name, str(firm["segment"]))
+
+
+main()

@@ -1,0 +1,185 @@
+"""项目模拟 What-if — suppose a project comes on line: leakage, local share, status and completeness after."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from chain import labels
+from chain.gaps import ChainReport, WhatIf
+from ui import facade
+from ui.frame import Frame, frame
+from ui.widgets import metric_label, money, money_short, percent, status_name
+
+_PROJECT = "wi_project"
+_SEGMENT = "wi_segment"
+_OUTPUT = "wi_output"
+_NAME = "wi_name"
+_MANUAL = -1
+_DEFAULT_OUTPUT = 10_000.0
+
+
+def _prefill(projects: pd.DataFrame) -> None:
+    """Copy the chosen 招商项目 row into the form (a callback: it runs before the widgets are drawn)."""
+    index = st.session_state.get(_PROJECT, _MANUAL)
+    if index == _MANUAL or index not in projects.index:
+        return
+    project = projects.loc[index]
+    st.session_state[_SEGMENT] = project["segment"]
+    expected = project["expected_output"]
+    st.session_state[_OUTPUT] = float(expected) if pd.notna(expected) else 0.0
+    st.session_state[_NAME] = project["name"]
+
+
+def _form(fr: Frame, report: ChainReport, projects: pd.DataFrame) -> tuple[str, float, str]:
+    segments = list(report.segments["segment"])
+    # Defaults go into session_state (not value=) so that the pre-fill callback may overwrite them.
+    # The largest upstream gap is the natural first question ("what if we recruited for it?").
+    largest = facade.top_gaps(report, "upstream", 1)
+    st.session_state.setdefault(_SEGMENT, str(largest["segment"].iloc[0]) if len(largest) else segments[0])
+    st.session_state.setdefault(_OUTPUT, _DEFAULT_OUTPUT)
+    st.session_state.setdefault(_NAME, fr.t("wi_name_default"))
+    if st.session_state[_SEGMENT] not in segments:
+        st.session_state[_SEGMENT] = segments[0]
+
+    if st.session_state.get(_PROJECT, _MANUAL) not in {_MANUAL, *projects.index}:
+        # Chosen in another workbook, since replaced by an upload.
+        st.session_state[_PROJECT] = _MANUAL
+    if not projects.empty:
+        st.selectbox(
+            fr.t("wi_prefill"),
+            [_MANUAL, *projects.index],
+            format_func=lambda i: (
+                fr.t("wi_prefill_none")
+                if i == _MANUAL
+                else f"{projects.loc[i, 'name']} · {projects.loc[i, 'segment']}"
+            ),
+            key=_PROJECT,
+            on_change=_prefill,
+            args=(projects,),
+        )
+    left, middle, right = st.columns(3)
+    segment = left.selectbox(fr.t("wi_segment"), segments, key=_SEGMENT)
+    output = middle.number_input(fr.t("wi_output"), min_value=0.0, step=500.0, format="%.0f", key=_OUTPUT)
+    name = right.text_input(fr.t("wi_name"), key=_NAME)
+    return str(segment), float(output), name.strip() or fr.t("wi_name_default")
+
+
+def _delta(after: float, before: float) -> float | None:
+    return None if math.isnan(after) or math.isnan(before) else after - before
+
+
+def _results(fr: Frame, result: WhatIf, segment: str, output: float, name: str) -> None:
+    lang = fr.lang
+    before = result.before.segments.set_index("segment").loc[segment]
+    after = result.after.segments.set_index("segment").loc[segment]
+    st.subheader(f"{segment}: {fr.t('wi_before')} → {fr.t('wi_after')}")
+    cards = st.columns(5)
+    cards[0].metric(
+        fr.t("wi_status"),
+        status_name(after["status"], lang),
+        delta=f"{status_name(before['status'], lang)} → {status_name(after['status'], lang)}"
+        if before["status"] != after["status"]
+        else None,
+        delta_arrow="off",
+        border=True,
+    )
+    leak_before, leak_after = float(before["leakage"]), float(after["leakage"])
+    cards[1].metric(
+        fr.t("wi_leakage"),
+        money_short(leak_after, lang),
+        delta=money(leak_after - leak_before, lang) if leak_after != leak_before else None,
+        delta_color="inverse",
+        help=f"{fr.t('wi_before')}: {money(leak_before, lang)}",
+        border=True,
+    )
+    share_before, share_after = float(before["local_share"]), float(after["local_share"])
+    change = _delta(share_after, share_before)
+    cards[2].metric(
+        fr.t("wi_share"),
+        percent(share_after),
+        delta=f"{change * 100:+.1f}pp" if change else None,
+        help=f"{fr.t('wi_before')}: {percent(share_before)}",
+        border=True,
+    )
+    for column, key, metric in (
+        (cards[3], "wi_completeness_segments", "segments"),
+        (cards[4], "wi_completeness_value", "value"),
+    ):
+        was = float(getattr(result.before.completeness, metric))
+        now = float(getattr(result.after.completeness, metric))
+        change = _delta(now, was)
+        column.metric(
+            fr.t(key),
+            percent(now),
+            delta=f"{change * 100:+.1f}pp" if change else None,
+            help=f"{fr.t('wi_before')}: {percent(was)}",
+            border=True,
+        )
+    st.caption(fr.t("wi_hint"))
+
+    st.subheader(fr.t("wi_changes"))
+    changes = result.changes
+    segment_changes = changes[changes["segment"] != ""]
+    if segment_changes.empty:
+        st.info(fr.t("wi_no_change"))
+        return
+    st.plotly_chart(
+        facade.what_if_figure(fr.source, fr.settings, segment, output, name, lang), key="wi_chart"
+    )
+    # Priority scores are relative to the largest gap, so every segment's score moves when one gap
+    # shrinks; the chart shows them, the table keeps to what changed in substance.
+    substantive = segment_changes[segment_changes["metric"] != "score"]
+    shown = substantive.assign(
+        metric=substantive["metric"].map(lambda m: metric_label(m, lang)),
+        before=[
+            _value(m, v, lang) for m, v in zip(substantive["metric"], substantive["before"], strict=True)
+        ],
+        after=[_value(m, v, lang) for m, v in zip(substantive["metric"], substantive["after"], strict=True)],
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_order=["segment", "metric", "before", "after"],
+        column_config={
+            "segment": st.column_config.TextColumn(labels.label("segment", lang)),
+            "metric": st.column_config.TextColumn(fr.t("wi_metric")),
+            "before": st.column_config.TextColumn(fr.t("wi_before")),
+            "after": st.column_config.TextColumn(fr.t("wi_after")),
+        },
+        key="wi_changes_table",
+    )
+
+
+def _value(metric: str, value: object, lang: str) -> str:
+    """A changed metric's value in its own unit."""
+    if metric == "status":
+        return status_name(str(value), lang)
+    if metric in ("local_share", "concentration"):
+        return percent(value)
+    if metric in ("output", "demand", "local_supply", "leakage", "exports", "downstream_gap"):
+        return money(value, lang)
+    if isinstance(value, float) and math.isnan(value):
+        return "—"
+    return f"{float(value):,.2f}" if metric == "score" else f"{float(value):,.0f}"
+
+
+def main() -> None:
+    fr = frame("what_if")
+    data, report = fr.analysis()
+    with fr.guard():
+        segment, output, name = _form(fr, report, data.projects)
+        if output <= 0:
+            st.info(fr.t("wi_output_positive"))
+            return
+        if name in set(data.enterprises["name"]):
+            st.error(fr.t("wi_name_taken", name=name))
+            return
+        with st.spinner(fr.t("analysing")):
+            result = facade.what_if(fr.source, fr.settings, segment, output, name)
+        _results(fr, result, segment, output, name)
+
+
+main()

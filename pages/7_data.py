@@ -1,0 +1,173 @@
+"""数据 Data — upload a workbook, read its validation report, download the template and the sample."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from chain import schema
+from chain.model import LoadResult
+from ui import facade
+from ui.facade import Source
+from ui.frame import GENERATION_KEY, OUTCOME_KEY, UPLOAD_KEY, Frame, frame, use_sample, use_upload
+from ui.widgets import download_pair, table
+
+_XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_REPORT_COLUMNS = ("severity", "sheet", "row", "column", "cell_value", "code", "message")
+
+
+def _process(fr: Frame, source: Source) -> None:
+    """Guard -> parse -> validate -> analyse an upload, with each step shown, and make it the data in use.
+
+    A workbook with errors still becomes the data in use: every page then says so instead of showing an
+    analysis of the previous data, which would be easy to mistake for the new one.
+    """
+    steps: list[tuple[str, dict[str, object]]] = []
+    state = "complete"
+    with st.status(fr.t("data_status_running", name=source.name), expanded=True) as status:
+        try:
+            st.write(fr.t("data_step_guard"))
+            steps.append(("data_step_guard", {}))
+            refusal = facade.check_bytes(source.data)
+            if refusal is not None:
+                steps.append(("data_refused", {"message": refusal.message(fr.lang)}))
+                state = "error"
+            else:
+                st.write(fr.t("data_step_parse"))
+                steps.append(("data_step_parse", {}))
+            loaded = facade.load_data(source)
+            counts = {"errors": len(loaded.errors), "warnings": len(loaded.warnings)}
+            if refusal is None:
+                st.write(fr.t("data_step_validate", **counts))
+                steps.append(("data_step_validate", counts))
+            if loaded.ok:
+                st.write(fr.t("data_step_analyse"))
+                steps.append(("data_step_analyse", {}))
+                facade.analyze(source, fr.settings)
+            else:
+                state = "error"
+        except Exception as exc:
+            steps.append(("failed", {"detail": str(exc) or type(exc).__name__}))
+            state = "error"
+        status.update(state=state)
+    use_upload(source)
+    # The steps, as catalogue keys and parameters, so they show in whichever language is chosen later.
+    st.session_state[OUTCOME_KEY] = {"sha": source.sha, "name": source.name, "state": state, "steps": steps}
+    st.rerun()
+
+
+def _outcome(fr: Frame) -> None:
+    """The steps of the upload now in use, as a finished status box."""
+    outcome = st.session_state.get(OUTCOME_KEY)
+    current = st.session_state.get(UPLOAD_KEY)
+    if not outcome or not isinstance(current, Source) or outcome["sha"] != current.sha:
+        return
+    failed = outcome["state"] == "error"
+    count = fr.error_count
+    label = (
+        fr.t("data_status_errors", name=outcome["name"], count=count)
+        if failed
+        else fr.t("data_status_ok", name=outcome["name"])
+    )
+    with st.status(label, state=outcome["state"], expanded=failed):
+        for key, params in outcome["steps"]:
+            st.write(fr.t(key, **params))
+
+
+def _upload(fr: Frame) -> None:
+    generation = st.session_state.get(GENERATION_KEY, 0)
+    uploaded = st.file_uploader(
+        fr.t("data_upload"), type=["xlsx"], key=f"uploader_{generation}", help=fr.t("data_upload_help")
+    )
+    if uploaded is not None:
+        source = facade.upload_source(uploaded.name, uploaded.getvalue())
+        current = st.session_state.get(UPLOAD_KEY)
+        if not isinstance(current, Source) or current.sha != source.sha:
+            _process(fr, source)
+    _outcome(fr)
+    if isinstance(st.session_state.get(UPLOAD_KEY), Source):
+        st.button(fr.t("data_back"), key="back_to_sample", on_click=use_sample, icon=":material/undo:")
+
+
+def _files(fr: Frame) -> None:
+    st.subheader(fr.t("data_files"))
+    st.caption(fr.t("data_files_hint"))
+    for path, label, key in (
+        (facade.TEMPLATE_PATH, fr.t("data_template"), "download_template"),
+        (facade.SAMPLE_PATH, fr.t("data_sample"), "download_sample"),
+    ):
+        if path.is_file():
+            st.download_button(
+                label,
+                data=path.read_bytes(),
+                file_name=path.name,
+                mime=_XLSX_MIME,
+                key=key,
+                on_click="ignore",
+                icon=":material/download:",
+            )
+        else:
+            st.caption(fr.t("data_file_missing", name=path.name))
+
+
+def _loaded(fr: Frame, loaded: LoadResult) -> None:
+    data = loaded.data
+    if data is None or not loaded.ok:
+        return
+    st.subheader(fr.t("data_loaded"))
+    frames = {
+        schema.ENTERPRISES: data.enterprises,
+        schema.LINKS: data.links,
+        schema.TEMPLATE: data.template,
+        schema.PROJECTS: data.projects,
+        schema.DEMANDS: data.demands,
+    }
+    columns = st.columns(len(frames) + 1)
+    for column, (sheet, rows) in zip(columns, frames.items(), strict=False):
+        column.metric(sheet.name(fr.lang), f"{len(rows):,}", border=True)
+    columns[-1].metric(schema.SETTINGS.name(fr.lang), f"{len(data.settings):,}", border=True)
+
+
+def _report(fr: Frame, source: Source, loaded: LoadResult) -> None:
+    st.subheader(fr.t("data_report"))
+    problems = facade.problems_frame(loaded)
+    if problems.empty:
+        st.success(fr.t("data_report_clean"))
+        return
+    summary = fr.t("data_report_summary", errors=len(loaded.errors), warnings=len(loaded.warnings))
+    (st.error if loaded.errors else st.warning)(summary)
+    left, right = st.columns(2)
+    sheets = sorted(set(problems["sheet"]))
+    chosen_sheets = left.multiselect(
+        fr.t("data_filter_sheet"), sheets, key="report_sheets", placeholder=fr.t("all")
+    )
+    severities = right.multiselect(
+        fr.t("data_filter_severity"),
+        ["error", "warning"],
+        format_func=lambda s: fr.t(f"severity_{s}"),
+        key="report_severity",
+        placeholder=fr.t("all"),
+    )
+    shown = problems
+    if chosen_sheets:
+        shown = shown[shown["sheet"].isin(chosen_sheets)]
+    if severities:
+        shown = shown[shown["severity"].isin(severities)]
+    table(shown, _REPORT_COLUMNS, fr.lang, key="report_table")
+    stem = f"{fr.t('export_problems_title')}_{source.name.removesuffix('.xlsx')}"
+    download_pair(facade.problems_downloads(source, fr.lang), stem, fr.lang, key="report_download")
+
+
+def main() -> None:
+    fr = frame("data")
+    with fr.guard():
+        upload, files = st.columns([3, 2], gap="large")
+        with upload:
+            _upload(fr)
+        with files:
+            _files(fr)
+        if fr.source is not None and fr.loaded is not None:
+            _loaded(fr, fr.loaded)
+            _report(fr, fr.source, fr.loaded)
+
+
+main()

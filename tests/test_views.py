@@ -1,0 +1,76 @@
+"""Totals and selections the views show, on the tiny chain of tests/factory.py, computed by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from chain.gaps import analyze
+from chain.load import load_workbook
+from chain.views import (
+    chain_totals,
+    filter_segments,
+    firm_customers,
+    firm_suppliers,
+    segment_buyers,
+    segment_firms,
+    segment_inputs,
+    segment_suppliers,
+    status_counts,
+    top_gaps,
+)
+from tests.factory import make_workbook
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    data = load_workbook(make_workbook()).data
+    return data, analyze(data)
+
+
+def test_chain_totals(tiny) -> None:
+    data, report = tiny
+    totals = chain_totals(data, report)
+    assert totals.output == 100 + 200 + 300 + 500
+    assert totals.employees == 10 + 20 + 30 + 50
+    assert (totals.firms, totals.above_scale_firms) == (4, 3)
+    # growth weighted by output: (100×5 + 200×10 + 300×(−2) + 500×12) / 1100
+    assert totals.growth_pct == pytest.approx(7900 / 1100)
+    assert totals.county_share == pytest.approx(1100 / 2000)
+
+
+def test_status_counts_and_top_gaps(tiny) -> None:
+    _, report = tiny
+    # 原料 and 电极 have one firm (weak), 煅烧 two with share 2/3 (strong), 包装 none (missing).
+    assert status_counts(report) == {"strong": 1, "weak": 2, "missing": 1}
+    # Leakage: 原料 60, 煅烧 50, 包装 10.
+    assert list(top_gaps(report, "upstream")["segment"]) == ["原料", "煅烧", "包装"]
+    assert list(top_gaps(report, "upstream", 1)["segment"]) == ["原料"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, ["原料", "煅烧", "电极", "包装"]),
+        ({"categories": ["精细轻纺"]}, ["包装"]),
+        ({"stages": ["upstream"]}, ["原料", "包装"]),
+        ({"statuses": ["weak", "missing"]}, ["原料", "电极", "包装"]),
+        ({"gap_kinds": ["upstream"], "statuses": ["strong"]}, ["煅烧"]),
+    ],
+)
+def test_filter_segments(tiny, filters, expected) -> None:
+    _, report = tiny
+    assert list(filter_segments(report.segments, **filters)["segment"]) == expected
+
+
+def test_partners(tiny) -> None:
+    data, _ = tiny
+    assert segment_inputs(data, "电极") == ("煅烧", "包装")
+    assert list(segment_firms(data, "煅烧")["name"]) == ["丙碳素", "乙碳素"]
+    suppliers = segment_suppliers(data, "煅烧")
+    assert list(zip(suppliers["name"], suppliers["local"], suppliers["value"], strict=True)) == [
+        ("乙碳素", True, 100),
+        ("外地煅烧厂", False, 50),
+    ]
+    assert list(segment_buyers(data, "电极")["name"]) == ["外地钢厂"]
+    assert list(firm_suppliers(data, "丁电极")["name"]) == ["乙碳素", "外地煅烧厂", "外地纸箱厂"]
+    assert list(firm_customers(data, "丁电极")["region"]) == ["河北唐山"]

@@ -1,0 +1,512 @@
+"""The one place where Streamlit caches wrap the domain: every page gets its analysis from here.
+
+Caches are keyed on the SHA-256 of the workbook bytes plus the settings (``st.cache_data`` would hash
+large frames from a sample and could serve a stale entry after a one-cell edit); the bytes travel in an
+unhashed ``_bytes`` argument. Results are pickleable objects of ``chain/`` (frames, reports, figures,
+bytes), never graphs, uploaded files or widgets. Every cache is bounded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from chain import charts, export, gaps, graph, guard, isolate, load, pairing, targets
+from chain.gaps import ChainReport, WhatIf
+from chain.labels import SEVERITIES, label
+from chain.model import ChainData, LoadResult
+from chain.problems import Problem
+from chain.settings import AnalysisSettings, Limits
+from chain.views import (
+    ChainTotals,
+    chain_totals,
+    filter_segments,
+    firm_customers,
+    firm_suppliers,
+    segment_buyers,
+    segment_firms,
+    segment_inputs,
+    segment_suppliers,
+    status_counts,
+    top_gaps,
+)
+from ui.i18n import t
+
+__all__ = [
+    "PROBLEM_COLUMNS",
+    "SAMPLE_PATH",
+    "TEMPLATE_PATH",
+    "ChainTotals",
+    "SegmentFilters",
+    "Source",
+    "analyze",
+    "chain_map_figure",
+    "chain_totals",
+    "check_bytes",
+    "filter_segments",
+    "firm_customers",
+    "firm_network_figure",
+    "firm_suppliers",
+    "flow_figure",
+    "load_data",
+    "local_pairs",
+    "pairs_downloads",
+    "problems_downloads",
+    "problems_frame",
+    "recruiting_targets",
+    "sample_source",
+    "segment_buyers",
+    "segment_chart",
+    "segment_firms",
+    "segment_inputs",
+    "segment_suppliers",
+    "segments_downloads",
+    "status_counts",
+    "targets_downloads",
+    "top_gaps",
+    "upload_source",
+    "what_if",
+    "what_if_figure",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_PATH = ROOT / "data" / "sample.xlsx"
+TEMPLATE_PATH = ROOT / "data" / "template.xlsx"
+LIMITS = Limits()
+
+# A session looks at one workbook at a time; a few entries cover the sample, an upload and a fix of it.
+_WORKBOOKS = 4
+# Filter and language combinations a user clicks through on one workbook.
+_VIEWS = 64
+
+
+@dataclass(frozen=True)
+class Source:
+    """A workbook the dashboard can analyse: its bytes, their SHA-256 and the name shown to people."""
+
+    sha: str
+    name: str
+    data: bytes = field(repr=False, compare=False)
+    #: The bundled sample is ours and loads in-process; uploads are parsed in a child process.
+    sample: bool = False
+
+
+def sample_source() -> Source | None:
+    """The bundled sample workbook, or None when the file is missing."""
+    if not SAMPLE_PATH.is_file():
+        return None
+    data = SAMPLE_PATH.read_bytes()
+    return Source(hashlib.sha256(data).hexdigest(), SAMPLE_PATH.name, data, sample=True)
+
+
+def upload_source(name: str, data: bytes) -> Source:
+    """An uploaded workbook as a source (hashing it once, when it arrives)."""
+    return Source(hashlib.sha256(data).hexdigest(), name, data, sample=False)
+
+
+def check_bytes(data: bytes) -> Problem | None:
+    """The byte guard's verdict on an upload before any parser sees it (cheap: not cached)."""
+    return guard.check_bytes(data, LIMITS)
+
+
+@st.cache_data(max_entries=_WORKBOOKS, show_spinner=False)
+def _load(sha: str, name: str, sample: bool, _bytes: bytes) -> LoadResult:
+    if sample:
+        return load.load_workbook(_bytes, limits=LIMITS, source_name=name)
+    return isolate.load_isolated(_bytes, LIMITS, name)
+
+
+def load_data(source: Source) -> LoadResult:
+    """Guard, parse and validate a workbook: the data when it has no errors, and every problem found."""
+    return _load(source.sha, source.name, source.sample, _bytes=source.data)
+
+
+def _data(sha: str, name: str, sample: bool, data: bytes) -> ChainData:
+    loaded = _load(sha, name, sample, _bytes=data)
+    if loaded.data is None or loaded.errors:
+        # Pages only ask for analysis of a workbook that loaded cleanly; reaching here is a bug.
+        raise ValueError(f"{name} has {len(loaded.errors)} errors and cannot be analysed")
+    return loaded.data
+
+
+@st.cache_data(max_entries=_WORKBOOKS * 4, show_spinner=False)
+def _analyze(sha: str, name: str, sample: bool, settings: AnalysisSettings, _bytes: bytes) -> ChainReport:
+    return gaps.analyze(_data(sha, name, sample, _bytes), settings)
+
+
+def analyze(source: Source, settings: AnalysisSettings) -> ChainReport:
+    """The gap analysis of a clean workbook under ``settings``."""
+    return _analyze(source.sha, source.name, source.sample, settings, _bytes=source.data)
+
+
+@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+def _targets(
+    sha: str,
+    name: str,
+    sample: bool,
+    settings: AnalysisSettings,
+    segment: str | None,
+    gap: str | None,
+    region: str | None,
+    min_value: float,
+    max_distance: float | None,
+    _bytes: bytes,
+) -> pd.DataFrame:
+    data = _data(sha, name, sample, _bytes)
+    report = _analyze(sha, name, sample, settings, _bytes=_bytes)
+    return targets.recruiting_targets(
+        data,
+        report,
+        settings.target_weights,
+        segment=segment,
+        gap=gap,
+        region=region,
+        min_value=min_value,
+        max_distance=max_distance,
+    )
+
+
+def recruiting_targets(
+    source: Source,
+    settings: AnalysisSettings,
+    *,
+    segment: str | None = None,
+    gap: str | None = None,
+    region: str | None = None,
+    min_value: float = 0.0,
+    max_distance: float | None = None,
+) -> pd.DataFrame:
+    """Ranked recruiting targets (best first), filtered as given; see :func:`chain.targets.recruiting_targets`."""
+    return _targets(
+        source.sha,
+        source.name,
+        source.sample,
+        settings,
+        segment,
+        gap,
+        region,
+        float(min_value),
+        max_distance,
+        _bytes=source.data,
+    )
+
+
+@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+def _pairs(sha: str, name: str, sample: bool, settings: AnalysisSettings, segment: str | None, _bytes: bytes):
+    data = _data(sha, name, sample, _bytes)
+    report = _analyze(sha, name, sample, settings, _bytes=_bytes)
+    return pairing.local_pairs(data, report, settings.pair_weights, segment=segment)
+
+
+def local_pairs(source: Source, settings: AnalysisSettings, *, segment: str | None = None) -> pd.DataFrame:
+    """Suggested local introductions (best first); see :func:`chain.pairing.local_pairs`."""
+    return _pairs(source.sha, source.name, source.sample, settings, segment, _bytes=source.data)
+
+
+@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+def _what_if(
+    sha: str,
+    name: str,
+    sample: bool,
+    settings: AnalysisSettings,
+    segment: str,
+    expected_output: float,
+    project: str,
+    _bytes: bytes,
+) -> WhatIf:
+    return gaps.what_if(_data(sha, name, sample, _bytes), settings, segment, expected_output, project)
+
+
+def what_if(
+    source: Source, settings: AnalysisSettings, segment: str, expected_output: float, name: str
+) -> WhatIf:
+    """Before and after a hypothetical local project in ``segment`` with ``expected_output`` 万元."""
+    return _what_if(
+        source.sha,
+        source.name,
+        source.sample,
+        settings,
+        segment,
+        float(expected_output),
+        name,
+        _bytes=source.data,
+    )
+
+
+# Figures: building a layered layout or a Sankey is the slow part of a page, so they are cached too.
+
+
+@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+def _chain_map(
+    sha: str,
+    name: str,
+    sample: bool,
+    settings: AnalysisSettings,
+    lang: str,
+    category: str | None,
+    selected: str | None,
+    _bytes: bytes,
+) -> go.Figure:
+    data = _data(sha, name, sample, _bytes)
+    report = _analyze(sha, name, sample, settings, _bytes=_bytes)
+    return charts.chain_map(graph.segment_graph(data, report), lang, category=category, selected=selected)
+
+
+def chain_map_figure(
+    source: Source, settings: AnalysisSettings, lang: str, *, category: str | None, selected: str | None
+) -> go.Figure:
+    """The layered chain map coloured by status, optionally one category only and one segment highlighted."""
+    return _chain_map(
+        source.sha, source.name, source.sample, settings, lang, category, selected, _bytes=source.data
+    )
+
+
+@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+def _flow(
+    sha: str, name: str, sample: bool, settings: AnalysisSettings, lang: str, _bytes: bytes
+) -> go.Figure:
+    data = _data(sha, name, sample, _bytes)
+    report = _analyze(sha, name, sample, settings, _bytes=_bytes)
+    return charts.flow_sankey(data, report.segments, lang)
+
+
+def flow_figure(source: Source, settings: AnalysisSettings, lang: str) -> go.Figure:
+    """The Sankey of outside regions -> segments -> markets."""
+    return _flow(source.sha, source.name, source.sample, settings, lang, _bytes=source.data)
+
+
+@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+def _firm_network(sha: str, name: str, sample: bool, lang: str, firm: str, _bytes: bytes) -> go.Figure:
+    data = _data(sha, name, sample, _bytes)
+    return charts.firm_network(graph.firm_graph(data, firm, depth=1), firm, lang)
+
+
+def firm_network_figure(source: Source, lang: str, firm: str) -> go.Figure:
+    """One firm's suppliers and customers, local and outside."""
+    return _firm_network(source.sha, source.name, source.sample, lang, firm, _bytes=source.data)
+
+
+#: Segment filters as a hashable cache key: categories, stages, statuses, gap kinds.
+SegmentFilters = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+_NO_FILTERS: SegmentFilters = ((), (), (), ())
+_SEGMENT_CHARTS = {
+    "treemap": charts.output_treemap,
+    "category": charts.category_bar,
+    "leakage": charts.leakage_bar,
+    "exports": charts.exports_bar,
+}
+
+
+@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+def _segment_chart(
+    kind: str,
+    sha: str,
+    name: str,
+    sample: bool,
+    settings: AnalysisSettings,
+    lang: str,
+    filters: SegmentFilters,
+    _bytes: bytes,
+) -> go.Figure:
+    report = _analyze(sha, name, sample, settings, _bytes=_bytes)
+    categories, stages, statuses, gap_kinds = filters
+    shown = filter_segments(
+        report.segments, categories=categories, stages=stages, statuses=statuses, gap_kinds=gap_kinds
+    )
+    return _SEGMENT_CHARTS[kind](shown, lang)
+
+
+def segment_chart(
+    kind: str, source: Source, settings: AnalysisSettings, lang: str, filters: SegmentFilters = _NO_FILTERS
+) -> go.Figure:
+    """A chart of the (filtered) segment table: ``treemap`` (output by category and segment), ``category``
+    (segments and output per category by status), ``leakage`` or ``exports`` (segments ranked by each)."""
+    return _segment_chart(
+        kind, source.sha, source.name, source.sample, settings, lang, filters, _bytes=source.data
+    )
+
+
+@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+def _what_if_chart(
+    sha: str,
+    name: str,
+    sample: bool,
+    settings: AnalysisSettings,
+    segment: str,
+    expected_output: float,
+    project: str,
+    lang: str,
+    _bytes: bytes,
+) -> go.Figure:
+    result = _what_if(sha, name, sample, settings, segment, expected_output, project, _bytes=_bytes)
+    return charts.what_if_bars(result.changes, lang)
+
+
+def what_if_figure(
+    source: Source, settings: AnalysisSettings, segment: str, expected_output: float, name: str, lang: str
+) -> go.Figure:
+    """Before/after bars of the segments a hypothetical project changes."""
+    return _what_if_chart(
+        source.sha,
+        source.name,
+        source.sample,
+        settings,
+        segment,
+        float(expected_output),
+        name,
+        lang,
+        _bytes=source.data,
+    )
+
+
+# Downloads: the bytes come from chain/export.py. Cached on the same keys as the frames they export, so a
+# rerun does not rebuild a workbook (and a frame is never hashed: st.cache_data samples large frames).
+
+Downloads = tuple[bytes, bytes]
+
+
+def _about(data: ChainData, settings: AnalysisSettings, lang: str, filters: str) -> dict[str, object]:
+    about: dict[str, object] = {"source": data.source, "county": data.county, "period": data.period}
+    if filters:
+        about[t("about_filters", lang)] = filters
+    about.update(export.about_settings(settings))
+    return about
+
+
+@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+def _targets_downloads(
+    sha: str,
+    name: str,
+    sample: bool,
+    settings: AnalysisSettings,
+    filters: tuple[str | None, str | None, str | None, float, float | None],
+    description: str,
+    lang: str,
+    _bytes: bytes,
+) -> Downloads:
+    frame = _targets(sha, name, sample, settings, *filters, _bytes=_bytes)
+    table = export.report_table("targets", frame)
+    about = _about(_data(sha, name, sample, _bytes), settings, lang, description)
+    return export.to_xlsx([table], about, lang), export.to_csv(table, lang)
+
+
+def targets_downloads(
+    source: Source,
+    settings: AnalysisSettings,
+    lang: str,
+    *,
+    segment: str | None = None,
+    gap: str | None = None,
+    region: str | None = None,
+    min_value: float = 0.0,
+    max_distance: float | None = None,
+    description: str = "",
+) -> Downloads:
+    """The filtered target list as (xlsx, csv) bytes in ``lang``; ``description`` names the filters."""
+    filters = (segment, gap, region, float(min_value), max_distance)
+    return _targets_downloads(
+        source.sha, source.name, source.sample, settings, filters, description, lang, _bytes=source.data
+    )
+
+
+@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+def _pairs_downloads(
+    sha: str,
+    name: str,
+    sample: bool,
+    settings: AnalysisSettings,
+    segment: str | None,
+    description: str,
+    lang: str,
+    _bytes: bytes,
+) -> Downloads:
+    frame = _pairs(sha, name, sample, settings, segment, _bytes=_bytes)
+    table = export.report_table("pairs", frame)
+    about = _about(_data(sha, name, sample, _bytes), settings, lang, description)
+    return export.to_xlsx([table], about, lang), export.to_csv(table, lang)
+
+
+def pairs_downloads(
+    source: Source,
+    settings: AnalysisSettings,
+    lang: str,
+    *,
+    segment: str | None = None,
+    description: str = "",
+) -> Downloads:
+    """The pairing suggestions as (xlsx, csv) bytes in ``lang``."""
+    return _pairs_downloads(
+        source.sha, source.name, source.sample, settings, segment, description, lang, _bytes=source.data
+    )
+
+
+@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+def _segments_downloads(
+    sha: str, name: str, sample: bool, settings: AnalysisSettings, lang: str, _bytes: bytes
+):
+    report = _analyze(sha, name, sample, settings, _bytes=_bytes)
+    table = export.report_table("segments", report.segments)
+    about = _about(_data(sha, name, sample, _bytes), settings, lang, "")
+    return export.to_xlsx([table], about, lang), export.to_csv(table, lang)
+
+
+def segments_downloads(source: Source, settings: AnalysisSettings, lang: str) -> Downloads:
+    """The segment table of the gap analysis as (xlsx, csv) bytes in ``lang``."""
+    return _segments_downloads(source.sha, source.name, source.sample, settings, lang, _bytes=source.data)
+
+
+#: Columns of the validation report, as keys of :data:`chain.labels.COLUMNS`.
+PROBLEM_COLUMNS: tuple[str, ...] = ("severity", "sheet", "row", "column", "cell_value", "code", "message")
+
+
+def problems_frame(loaded: LoadResult) -> pd.DataFrame:
+    """Every problem of a load as one row (errors first): where, what, and the message in zh and en."""
+    rows = [
+        {
+            "severity": p.severity,
+            "severity_zh": label(p.severity, "zh", SEVERITIES),
+            "severity_en": label(p.severity, "en", SEVERITIES),
+            "sheet": p.sheet,
+            # Whole-file problems have no row: keep the column numeric for sorting and Excel.
+            "row": pd.NA if p.row is None else int(p.row),
+            "column": p.column or "",
+            "cell_value": p.value or "",
+            "code": p.code,
+            "message_zh": p.message_zh,
+            "message_en": p.message_en,
+        }
+        for p in (*loaded.errors, *loaded.warnings)
+    ]
+    columns = ["severity", "severity_zh", "severity_en", "sheet", "row", "column", "cell_value", "code"]
+    frame = pd.DataFrame(rows, columns=[*columns, "message_zh", "message_en"])
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+@st.cache_data(max_entries=_WORKBOOKS * 2, show_spinner=False)
+def _problems_downloads(sha: str, name: str, sample: bool, lang: str, _bytes: bytes) -> Downloads:
+    loaded = _load(sha, name, sample, _bytes=_bytes)
+    table = export.ExportTable(
+        "problems",
+        t("export_problems_title", "zh"),
+        t("export_problems_title", "en"),
+        # Without the raw key, the severity is exported from its zh/en pair, in the export's language.
+        problems_frame(loaded).drop(columns="severity"),
+        PROBLEM_COLUMNS,
+    )
+    about = {
+        "source": name,
+        t("about_errors", lang): len(loaded.errors),
+        t("about_warnings", lang): len(loaded.warnings),
+    }
+    return export.to_xlsx([table], about, lang), export.to_csv(table, lang)
+
+
+def problems_downloads(source: Source, lang: str) -> Downloads:
+    """The full validation report of a workbook as (xlsx, csv) bytes in ``lang``."""
+    return _problems_downloads(source.sha, source.name, source.sample, lang, _bytes=source.data)

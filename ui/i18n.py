@@ -1,0 +1,313 @@
+"""The dashboard's own words (menu, buttons, headings, hints) in Chinese and English.
+
+Report vocabulary (column names, statuses, gap kinds) lives in :mod:`chain.labels`; input column and sheet
+names in :mod:`chain.schema`. This catalogue holds only the chrome around them.
+"""
+
+from __future__ import annotations
+
+__all__ = ["LANGS", "TEXT", "t"]
+
+#: Language code -> the name of that language written in itself (what the switch shows).
+LANGS: dict[str, str] = {"zh": "中文", "en": "English"}
+
+#: key -> (zh, en). Templates use str.format; every amount the UI writes carries its unit.
+TEXT: dict[str, tuple[str, str]] = {
+    # The app and its menu.
+    "app_title": ("产业链补链招商看板", "Chain gap & recruiting dashboard"),
+    "app_subtitle": ("新材料产业链 · 强链补链延链", "New-materials chain: strengthen, fill, extend"),
+    "language": ("语言 / Language", "Language / 语言"),
+    "menu": ("导航", "Pages"),
+    "page_overview": ("概览", "Overview"),
+    "page_chain_map": ("产业链图谱", "Chain map"),
+    "page_gaps": ("强弱缺分析", "Gaps"),
+    "page_targets": ("招商目标", "Targets"),
+    "page_pairing": ("本地配套", "Local pairing"),
+    "page_enterprise": ("企业画像", "Enterprise"),
+    "page_what_if": ("项目模拟", "What-if"),
+    "page_data": ("数据", "Data"),
+    "page_overview_intro": (
+        "全链条一览：规模、完整度、强弱缺分布，以及最值得关注的上下游缺口。",
+        "The whole chain at a glance: size, completeness, strong/weak/missing, and the gaps that matter most.",
+    ),
+    "page_chain_map_intro": (
+        "按上下游分层的环节图，颜色表示强链/弱链/缺链。选择一个环节，查看其企业、供应方和采购方。",
+        "Segments laid out from upstream to downstream, coloured by status. Pick one to see its firms, "
+        "suppliers and buyers.",
+    ),
+    "page_gaps_intro": (
+        "每个环节的判定及依据。调整“弱链阈值”会改变所有页面的判定。",
+        "Every segment's status and why. Changing the weak-share threshold changes statuses on every page.",
+    ),
+    "page_targets_intro": (
+        "按得分排序的招商目标：上游缺口对应已向本县供货的外地企业，下游缺口对应外地采购方。",
+        "Ranked recruiting targets: for upstream gaps, outside firms already selling into the county; for "
+        "downstream gaps, the outside buyers of local output.",
+    ),
+    "page_pairing_intro": (
+        "本地已有企业能生产、但本地采购方仍从外地采购的产品：可以马上安排对接。",
+        "Products a local firm already makes that a local buyer still buys from outside: meetings to arrange.",
+    ),
+    "page_enterprise_intro": (
+        "一家企业的规模、上下游、所在环节的状况、包联代表和诉求。",
+        "One firm: its size, suppliers and customers, its segment's status, its deputy and its requests.",
+    ),
+    "page_what_if_intro": (
+        "假设引进一个项目，看外购额、本地配套率、环节判定和链条完整度如何变化。",
+        "Suppose a project comes on line: see how leakage, local share, status and completeness change.",
+    ),
+    "page_data_intro": (
+        "上传本县工作簿、查看校验报告、下载模板和样例。",
+        "Upload your county's workbook, read the validation report, download the template and the sample.",
+    ),
+    # Data source panel (sidebar) and banners.
+    "source_title": ("当前数据", "Data in use"),
+    "source_sample": ("内置样例数据", "bundled sample data"),
+    "source_file": ("文件：{name}", "File: {name}"),
+    "source_county_period": ("{county} · {period}", "{county} · {period}"),
+    "source_warnings": ("{count} 条提醒", "{count} warnings"),
+    "source_errors": ("{count} 个错误", "{count} errors"),
+    "source_ok": ("校验通过", "validated"),
+    "banner_errors": (
+        "上传的工作簿有 {count} 个错误，请到「数据」页查看。修正前不显示分析结果。",
+        "The uploaded workbook has {count} errors: see the Data page. No analysis is shown until they are fixed.",
+    ),
+    "banner_go_data": ("查看校验报告", "Open the validation report"),
+    "sample_missing": (
+        "找不到内置样例数据 data/sample.xlsx。请到「数据」页上传工作簿。",
+        "The bundled sample data/sample.xlsx is missing: upload a workbook on the Data page.",
+    ),
+    "loading": ("正在读取工作簿…", "Reading the workbook…"),
+    "analysing": ("正在分析产业链…", "Analysing the chain…"),
+    "failed": (
+        "处理数据时出错：{detail}。请检查工作簿后重新上传，或返回样例数据。",
+        "Something went wrong while processing the data: {detail}. Check the workbook and upload it "
+        "again, or go back to the sample.",
+    ),
+    "unit_wan": ("万元", "×10k yuan"),
+    "unit_yi": ("亿元", "×100m yuan"),
+    # English readers count big money in millions and billions (1 亿元 = 100 m yuan).
+    "unit_m": ("百万元", "m yuan"),
+    "unit_bn": ("十亿元", "bn yuan"),
+    "unit_people": ("人", "people"),
+    "unit_firms": ("家", "firms"),
+    "none": ("无", "none"),
+    "all": ("全部", "all"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "download_xlsx": ("下载 Excel", "Download Excel"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "empty_filtered": (
+        "没有符合筛选条件的记录。请放宽筛选条件。",
+        "Nothing matches these filters: widen them.",
+    ),
+    # Overview.
+    "kpi_output": ("产业链总产值", "Chain output"),
+    "kpi_output_help": ("本地企业产值合计：{wan} 万元", "Sum of local firms' output: {wan} (10k yuan)"),
+    "kpi_share": ("占全县工业总产值", "Share of county industry"),
+    "kpi_share_help": (
+        "全县工业总产值 {wan} 万元（来自“设置”表）",
+        "County industrial output {wan} (10k yuan), from the settings sheet",
+    ),
+    "kpi_share_missing": ("“设置”表未填县域工业总产值", "county industrial output not given in settings"),
+    "kpi_employees": ("从业人数", "Employment"),
+    "kpi_growth": ("加权同比增长", "Output-weighted growth"),
+    "kpi_growth_help": (
+        "按产值加权的企业同比增长（未填增长率的企业不计入）",
+        "Firms' year-on-year growth weighted by output (firms without a growth figure left out)",
+    ),
+    "kpi_above_scale": ("规上企业", "Above-scale firms"),
+    "kpi_above_scale_delta": ("共 {total} 家企业", "of {total} firms"),
+    "kpi_completeness_segments": ("环节完整度", "Segments covered"),
+    "kpi_completeness_segments_help": (
+        "有本地企业的环节 {have}/{total}",
+        "{have} of {total} template segments have a local firm",
+    ),
+    "kpi_completeness_value": ("本地配套率", "Demand met locally"),
+    "kpi_completeness_value_help": (
+        "本地需求 {demand} 万元中，本地供给 {supply} 万元",
+        "Of {demand} (10k yuan) local demand, {supply} is supplied locally",
+    ),
+    "overview_structure": ("产值构成（材料类别 → 环节）", "Output by category and segment"),
+    "overview_status": ("强弱缺分布", "Strong / weak / missing"),
+    "overview_status_count": ("{count} 个环节", "{count} segments"),
+    "overview_up_gaps": ("前 5 个上游缺口（补链）", "Top 5 upstream gaps (to fill)"),
+    "overview_down_gaps": ("前 5 个下游缺口（延链）", "Top 5 downstream gaps (to extend)"),
+    "overview_up_buyers": ("{count} 家本地企业从外地采购", "{count} local firms buy it from outside"),
+    "overview_up_distance": ("加权平均运距 {km} 公里", "value-weighted distance {km} km"),
+    "overview_down_inputs": (
+        "上游「{inputs}」的产品外销后在外地加工",
+        "its inputs ({inputs}) are shipped out to be processed elsewhere",
+    ),
+    "overview_no_gaps": ("没有此类缺口。", "No gaps of this kind."),
+    "overview_gap_line": ("外购 {leakage}", "{leakage} bought outside"),
+    "overview_down_line": ("外流待加工 {value}", "{value} processed elsewhere"),
+    "overview_more": ("详细分析", "In depth"),
+    "overview_cycles": (
+        "产业链图谱中有互为上下游的环节：{cycles}",
+        "Some segments feed each other in a cycle: {cycles}",
+    ),
+    # Chain map.
+    "map_category": ("材料类别", "Category"),
+    "map_segment": ("选择环节", "Segment"),
+    "map_segment_none": ("（不选）", "(none)"),
+    "map_pick_hint": (
+        "点击图中的环节，或在上方选择一个环节，查看其企业、供应方和采购方。",
+        "Click a segment in the map, or pick one above, to see its firms, suppliers and buyers.",
+    ),
+    "map_firms": ("本环节企业", "Firms in this segment"),
+    "map_suppliers": ("供应方（本地 / 外地）", "Suppliers (local / outside)"),
+    "map_buyers": ("采购方（本地 / 外地）", "Buyers (local / outside)"),
+    "map_local": ("本地", "local"),
+    "map_external": ("外地", "outside"),
+    "map_local_col": ("本地/外地", "local/outside"),
+    "map_flow": ("外地来源 → 环节 → 市场（万元）", "Outside sources -> segments -> markets (10k yuan)"),
+    "map_flow_hint": (
+        "左侧是向本县供货的外地地区，右侧是本地产品销往的市场；宽度为年交易额。",
+        "On the left, the regions selling into the county; on the right, where local output goes. Width is "
+        "annual value.",
+    ),
+    "map_no_links": ("这个环节没有记录在案的供需关系。", "No supply relations recorded for this segment."),
+    # Gaps.
+    "gaps_threshold": ("弱链阈值（本地配套率低于此值为弱链）", "Weak-share threshold (below = weak)"),
+    "gaps_threshold_help": (
+        "本地供给占本地需求的比例低于此值的环节判为弱链。此设置作用于所有页面。",
+        "A segment whose local supply covers less than this share of local demand is weak. Applies on every page.",
+    ),
+    "gaps_filter_category": ("材料类别", "Category"),
+    "gaps_filter_stage": ("链位", "Stage"),
+    "gaps_filter_status": ("状态", "Status"),
+    "gaps_filter_gap": ("缺口类型", "Gap kind"),
+    "gaps_table": ("环节明细", "Segments"),
+    "gaps_leakage_chart": ("外购额最大的环节", "Where the most is bought outside"),
+    "gaps_exports_chart": ("外销额最大的环节", "Where the most is sold outside"),
+    "gaps_count": ("显示 {shown} / {total} 个环节", "{shown} of {total} segments shown"),
+    "stage_blank": ("未填", "not given"),
+    # Targets.
+    "targets_segment": ("环节", "Segment"),
+    "targets_gap": ("缺口类型", "Gap kind"),
+    "targets_region": ("所在地", "Region"),
+    "targets_min_value": ("最低年交易额（万元）", "Minimum annual value (10k yuan)"),
+    "targets_max_distance": ("最远运输距离（公里，0 = 不限）", "Maximum distance (km, 0 = any)"),
+    "targets_count": ("{count} 个招商目标", "{count} recruiting targets"),
+    "targets_top": ("首选目标", "Top target"),
+    "targets_how": ("得分如何计算", "How the score is computed"),
+    "targets_how_text": (
+        "每个因素先归一化到 0–1，再按下列权重加权求和；已有招商项目覆盖的环节，得分乘以 {penalty}。",
+        "Each factor is scaled to 0–1, then weighted as below; where a recruiting project already covers the "
+        "segment, the score is multiplied by {penalty}.",
+    ),
+    "weight_value": ("已向本县的年交易额", "value already traded with the county"),
+    "weight_partners": ("服务的本地企业数", "local firms served"),
+    "weight_distance": ("运输距离（越远，本地建厂收益越大）", "distance (farther = more to gain locally)"),
+    "weight_gap": ("所补缺口的大小", "size of the gap it would close"),
+    "weight_factor": ("因素", "factor"),
+    "weight_weight": ("权重", "weight"),
+    "export_targets_title": ("招商目标清单", "Recruiting targets"),
+    # Pairing.
+    "pairing_segment": ("产品环节", "Product segment"),
+    "pairing_count": ("{count} 组对接建议", "{count} suggested introductions"),
+    "pairing_evidence": ("依据", "Evidence"),
+    "pairing_replaces": ("可替代的外地采购：{suppliers}", "Would replace: {suppliers}"),
+    "export_pairs_title": ("本地配套对接建议", "Local pairing suggestions"),
+    # Enterprise.
+    "ent_pick": ("选择企业（可输入名称搜索）", "Firm (type to search)"),
+    "ent_output": ("产值", "Output"),
+    "ent_employees": ("用工", "Employees"),
+    "ent_growth": ("同比增长", "Growth"),
+    "ent_segment": ("所在环节", "Segment"),
+    "ent_town": ("所在镇", "Town"),
+    "ent_deputy": ("包联代表", "Deputy"),
+    "ent_above": ("规上企业", "Above-scale"),
+    "ent_products": ("主要产品", "Products"),
+    "ent_network": ("上下游关系", "Suppliers and customers"),
+    "ent_suppliers": ("供应方", "Suppliers"),
+    "ent_customers": ("客户", "Customers"),
+    "ent_segment_status": ("所在环节：{segment} · {status}", "Segment: {segment} · {status}"),
+    "ent_demands": ("企业诉求", "Requests"),
+    "ent_no_demands": ("没有登记的诉求。", "No requests recorded."),
+    "ent_projects": ("本环节的招商项目", "Recruiting projects in this segment"),
+    "ent_no_projects": ("本环节没有登记的招商项目。", "No recruiting projects recorded in this segment."),
+    "ent_none": ("工作簿中没有企业。", "The workbook has no enterprises."),
+    # What-if.
+    "wi_prefill": ("从招商项目预填", "Pre-fill from a recruiting project"),
+    "wi_prefill_none": ("（自行填写）", "(enter by hand)"),
+    "wi_segment": ("项目所在环节", "Segment of the project"),
+    "wi_output": ("预计产值（万元）", "Expected output (10k yuan)"),
+    "wi_name": ("项目名称", "Project name"),
+    "wi_name_default": ("拟引进项目", "Proposed project"),
+    "wi_before": ("引进前", "Before"),
+    "wi_after": ("引进后", "After"),
+    "wi_status": ("环节判定", "Segment status"),
+    "wi_leakage": ("外购额", "Leakage"),
+    "wi_share": ("本地配套率", "Local share"),
+    "wi_completeness_segments": ("环节完整度", "Segments covered"),
+    "wi_completeness_value": ("全链本地配套率", "Chain demand met locally"),
+    "wi_changes": ("受影响的环节", "Segments affected"),
+    "wi_metric": ("指标", "metric"),
+    "wi_hint": (
+        "项目按预计产值满足本地需求：先替代外购，剩余产值不计入本地供给。",
+        "The project meets local demand up to its expected output, replacing outside purchases first.",
+    ),
+    "wi_no_change": (
+        "该项目不改变任何环节的判定或外购额。",
+        "This project changes no segment's status or leakage.",
+    ),
+    "wi_name_taken": (
+        "“{name}”已是本地企业的名称，请给项目另起一个名称。",
+        "'{name}' is already a local enterprise: give the project another name.",
+    ),
+    "wi_output_positive": ("请填写大于 0 的预计产值。", "Enter an expected output above 0."),
+    # Data.
+    "data_upload": ("上传工作簿（.xlsx）", "Upload a workbook (.xlsx)"),
+    "data_upload_help": (
+        "按模板填写的 .xlsx 文件；表名和列名中英文均可。",
+        "An .xlsx file laid out like the template; sheet and column names in Chinese or English.",
+    ),
+    "data_step_guard": ("检查文件安全", "Checking the file"),
+    "data_step_parse": ("在独立进程中读取工作簿", "Reading the workbook in a separate process"),
+    "data_step_validate": (
+        "校验：{errors} 个错误，{warnings} 条提醒",
+        "Validated: {errors} errors, {warnings} warnings",
+    ),
+    "data_step_analyse": ("分析产业链", "Analysing the chain"),
+    "data_status_running": ("正在处理 {name}", "Processing {name}"),
+    "data_status_ok": ("{name} 已载入", "{name} loaded"),
+    "data_status_errors": ("{name} 有 {count} 个错误，未载入分析", "{name} has {count} errors: not analysed"),
+    "data_refused": ("文件被拒绝：{message}", "File refused: {message}"),
+    "data_loaded": ("已载入的数据", "What is loaded"),
+    "data_report": ("校验报告", "Validation report"),
+    "data_report_clean": ("没有发现问题。", "No problems found."),
+    "data_report_summary": ("{errors} 个错误，{warnings} 条提醒", "{errors} errors, {warnings} warnings"),
+    "data_filter_sheet": ("工作表", "Sheet"),
+    "data_filter_severity": ("级别", "Severity"),
+    "severity_error": ("错误", "error"),
+    "severity_warning": ("提醒", "warning"),
+    "export_problems_title": ("校验报告", "Validation report"),
+    "data_template": ("下载空白模板", "Download the blank template"),
+    "data_sample": ("下载样例工作簿", "Download the sample workbook"),
+    "data_back": ("返回样例数据", "Back to the sample"),
+    "data_files": ("模板与样例", "Template and sample"),
+    "data_files_hint": (
+        "模板含全部工作表和列名，逐列说明见 docs/workbook.md；样例是一个完整的县域新材料产业链。",
+        "The template has every sheet and column; docs/workbook.md explains each column. The sample is a "
+        "complete county new-materials chain.",
+    ),
+    "data_file_missing": ("文件 {name} 不存在。", "The file {name} is missing."),
+    "about_filters": ("筛选条件", "filters"),
+    "about_errors": ("错误数", "errors"),
+    "about_warnings": ("提醒数", "warnings"),
+}
+
+
+def t(key: str, lang: str = "zh", **params: object) -> str:
+    """The UI text of ``key`` in ``lang``, formatted with ``params``; the key itself when it is unknown.
+
+    >>> t("source_errors", "en", count=3)
+    '3 errors'
+    """
+    pair = TEXT.get(key)
+    if pair is None:
+        return key
+    text = pair[0] if lang == "zh" else pair[1]
+    return text.format(**params) if params else text

@@ -1,0 +1,313 @@
+"""Small drawing helpers the pages share: number formats with units, report tables, download buttons.
+
+Presentation only: they pick a language, format and lay out; every number comes from ``chain/``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from chain import charts, labels, schema
+from ui.i18n import t
+
+__all__ = [
+    "MONEY",
+    "display_frame",
+    "download_pair",
+    "gap_name",
+    "joined",
+    "metric_label",
+    "money",
+    "money_short",
+    "partners_table",
+    "percent",
+    "sheet_table",
+    "stage_name",
+    "status_markdown",
+    "status_name",
+    "table",
+]
+
+#: Report columns that hold amounts in 万元.
+MONEY = frozenset(
+    {
+        "output",
+        "demand",
+        "local_supply",
+        "leakage",
+        "exports",
+        "downstream_gap",
+        "value",
+        "value_from_outside",
+        "supplier_output",
+    }
+)
+_COUNTS = frozenset(
+    {"firms", "above_scale_firms", "employees", "local_buyers", "local_partners", "layer", "row"}
+)
+_SHARES = frozenset({"local_share", "concentration"})
+_DISTANCES = frozenset({"distance_km", "leakage_distance_km"})
+_LISTS = frozenset({"gaps", "projects", "partners", "products", "outside_suppliers", "reasons"})
+
+#: Streamlit markdown colour per status, close to chain.charts.STATUS_COLORS, so text matches the charts.
+_STATUS_MARKDOWN: dict[str, str] = {"strong": "green", "weak": "orange", "missing": "red"}
+_JOIN = {"zh": "、", "en": "; "}
+#: Height of one st.dataframe row in pixels (Streamlit's default row height).
+_ROW_PX = 35
+_STAGES = {choice.key: (choice.zh, choice.en) for choice in schema.TEMPLATE.column_by_key["stage"].choices}
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def money(value: object, lang: str) -> str:
+    """An amount in 万元 with thousands separators and its unit: ``12,345 万元``.
+
+    >>> money(12345.4, "zh"), money(3.25, "en"), money(float("nan"), "zh")
+    ('12,345 万元', '3.2 ×10k yuan', '—')
+    """
+    if _missing(value):
+        return "—"
+    amount = float(value)  # type: ignore[arg-type]
+    digits = 0 if abs(amount) >= 100 else 1
+    return f"{amount:,.{digits}f} {t('unit_wan', lang)}"
+
+
+def money_short(value: object, lang: str) -> str:
+    """An amount given in 万元, in the unit its readers count big money in: 亿元 in Chinese once it
+    reaches 1 亿元; million or billion yuan in English (1 亿元 = 100 million yuan, 1 万元 = 10,000 yuan).
+
+    >>> money_short(123456, "zh"), money_short(5000, "zh"), money_short(123456, "en"), money_short(5000, "en")
+    ('12.35 亿元', '5,000 万元', '1.23 bn yuan', '50.0 m yuan')
+    """
+    if _missing(value):
+        return "—"
+    amount = float(value)  # type: ignore[arg-type]
+    if lang == "zh":
+        return (
+            f"{amount / 10_000:,.2f} {t('unit_yi', lang)}" if abs(amount) >= 10_000 else money(amount, lang)
+        )
+    if abs(amount) >= 100_000:
+        return f"{amount / 100_000:,.2f} {t('unit_bn', lang)}"
+    if abs(amount) >= 100:
+        return f"{amount / 100:,.1f} {t('unit_m', lang)}"
+    return money(amount, lang)
+
+
+def percent(share: object, digits: int = 1) -> str:
+    """A share (0.25) as a percentage (25.0%); a dash when it is undefined.
+
+    >>> percent(0.256), percent(float("nan"))
+    ('25.6%', '—')
+    """
+    if _missing(share):
+        return "—"
+    return f"{float(share) * 100:.{digits}f}%"  # type: ignore[arg-type]
+
+
+def status_name(status: str, lang: str) -> str:
+    """A status's name: ``缺链`` / ``missing``."""
+    return labels.label(status, lang, labels.STATUSES)
+
+
+def status_markdown(status: str, lang: str) -> str:
+    """A status's name in its chart colour, for markdown (headings, captions, metric labels)."""
+    color = _STATUS_MARKDOWN.get(status)
+    name = status_name(status, lang)
+    return f":{color}[**{name}**]" if color else name
+
+
+def gap_name(gap: str, lang: str) -> str:
+    """A gap kind's name."""
+    return labels.label(gap, lang, labels.GAP_KINDS)
+
+
+def stage_name(stage: str, lang: str) -> str:
+    """A stage key's name (上游 / upstream); the blank stage as "not given"."""
+    if not stage:
+        return t("stage_blank", lang)
+    pair = _STAGES.get(stage)
+    return stage if pair is None else pair[0 if lang == "zh" else 1]
+
+
+def joined(value: object, lang: str, names: dict[str, tuple[str, str]] | None = None) -> str:
+    """A list cell (tuple of items) as one line: 、-separated in Chinese, ; in English."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Iterable):
+        return "" if _missing(value) else str(value)
+    items = [str(item) if names is None else labels.label(str(item), lang, names) for item in value]
+    return _JOIN.get(lang, "; ").join(items)
+
+
+def display_frame(frame: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.DataFrame:
+    """A copy of ``frame`` with ``columns`` ready to show in ``lang``: language pairs (``reason_zh`` /
+    ``reason_en``) folded into one column, statuses, gap kinds and stages named, lists joined."""
+    shown = pd.DataFrame(index=frame.index)
+    for key in columns:
+        if f"{key}_{lang}" in frame.columns:
+            shown[key] = frame[f"{key}_{lang}"].map(lambda v: joined(v, lang))
+            continue
+        values = frame[key]
+        if key == "status":
+            shown[key] = values.map(lambda v: status_name(str(v), lang))
+        elif key == "gap":
+            shown[key] = values.map(lambda v: gap_name(str(v), lang))
+        elif key == "gaps":
+            shown[key] = values.map(lambda v: joined(v, lang, labels.GAP_KINDS))
+        elif key == "stage":
+            shown[key] = values.map(lambda v: stage_name(str(v), lang))
+        elif key in _LISTS:
+            shown[key] = values.map(lambda v: joined(v, lang))
+        elif key in ("covered", "concentrated"):
+            shown[key] = values.map(lambda v: t("yes", lang) if bool(v) else t("no", lang))
+        else:
+            shown[key] = values
+    return shown
+
+
+def _column_config(key: str, lang: str) -> object:
+    name = labels.label(key, lang)
+    if key in MONEY:
+        return st.column_config.NumberColumn(name, format="%,.1f")
+    if key in _SHARES:
+        # A bar from 0 to 100 % reads faster than a column of percentages.
+        return st.column_config.ProgressColumn(name, format="percent", min_value=0.0, max_value=1.0)
+    if key in _COUNTS:
+        return st.column_config.NumberColumn(name, format="%,d")
+    if key in _DISTANCES:
+        return st.column_config.NumberColumn(name, format="%,.0f")
+    if key == "growth_pct":
+        return st.column_config.NumberColumn(name, format="%.1f")
+    if key == "score":
+        return st.column_config.ProgressColumn(name, format="%.2f", min_value=0.0, max_value=1.0)
+    if key in ("reason", "reasons"):
+        return st.column_config.TextColumn(name, width="large")
+    return st.column_config.TextColumn(name)
+
+
+def table(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    lang: str,
+    *,
+    key: str | None = None,
+    height: int | str = "auto",
+    selectable: bool = False,
+) -> object:
+    """Draw report columns of ``frame`` with translated headers, units and number formats.
+
+    With ``selectable``, a single row can be picked and the selection state is returned.
+    """
+    if isinstance(height, int) and _ROW_PX * (len(frame) + 1) < height:
+        # A short table keeps its natural height instead of a block of empty rows.
+        height = "auto"
+    shown: object = display_frame(frame, columns, lang)
+    config = {k: _column_config(k, lang) for k in columns}
+    if "status" in columns:
+        # Colour the status text like the charts do, so a long table can be scanned for red.
+        colours = {status_name(k, lang): c for k, c in charts.STATUS_COLORS.items()}
+        shown = shown.style.map(  # type: ignore[attr-defined]
+            lambda v: f"color: {colours[v]}; font-weight: 600" if v in colours else "", subset=["status"]
+        )
+    if selectable:
+        return st.dataframe(
+            shown,
+            hide_index=True,
+            column_order=list(columns),
+            column_config=config,
+            key=key,
+            height=height,
+            on_select="rerun",
+            selection_mode="single-row",
+        )
+    return st.dataframe(
+        shown, hide_index=True, column_order=list(columns), column_config=config, key=key, height=height
+    )
+
+
+def download_pair(downloads: tuple[bytes, bytes], stem: str, lang: str, *, key: str) -> None:
+    """An Excel and a CSV download button side by side; clicking one does not rerun the page."""
+    xlsx, csv = downloads
+    left, right = st.columns(2, width=420)
+    left.download_button(
+        t("download_xlsx", lang),
+        data=xlsx,
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+        type="primary",
+    )
+    right.download_button(
+        t("download_csv", lang),
+        data=csv,
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def partners_table(partners: pd.DataFrame, lang: str, *, key: str) -> None:
+    """Suppliers or customers (name, local, region, value) with local and outside ones told apart."""
+    if partners.empty:
+        st.caption(t("map_no_links", lang))
+        return
+    shown = partners.assign(
+        local=partners["local"].map(lambda v: t("map_local", lang) if bool(v) else t("map_external", lang)),
+        region=partners["region"].where(~partners["local"].astype(bool), ""),
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_order=["name", "local", "region", "value"],
+        column_config={
+            "name": st.column_config.TextColumn(labels.label("name", lang)),
+            "local": st.column_config.TextColumn(t("map_local_col", lang), width="small"),
+            "region": st.column_config.TextColumn(labels.label("region", lang)),
+            "value": st.column_config.NumberColumn(labels.label("value", lang), format="%,.1f"),
+        },
+        key=key,
+    )
+
+
+def metric_label(key: str, lang: str) -> str:
+    """A report column's name without its unit, for a metric whose value already carries the unit.
+
+    >>> metric_label("leakage", "zh"), metric_label("leakage", "en")
+    ('外购额', 'leakage')
+    """
+    return re.sub(r"\s*\([^()]*\)$", "", labels.label(key, lang))
+
+
+def sheet_table(
+    frame: pd.DataFrame, sheet: schema.Sheet, lang: str, *, key: str, hide: Sequence[str] = ()
+) -> None:
+    """Rows of an input sheet as the user wrote them: the sheet's own headers, choices in ``lang``;
+    ``hide`` leaves out columns the page already makes plain (the firm of a firm's own requests)."""
+    shown = frame.copy()
+    config: dict[str, object] = {}
+    for column in sheet.columns:
+        if column.key not in shown.columns:
+            continue
+        if column.choices:
+            names = {c.key: (c.zh if lang == "zh" else c.en) for c in column.choices}
+            shown[column.key] = shown[column.key].map(lambda v, names=names: names.get(v, v))
+        if column.kind == "list":
+            shown[column.key] = shown[column.key].map(lambda v: joined(v, lang))
+        header = column.header(lang)
+        if column.money:
+            config[column.key] = st.column_config.NumberColumn(header, format="%,.1f")
+        else:
+            config[column.key] = st.column_config.Column(header)
+    order = [c.key for c in sheet.columns if c.key in shown.columns and c.key not in hide]
+    st.dataframe(shown, hide_index=True, column_order=order, column_config=config, key=key)
