@@ -491,7 +491,8 @@ class _Validator:
         header = [cell_text(value) for value in grid[0]] if grid else []
         body = grid[1:]
         width = len(header)
-        blank = [row.count("") == width for row in body]
+        # A row of spaces is as blank as an empty one; all() stops at the first filled cell, usually the first.
+        blank = [row.count("") == width or all(_is_blank(value) for value in row) for row in body]
         last = len(blank) - 1
         while last >= 0 and blank[last]:
             last -= 1

@@ -60,15 +60,15 @@ MONEY_UNITS: dict[str, float] = {
 
 
 def fold(text: object) -> str:
-    """The form in which names are compared: NFKC, trimmed, inner white space dropped, case folded.
+    """The form in which names are compared: NFKC, trimmed, white space and underscores dropped, case folded.
 
     >>> fold(" 产值（万元） ")
     '产值(万元)'
-    >>> fold("Credit Code")
-    'creditcode'
+    >>> fold("Credit Code"), fold("credit_code")
+    ('creditcode', 'creditcode')
     """
     folded = unicodedata.normalize("NFKC", str(text))
-    return re.sub(r"\s+", "", folded).casefold()
+    return re.sub(r"[\s_]+", "", folded).casefold()
 
 
 def split_list(cell: str) -> list[str]:

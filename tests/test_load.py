@@ -504,3 +504,27 @@ def test_whole_numbers_in_an_integer_column(cell: Any, expected: int) -> None:
     employees = result.data.enterprises["employees"]
     assert employees.dtype == np.int64
     assert employees.iloc[0] == expected
+
+
+def test_a_row_of_spaces_is_blank_not_missing_values() -> None:
+    result = load_workbook(build(insert_row("企业", 3, [" ", "  ", "\u3000"])))
+    assert result.ok, result.errors
+    (warning,) = result.warnings
+    assert (warning.code, warning.row) == ("blank_rows", 3)
+
+
+def test_english_headers_with_spaces_match_underscored_keys() -> None:
+    sheets = tiny()
+    sheets["企业"][0] = [
+        "Name",
+        "Segment",
+        "Town",
+        "Above Scale",
+        "Output",
+        "Employees",
+        "Growth Pct",
+        "Products",
+    ]
+    result = load_workbook(make_workbook(sheets))
+    assert result.ok, result.errors
+    assert result.data.enterprises["above_scale"].tolist() == [True, True, False, True]
