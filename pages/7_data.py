@@ -74,6 +74,7 @@ def _outcome(fr: Frame) -> None:
 
 
 def _upload(fr: Frame) -> None:
+    facade.prepare_uploads()
     generation = st.session_state.get(GENERATION_KEY, 0)
     uploaded = st.file_uploader(
         fr.t("data_upload"), type=["xlsx"], key=f"uploader_{generation}", help=fr.t("data_upload_help")

@@ -56,6 +56,7 @@ __all__ = [
     "load_data",
     "local_pairs",
     "pairs_downloads",
+    "prepare_uploads",
     "problems_downloads",
     "problems_frame",
     "recruiting_targets",
@@ -107,6 +108,12 @@ def sample_source() -> Source | None:
 def upload_source(name: str, data: bytes) -> Source:
     """An uploaded workbook as a source (hashing it once, when it arrives)."""
     return Source(hashlib.sha256(data).hexdigest(), name, data, sample=False)
+
+
+@st.cache_resource(show_spinner=False)
+def prepare_uploads() -> None:
+    """Start a parse helper once per server, ahead of the first upload, so it does not wait for imports."""
+    isolate.warm_up()
 
 
 def check_bytes(data: bytes) -> Problem | None:
