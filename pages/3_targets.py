@@ -5,25 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from chain import labels
+from chain import export, labels
 from ui import facade
 from ui.frame import Frame, frame
 from ui.widgets import download_pair, gap_name, money, table
 
-_COLUMNS = (
-    "segment",
-    "gap",
-    "name",
-    "region",
-    "value",
-    "local_partners",
-    "partners",
-    "distance_km",
-    "products",
-    "covered",
-    "score",
-    "reasons",
-)
+# The table shows what the export writes, in the same order.
+_COLUMNS = export.TARGET_COLUMNS
 _ALL = ""
 
 

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from chain import export
 from ui import facade
 from ui.frame import frame
 from ui.widgets import download_pair, joined, money, table
 
-_COLUMNS = (
-    "supplier",
-    "buyer",
-    "segment",
-    "buyer_segment",
-    "value_from_outside",
-    "outside_suppliers",
-    "supplier_output",
-    "score",
-    "reason",
-)
+# The table shows what the export writes, in the same order.
+_COLUMNS = export.PAIR_COLUMNS
 _ALL = ""
 #: Suggestions spelled out as cards above the full table; more would push the table off screen.
 _CARDS = 6
