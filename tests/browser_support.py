@@ -32,6 +32,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+#: The frame's menu, drawn first by every page (ui/frame.py): present once a page's first run has begun.
+MENU = "[data-testid='stSidebar'] [data-testid='stPageLink-NavLink']"
 
 
 def chromium_path() -> str:
@@ -104,14 +106,50 @@ def streamlit_server(timeout: float = 90.0) -> Iterator[str]:
 
 
 def wait_idle(page, timeout_ms: int = 60_000) -> None:
-    """Wait until the Streamlit script has finished its run and the page is settled."""
+    """Wait until the Streamlit script has finished its run and the page is settled.
+
+    Only meaningful once a run has started: after an action, first wait for something that run draws.
+    """
     page.wait_for_selector(IDLE, state="attached", timeout=timeout_ms)
     page.wait_for_timeout(300)
     page.wait_for_selector(IDLE, state="attached", timeout=timeout_ms)
 
 
+def open_app(page, base_url: str, path: str = "", timeout_ms: int = 60_000) -> None:
+    """Load the app at ``path`` and wait until its first run has finished.
+
+    Right after a page load ``stApp`` can report "notRunning" before the session's first run has even
+    started (seen on a cold server under load: wait_idle returned on an empty page). The menu appears only
+    once the run has begun, so wait for it first, then for idle.
+    """
+    page.goto(f"{base_url}/{path}")
+    page.wait_for_selector(MENU, state="attached", timeout=timeout_ms)
+    wait_idle(page, timeout_ms)
+
+
+#: Streamlit scrolls the main area inside its own container, so a "full page" screenshot of the window
+#: stops at the viewport. The screenshot grows the viewport to the content's height (up to this many px).
+_MAX_SHOT_PX = 8_000
+_CONTENT_HEIGHT_JS = """() => Math.max(
+    ...[...document.querySelectorAll("[data-testid='stMain'], [data-testid='stSidebarContent']")]
+        .map(e => e.scrollHeight), document.documentElement.scrollHeight)"""
+
+
 def screenshot(page, name: str) -> Path:
+    """A PNG of the whole page, including what lies below the fold of Streamlit's scrolling main area,
+    in the git-ignored .artifacts/screenshots/, for a human to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    viewport = page.viewport_size
+    if viewport is None:
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    height = min(int(page.evaluate(_CONTENT_HEIGHT_JS)), _MAX_SHOT_PX)
+    try:
+        if height > viewport["height"]:
+            page.set_viewport_size({"width": viewport["width"], "height": height})
+            page.wait_for_timeout(500)  # charts and grids re-measure on resize
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(viewport)
     return path
