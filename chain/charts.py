@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,16 +44,16 @@ FONT_FAMILY = "PingFang SC, Microsoft YaHei, Noto Sans CJK SC, WenQuanYi Micro H
 STATUS_COLORS: dict[str, str] = {"strong": "#009E73", "weak": "#E69F00", "missing": "#D55E00"}
 
 #: Category -> colour for the five categories of a new-materials chain. Hues stay clear of the status
-#: green/amber/red so a category never reads as a verdict; other categories take :data:`_EXTRA_CATEGORY_COLORS`.
+#: green/amber/red so a category never reads as a verdict, and clear of grey, which reads as "no data"
+#: (碳素 is a dark indigo, darker than 化工's blue); other categories take :data:`_EXTRA_CATEGORY_COLORS`.
 CATEGORY_COLORS: dict[str, str] = {
-    "碳素": "#3F3F3F",
+    "碳素": "#332288",
     "化工": "#0072B2",
     "新型建筑材料": "#8C7B70",
     "生物材料": "#56B4E9",
     "精细轻纺": "#CC79A7",
 }
 _EXTRA_CATEGORY_COLORS = (
-    "#332288",
     "#882255",
     "#6699CC",
     "#AA4499",
@@ -141,7 +142,11 @@ _SEGMENT_HOVER = (
 _SWEEPS = 4
 _NODE_MIN_PX = 9.0
 _NODE_MAX_PX = 30.0
-_ROW_PX = 44
+#: Vertical pixels per node of the tallest layer: the largest marker, its name above it and a gap.
+_ROW_PX = 52
+#: Chain map margins: room for the mode bar on top; the axis title and a two-row legend below.
+_MAP_TOP_PX = 32
+_MAP_BOTTOM_PX = 96
 _MAX_NODE_LABELS = 150
 _ARROW_AT = (0.58, 0.64)
 _WIDTHS = (1.4, 3.2, 6.0)
@@ -242,7 +247,7 @@ def category_colors(categories: Iterable[str]) -> dict[str, str]:
     first appearance (so the same workbook always gets the same colours).
 
     >>> category_colors(["化工", "光伏", "碳素"])
-    {'化工': '#0072B2', '光伏': '#332288', '碳素': '#3F3F3F'}
+    {'化工': '#0072B2', '光伏': '#882255', '碳素': '#332288'}
     """
     colors: dict[str, str] = {}
     extra = 0
@@ -422,24 +427,62 @@ def output_treemap(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
         fig.add_trace(_legend_swatch(_status_name(status, lang), STATUS_COLORS[status]))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    _style(fig, legend=bool(drawn), height=460)
-    if unsized:
-        shown = "、".join(_esc(r["segment"]) for r in unsized[:8])
-        more = _word("etc", lang) if len(unsized) > 8 else ""
-        fig.add_annotation(
-            text=f"{_word('unsized', lang)} ({len(unsized)}): {shown}{more}",
-            x=0,
-            y=0,
-            xref="paper",
-            yref="paper",
-            xanchor="left",
-            yanchor="top",
-            yshift=-4,
-            showarrow=False,
-            font={"size": 12, "color": "#595959"},
-        )
-        fig.update_layout(margin={"b": 34})
+    if not unsized:
+        return _style(fig, legend=bool(drawn), height=460)
+    # Every name, wrapped over as many lines as it takes: plotly does not wrap an annotation, and a
+    # single line is cut at the figure's edge.
+    lines = _wrap(
+        f"{_word('unsized', lang)} ({len(unsized)}): ",
+        [str(r["segment"]) for r in unsized],
+        "、" if lang == "zh" else ", ",
+    )
+    note_px = _NOTE_LINE_PX * len(lines) + 8
+    _style(fig, legend=bool(drawn), height=460 + note_px)
+    fig.add_annotation(
+        text="<br>".join(_esc(line) for line in lines),
+        x=0,
+        y=0,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        yshift=-4,
+        showarrow=False,
+        font={"size": 12, "color": "#595959"},
+    )
+    fig.update_layout(margin={"b": note_px + 4})
     return fig
+
+
+#: Line height of a 12 px note, and the width of a line in "columns" (a CJK character counts two): about
+#: 430 px, which fits the half-page column the overview gives its treemap.
+_NOTE_LINE_PX = 17
+_NOTE_COLUMNS = 66
+
+
+def _columns(text: str) -> int:
+    """Display width of ``text``: East Asian wide characters count two, the rest one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap(head: str, items: Sequence[str], separator: str, columns: int = _NOTE_COLUMNS) -> list[str]:
+    """``head`` and ``items`` joined by ``separator`` over lines of at most ``columns``, breaking only
+    between items (an item longer than a line gets a line of its own).
+
+    >>> _wrap("缺: ", ["甲乙", "丙丁", "戊己"], "、", columns=12)
+    ['缺: 甲乙、', '丙丁、戊己']
+    """
+    lines: list[str] = []
+    line = head
+    for i, item in enumerate(items):
+        piece = item + (separator if i < len(items) - 1 else "")
+        if line.strip() and _columns(line + piece.rstrip()) > columns:
+            lines.append(line.rstrip())
+            line = ""
+        line += piece
+    lines.append(line.rstrip())
+    return lines
 
 
 @dataclass(frozen=True)
@@ -795,8 +838,17 @@ def chain_map(
         title={"text": _word("upstream_to_downstream", lang)},
     )
     fig.update_yaxes(range=[min(ys) - 1, max(ys) + 1], visible=False)
-    # Up to eight legend entries (flow classes and statuses) can wrap to two rows: leave room for both.
-    return _style(fig, height=int(min(1600, max(380, 140 + _ROW_PX * tallest))), top=58)
+    # The y range spans tallest + 1 node rows: give each row _ROW_PX so names in a crowded layer do not
+    # overlap the nodes above them.
+    height = _MAP_TOP_PX + _MAP_BOTTOM_PX + _ROW_PX * (tallest + 1)
+    fig = _style(fig, height=int(min(1800, max(420, height))), top=_MAP_TOP_PX)
+    # The legend goes under the plot: plotly's mode bar sits top right, where it would cover the legend.
+    # Up to eight entries (flow classes and statuses) can wrap to two rows: the bottom margin holds both.
+    fig.update_layout(
+        legend={"yref": "container", "y": 0.0, "yanchor": "bottom"},
+        margin={"b": _MAP_BOTTOM_PX},
+    )
+    return fig
 
 
 def _fold_regions(totals: pd.Series, top: int, other: str) -> dict[str, str]:

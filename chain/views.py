@@ -18,6 +18,7 @@ __all__ = [
     "filter_segments",
     "firm_customers",
     "firm_suppliers",
+    "purchase_groups",
     "segment_buyers",
     "segment_firms",
     "segment_inputs",
@@ -145,3 +146,36 @@ def firm_suppliers(data: ChainData, firm: str) -> pd.DataFrame:
 def firm_customers(data: ChainData, firm: str) -> pd.DataFrame:
     """A firm's customers: name, local, region, value (万元), largest first."""
     return _partners(data.links[data.links["supplier"] == firm], "buyer", "buyer_local", "buyer_region")
+
+
+#: Columns of :func:`purchase_groups`.
+PURCHASE_GROUP_COLUMNS = (
+    "buyer",
+    "segment",
+    "buyer_segment",
+    "value_from_outside",
+    "outside_suppliers",
+    "suppliers",
+    "supplier_outputs",
+    "score",
+)
+
+
+def purchase_groups(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairing suggestions grouped by the outside purchase they would replace, (buyer, segment): one row per
+    purchase, best first (by its best pair), with the local firms that could supply it (``suppliers``, best
+    first, and their ``supplier_outputs`` in 万元) and its best ``score``.
+
+    ``pairs`` is :func:`chain.pairing.local_pairs`'s frame, best first.
+    """
+    if pairs.empty:
+        return pd.DataFrame(columns=list(PURCHASE_GROUP_COLUMNS))
+    grouped = pairs.groupby(["buyer", "segment"], sort=False)
+    return grouped.agg(
+        buyer_segment=("buyer_segment", "first"),
+        value_from_outside=("value_from_outside", "first"),
+        outside_suppliers=("outside_suppliers", "first"),
+        suppliers=("supplier", lambda s: tuple(s)),
+        supplier_outputs=("supplier_output", lambda s: tuple(float(v) for v in s)),
+        score=("score", "max"),
+    ).reset_index()[list(PURCHASE_GROUP_COLUMNS)]

@@ -9,7 +9,7 @@ from chain import labels
 from chain.model import ChainData
 from ui import facade
 from ui.frame import Frame, frame
-from ui.widgets import metric_label, money, partners_table, percent, status_markdown
+from ui.widgets import metric_label, money_short, partners_table, percent, status_markdown
 
 _NONE = ""
 _CATEGORY = "map_category"
@@ -24,43 +24,39 @@ def _segment(fr: Frame, data: ChainData, row: pd.Series) -> None:
     segment = str(row["segment"])
     st.subheader(f"{segment} · {status_markdown(str(row['status']), lang)}")
     st.caption(str(row[f"reason_{lang}"]))
-    numbers = st.columns(6)
-    numbers[0].metric(labels.label("firms", lang), f"{int(row['firms']):,}", border=True)
-    numbers[1].metric(metric_label("output", lang), money(row["output"], lang), border=True)
-    numbers[2].metric(metric_label("demand", lang), money(row["demand"], lang), border=True)
-    numbers[3].metric(metric_label("leakage", lang), money(row["leakage"], lang), border=True)
-    numbers[4].metric(labels.label("local_share", lang), percent(row["local_share"]), border=True)
-    numbers[5].metric(metric_label("exports", lang), money(row["exports"], lang), border=True)
+    # Two rows of three cards, amounts in 亿元 / 万元 (m / bn yuan): six cards in a row cut the numbers.
+    first, second = st.columns(3), st.columns(3)
+    first[0].metric(labels.label("firms", lang), f"{int(row['firms']):,}", border=True)
+    first[1].metric(metric_label("output", lang), money_short(row["output"], lang), border=True)
+    first[2].metric(labels.label("local_share", lang), percent(row["local_share"]), border=True)
+    second[0].metric(metric_label("demand", lang), money_short(row["demand"], lang), border=True)
+    second[1].metric(metric_label("leakage", lang), money_short(row["leakage"], lang), border=True)
+    second[2].metric(metric_label("exports", lang), money_short(row["exports"], lang), border=True)
 
-    firms, suppliers, buyers = st.columns(3)
-    with firms:
-        st.markdown(f"**{fr.t('map_firms')}**")
-        chosen = facade.segment_firms(data, segment)
-        if chosen.empty:
-            st.caption(fr.t("none"))
-        else:
-            st.dataframe(
-                chosen,
-                hide_index=True,
-                column_order=list(_FIRM_COLUMNS),
-                column_config={
-                    "name": st.column_config.TextColumn(labels.label("name", lang)),
-                    "town": st.column_config.TextColumn(fr.t("ent_town")),
-                    "output": st.column_config.NumberColumn(labels.label("output", lang), format="%,.1f"),
-                    "employees": st.column_config.NumberColumn(labels.label("employees", lang), format="%,d"),
-                    "growth_pct": st.column_config.NumberColumn(
-                        labels.label("growth_pct", lang), format="%.1f"
-                    ),
-                    "deputy": st.column_config.TextColumn(fr.t("ent_deputy")),
-                },
-                key="map_firms_table",
-            )
-    with suppliers:
-        st.markdown(f"**{fr.t('map_suppliers')}**")
-        partners_table(facade.segment_suppliers(data, segment), lang, key="map_suppliers_table")
-    with buyers:
-        st.markdown(f"**{fr.t('map_buyers')}**")
-        partners_table(facade.segment_buyers(data, segment), lang, key="map_buyers_table")
+    # One table under the other, each the page's full width, so no column hides off to the right.
+    st.markdown(f"**{fr.t('map_firms')}**")
+    chosen = facade.segment_firms(data, segment)
+    if chosen.empty:
+        st.caption(fr.t("none"))
+    else:
+        st.dataframe(
+            chosen,
+            hide_index=True,
+            column_order=list(_FIRM_COLUMNS),
+            column_config={
+                "name": st.column_config.TextColumn(labels.label("name", lang)),
+                "town": st.column_config.TextColumn(fr.t("ent_town")),
+                "output": st.column_config.NumberColumn(labels.label("output", lang), format="%,.1f"),
+                "employees": st.column_config.NumberColumn(labels.label("employees", lang), format="%,d"),
+                "growth_pct": st.column_config.NumberColumn(labels.label("growth_pct", lang), format="%.1f"),
+                "deputy": st.column_config.TextColumn(fr.t("ent_deputy")),
+            },
+            key="map_firms_table",
+        )
+    st.markdown(f"**{fr.t('map_suppliers')}**")
+    partners_table(facade.segment_suppliers(data, segment), lang, key="map_suppliers_table")
+    st.markdown(f"**{fr.t('map_buyers')}**")
+    partners_table(facade.segment_buyers(data, segment), lang, key="map_buyers_table")
 
 
 def _on_click(segments: pd.DataFrame) -> None:

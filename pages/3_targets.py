@@ -10,8 +10,25 @@ from ui import facade
 from ui.frame import Frame, frame
 from ui.widgets import download_pair, gap_name, money, table
 
-# The table shows what the export writes, in the same order.
-_COLUMNS = export.TARGET_COLUMNS
+# The table shows every column the export writes, ordered for reading on screen: who and where, the gap,
+# the score and its reasons first; the rest (long lists) after, in export order, so that a column added to
+# the export shows up here too.
+_LEADING = tuple(
+    key
+    for key in (
+        "name",
+        "region",
+        "segment",
+        "gap",
+        "score",
+        "value",
+        "local_partners",
+        "distance_km",
+        "reasons",
+    )
+    if key in export.TARGET_COLUMNS
+)
+_COLUMNS = (*_LEADING, *(key for key in export.TARGET_COLUMNS if key not in _LEADING))
 _ALL = ""
 
 

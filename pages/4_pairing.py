@@ -7,12 +7,12 @@ import streamlit as st
 from chain import export
 from ui import facade
 from ui.frame import frame
-from ui.widgets import download_pair, joined, money, table
+from ui.widgets import download_pair, joined, money, money_short, table
 
 # The table shows what the export writes, in the same order.
 _COLUMNS = export.PAIR_COLUMNS
 _ALL = ""
-#: Suggestions spelled out as cards above the full table; more would push the table off screen.
+#: Outside purchases spelled out as cards above the full table; more would push the table off screen.
 _CARDS = 6
 
 
@@ -33,14 +33,21 @@ def main() -> None:
             st.info(fr.t("empty_filtered"))
             return
         st.subheader(fr.t("pairing_evidence"))
+        # One card per outside purchase, naming every local firm that could take it over; the table
+        # below keeps one row per (supplier, buyer) pair.
         cards = st.columns(2)
-        for index, row in enumerate(pairs.head(_CARDS).itertuples(index=False)):
+        groups = facade.purchase_groups(pairs).head(_CARDS)
+        for index, row in enumerate(groups.itertuples(index=False)):
             with cards[index % 2].container(border=True):
                 st.markdown(
-                    f"**{row.supplier} → {row.buyer}** · {row.segment} · "
+                    f"**{row.buyer}** · {row.segment} · "
                     f"{fr.t('overview_gap_line', leakage=money(row.value_from_outside, lang))}"
                 )
-                st.caption(row.reason_zh if lang == "zh" else row.reason_en)
+                candidates = [
+                    fr.t("pairing_candidate", name=name, output=money_short(output, lang))
+                    for name, output in zip(row.suppliers, row.supplier_outputs, strict=True)
+                ]
+                st.caption(fr.t("pairing_candidates", suppliers=joined(candidates, lang)))
                 st.caption(fr.t("pairing_replaces", suppliers=joined(row.outside_suppliers, lang)))
         table(pairs, _COLUMNS, lang, key="pairing_table")
         description = f"{fr.t('pairing_segment')}={segment}" if segment else fr.t("all")

@@ -6,13 +6,23 @@ import streamlit as st
 
 from chain import schema
 from chain.model import LoadResult
+from chain.problems import Problem
 from ui import facade
 from ui.facade import Source
 from ui.frame import GENERATION_KEY, OUTCOME_KEY, UPLOAD_KEY, Frame, frame, use_sample, use_upload
 from ui.widgets import download_pair, table
 
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_REPORT_COLUMNS = ("severity", "sheet", "row", "column", "cell_value", "code", "message")
+
+
+def _both(problem: Problem) -> dict[str, str]:
+    """A problem's message in both languages, so a step shows in whichever language is chosen later."""
+    return {"zh": problem.message("zh"), "en": problem.message("en")}
+
+
+def _step(fr: Frame, key: str, params: dict[str, object]) -> str:
+    """A recorded step in the current language (a parameter given in both languages picks its own)."""
+    return fr.t(key, **{k: v[fr.lang] if isinstance(v, dict) else v for k, v in params.items()})
 
 
 def _process(fr: Frame, source: Source) -> None:
@@ -29,16 +39,22 @@ def _process(fr: Frame, source: Source) -> None:
             steps.append(("data_step_guard", {}))
             refusal = facade.check_bytes(source.data)
             if refusal is not None:
-                steps.append(("data_refused", {"message": refusal.message(fr.lang)}))
+                steps.append(("data_refused", {"message": _both(refusal)}))
                 state = "error"
             else:
                 st.write(fr.t("data_step_parse"))
                 steps.append(("data_step_parse", {}))
             loaded = facade.load_data(source)
-            counts = {"errors": len(loaded.errors), "warnings": len(loaded.warnings)}
+            counts: dict[str, object] = {"errors": len(loaded.errors), "warnings": len(loaded.warnings)}
             if refusal is None:
-                st.write(fr.t("data_step_validate", **counts))
-                steps.append(("data_step_validate", counts))
+                # A file that could not be read at all has one error: say which, not only how many.
+                step = (
+                    ("data_step_first_error", {**counts, "message": _both(loaded.errors[0])})
+                    if loaded.errors
+                    else ("data_step_validate", counts)
+                )
+                st.write(_step(fr, *step))
+                steps.append(step)
             if loaded.ok:
                 st.write(fr.t("data_step_analyse"))
                 steps.append(("data_step_analyse", {}))
@@ -70,14 +86,18 @@ def _outcome(fr: Frame) -> None:
     )
     with st.status(label, state=outcome["state"], expanded=failed):
         for key, params in outcome["steps"]:
-            st.write(fr.t(key, **params))
+            st.write(_step(fr, key, params))
 
 
 def _upload(fr: Frame) -> None:
     facade.prepare_uploads()
     generation = st.session_state.get(GENERATION_KEY, 0)
     uploaded = st.file_uploader(
-        fr.t("data_upload"), type=["xlsx"], key=f"uploader_{generation}", help=fr.t("data_upload_help")
+        fr.t("data_upload"),
+        type=["xlsx"],
+        key=f"uploader_{generation}",
+        # The size limit in the user's language: Streamlit's own refusal of a bigger file is in English.
+        help=fr.t("data_upload_help", mb=facade.LIMITS.max_file_mb),
     )
     if uploaded is not None:
         source = facade.upload_source(uploaded.name, uploaded.getvalue())
@@ -153,7 +173,7 @@ def _report(fr: Frame, source: Source, loaded: LoadResult) -> None:
         shown = shown[shown["sheet"].isin(chosen_sheets)]
     if severities:
         shown = shown[shown["severity"].isin(severities)]
-    table(shown, _REPORT_COLUMNS, fr.lang, key="report_table")
+    table(shown, facade.PROBLEM_COLUMNS, fr.lang, key="report_table")
     stem = f"{fr.t('export_problems_title')}_{source.name.removesuffix('.xlsx')}"
     download_pair(facade.problems_downloads(source, fr.lang), stem, fr.lang, key="report_download")
 

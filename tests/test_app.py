@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from chain import gaps, load, targets
 from chain.labels import STATUSES
 from chain.model import ChainData
-from chain.settings import AnalysisSettings
+from chain.settings import AnalysisSettings, Limits
 from tests.factory import TINY, make_workbook
 from ui.frame import PAGES
 from ui.i18n import t
@@ -157,6 +157,43 @@ def test_targets_filters_narrow_the_list_and_offer_downloads(sample_report) -> N
     assert any(e.label == "得分如何计算" for e in at.expander)
 
 
+def test_pairing_cards_are_one_per_outside_purchase(sample_report) -> None:
+    at = open_page("pages/4_pairing.py")
+    assert_clean(at)
+    pairs = at.dataframe[0].value
+    cards = [str(m.value) for m in at.markdown if "外购" in str(m.value)]
+    purchases = list(dict.fromkeys(zip(pairs["buyer"], pairs["segment"], strict=True)))
+    # One card for each of the best purchases (buyer, product segment), none twice. The cards fill two
+    # columns, so the tree lists the left column's first.
+    shown = purchases[:6]
+    assert sorted(card.split(" · 外购")[0] for card in cards) == sorted(f"**{b}** · {s}" for b, s in shown)
+    candidates = [str(c.value) for c in at.caption if str(c.value).startswith("本地可供货企业：")]
+    assert len(candidates) == len(cards)
+    buyer, segment = purchases[0]
+    suppliers = pairs.loc[(pairs["buyer"] == buyer) & (pairs["segment"] == segment), "supplier"]
+    assert len(suppliers) > 1, "the sample's best purchase should have several local candidates"
+    assert all(name in candidates[0] for name in suppliers)
+
+
+def test_data_page_states_the_upload_size_limit() -> None:
+    at = open_page("pages/7_data.py")
+    limit = f"{Limits().max_file_mb} MB"
+    assert limit in at.file_uploader[0].help
+    at.segmented_control(key="lang_switch").set_value("en").run()
+    assert limit in at.file_uploader[0].help and "at most" in at.file_uploader[0].help
+
+
+def test_english_counts_are_singular_for_one() -> None:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert_clean(at)
+    assert t("source_warnings", "en", count=1) == "1 warning"
+    assert t("source_warnings", "en", count=2) == "2 warnings"
+    # The sample has one warning.
+    assert sidebar_text(at).endswith("[validated] · 1 warning")
+
+
 def test_pairing_segment_filter(sample_report) -> None:
     at = open_page("pages/4_pairing.py")
     assert_clean(at)
@@ -240,7 +277,7 @@ def test_an_upload_with_errors_shows_the_report_and_no_analysis() -> None:
     at = upload(open_page(), "bad.xlsx", make_workbook(**{"企业": rows}))
     assert not at.exception
     report = at.dataframe[0].value
-    assert list(report["row"]) == [3]
+    assert list(report["row"]) == ["3"]  # shown as text: a whole-file problem's row is blank, not None
     assert list(report["code"]) == ["negative"]
     assert "1 个错误" in sidebar_text(at)
     banner = t("banner_errors", "zh", count=1)
@@ -261,4 +298,18 @@ def test_a_file_that_is_not_a_workbook_gets_one_clear_message() -> None:
     at = upload(open_page(), "notes.xlsx", b"these are not the bytes of a workbook")
     assert not at.exception
     assert any("1 个错误" in e.value for e in at.error)
-    assert "not_xlsx" in set(at.dataframe[0].value["code"])
+    report = at.dataframe[0].value
+    assert "not_xlsx" in set(report["code"])
+    # The upload's steps say what is wrong, not only how many errors; a whole-file problem has no row.
+    message = report["message"].iloc[0]
+    assert any(message in str(m.value) for m in at.markdown)
+    assert list(report["row"]) == [""]
+
+
+def test_an_unreadable_workbook_names_its_first_error_in_the_upload_steps() -> None:
+    at = upload(open_page(), "no_firms.xlsx", make_workbook(**{"企业": None}))
+    assert not at.exception
+    report = at.dataframe[0].value
+    first = report["message"].iloc[0]
+    steps = [str(m.value) for m in at.markdown]
+    assert any(step.startswith("校验：") and f"第一个错误：{first}" in step for step in steps), steps

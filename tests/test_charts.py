@@ -125,6 +125,23 @@ def test_treemap_names_the_segments_it_cannot_size():
     assert "产值(万元)" in fig.data[0].hovertext[3]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_treemap_note_names_every_segment_without_output_over_several_lines(lang):
+    names = [f"无产值环节{i}号" for i in range(14)]
+    unsized = pd.DataFrame(
+        {"segment": names, "category": "碳素", "status": "missing", "output": 0.0, "firms": 0}
+    )
+    segments = pd.concat([SEGMENTS, unsized], ignore_index=True)
+    fig = charts.output_treemap(segments, lang)
+    note = fig.layout.annotations[0].text
+    assert all(name in note for name in [*names, "包装"])
+    lines = note.split("<br>")
+    assert len(lines) > 1
+    assert max(charts._columns(line) for line in lines) <= charts._NOTE_COLUMNS
+    # The figure grows by the note, so the picture keeps its size.
+    assert fig.layout.height > charts.output_treemap(SEGMENTS, lang).layout.height
+
+
 def test_treemap_legend_names_only_drawn_statuses():
     fig = charts.output_treemap(SEGMENTS, "en")
     assert [t.name for t in fig.data[1:]] == ["strong", "weak"]
@@ -192,6 +209,21 @@ def test_chain_map_category_filter_keeps_neighbours_greyed():
     assert set(positions) == {"包装", "电极"}
     muted = next(t for t in fig.data if t.name == "相邻环节(其他类别)")
     assert list(muted.customdata) == ["电极"]
+
+
+def test_chain_map_height_grows_with_the_tallest_layer_and_the_legend_sits_below():
+    def tall(count: int) -> nx.DiGraph:
+        graph = nx.DiGraph()
+        for i in range(count):
+            graph.add_node(f"s{i}", layer=0, status="strong", output=1.0, firms=1, category="x")
+        return graph
+
+    small, large = charts.chain_map(tall(2)).layout, charts.chain_map(tall(12)).layout
+    assert small.height == 420
+    # Each node row of the tallest layer gets the same room, whatever the count.
+    assert large.height - charts.chain_map(tall(11)).layout.height == charts._ROW_PX
+    # Below the plot, away from plotly's mode bar (top right).
+    assert large.legend.yanchor == "bottom" and large.legend.y == 0
 
 
 def test_chain_map_unknown_category_is_an_empty_picture():
@@ -490,3 +522,7 @@ def test_category_colors_are_fixed_for_known_categories_and_stable_for_others():
     assert colors["光伏"] != colors["锂电"]
     assert charts.category_colors(["光伏", "碳素", "锂电"]) == colors
     assert not set(colors.values()) & set(charts.STATUS_COLORS.values())
+    # No known category is a neutral grey (grey reads as "no data"): its channels are not all about equal.
+    for color in charts.CATEGORY_COLORS.values():
+        red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+        assert max(red, green, blue) - min(red, green, blue) > 20, color

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from chain.gaps import analyze
@@ -11,6 +12,7 @@ from chain.views import (
     filter_segments,
     firm_customers,
     firm_suppliers,
+    purchase_groups,
     segment_buyers,
     segment_firms,
     segment_inputs,
@@ -74,3 +76,28 @@ def test_partners(tiny) -> None:
     assert list(segment_buyers(data, "电极")["name"]) == ["外地钢厂"]
     assert list(firm_suppliers(data, "丁电极")["name"]) == ["乙碳素", "外地煅烧厂", "外地纸箱厂"]
     assert list(firm_customers(data, "丁电极")["region"]) == ["河北唐山"]
+
+
+def test_purchase_groups_one_row_per_outside_purchase_best_first() -> None:
+    # Three local suppliers for one purchase (甲 buys 煅烧 outside), one for another; best pair first.
+    pairs = pd.DataFrame(
+        {
+            "supplier": ["乙", "丙", "丁", "乙"],
+            "buyer": ["甲", "甲", "戊", "甲"],
+            "segment": ["煅烧", "煅烧", "煅烧", "煅烧"],
+            "buyer_segment": ["电极", "电极", "电极", "电极"],
+            "value_from_outside": [7666.0, 7666.0, 7003.0, 7666.0],
+            "outside_suppliers": [("外地(河南) 7,666万元",)] * 2 + [("外地(宁夏) 7,003万元",)] + [("x",)],
+            "supplier_output": [500.0, 300.0, 200.0, 100.0],
+            "score": [0.9, 0.8, 0.85, 0.1],
+        }
+    )
+    pairs.loc[3, "supplier"] = "己"
+    groups = purchase_groups(pairs)
+    assert list(zip(groups["buyer"], groups["segment"], strict=True)) == [("甲", "煅烧"), ("戊", "煅烧")]
+    assert groups["suppliers"].iloc[0] == ("乙", "丙", "己")
+    assert groups["supplier_outputs"].iloc[0] == (500.0, 300.0, 100.0)
+    assert list(groups["value_from_outside"]) == [7666.0, 7003.0]
+    assert list(groups["score"]) == [0.9, 0.85]
+    assert groups["outside_suppliers"].iloc[0] == ("外地(河南) 7,666万元",)
+    assert purchase_groups(pairs.iloc[:0]).empty

@@ -28,6 +28,7 @@ from chain.views import (
     filter_segments,
     firm_customers,
     firm_suppliers,
+    purchase_groups,
     segment_buyers,
     segment_firms,
     segment_inputs,
@@ -59,6 +60,7 @@ __all__ = [
     "prepare_uploads",
     "problems_downloads",
     "problems_frame",
+    "purchase_groups",
     "recruiting_targets",
     "sample_source",
     "segment_buyers",
@@ -467,8 +469,9 @@ def segments_downloads(source: Source, settings: AnalysisSettings, lang: str) ->
     return _segments_downloads(source.sha, source.name, source.sample, settings, lang, _bytes=source.data)
 
 
-#: Columns of the validation report, as keys of :data:`chain.labels.COLUMNS`.
-PROBLEM_COLUMNS: tuple[str, ...] = ("severity", "sheet", "row", "column", "cell_value", "code", "message")
+#: Columns of the validation report, as keys of :data:`chain.labels.COLUMNS`, on the page and in the
+#: download: where, then what (the message, right after where), the cell as written, the code last.
+PROBLEM_COLUMNS: tuple[str, ...] = ("severity", "sheet", "row", "column", "message", "cell_value", "code")
 
 
 def problems_frame(loaded: LoadResult) -> pd.DataFrame:

@@ -6,12 +6,15 @@ names in :mod:`chain.schema`. This catalogue holds only the chrome around them.
 
 from __future__ import annotations
 
+import string
+
 __all__ = ["LANGS", "TEXT", "t"]
 
 #: Language code -> the name of that language written in itself (what the switch shows).
 LANGS: dict[str, str] = {"zh": "中文", "en": "English"}
 
-#: key -> (zh, en). Templates use str.format; every amount the UI writes carries its unit.
+#: key -> (zh, en). Templates use str.format; every amount the UI writes carries its unit. English counts
+#: pick singular or plural with the format spec ``plural:one|many``: ``{count} {count:plural:error|errors}``.
 TEXT: dict[str, tuple[str, str]] = {
     # The app and its menu.
     "app_title": ("产业链补链招商看板", "Chain gap & recruiting dashboard"),
@@ -65,12 +68,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "source_sample": ("内置样例数据", "bundled sample data"),
     "source_file": ("文件：{name}", "File: {name}"),
     "source_county_period": ("{county} · {period}", "{county} · {period}"),
-    "source_warnings": ("{count} 条提醒", "{count} warnings"),
-    "source_errors": ("{count} 个错误", "{count} errors"),
+    "source_warnings": ("{count} 条提醒", "{count} {count:plural:warning|warnings}"),
+    "source_errors": ("{count} 个错误", "{count} {count:plural:error|errors}"),
     "source_ok": ("校验通过", "validated"),
     "banner_errors": (
         "上传的工作簿有 {count} 个错误，请到「数据」页查看。修正前不显示分析结果。",
-        "The uploaded workbook has {count} errors: see the Data page. No analysis is shown until they are fixed.",
+        "The uploaded workbook has {count} {count:plural:error|errors}: see the Data page. No analysis is shown until they are fixed.",
     ),
     "banner_go_data": ("查看校验报告", "Open the validation report"),
     "sample_missing": (
@@ -130,10 +133,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "overview_structure": ("产值构成（材料类别 → 环节）", "Output by category and segment"),
     "overview_status": ("强弱缺分布", "Strong / weak / missing"),
-    "overview_status_count": ("{count} 个环节", "{count} segments"),
-    "overview_up_gaps": ("前 5 个上游缺口（补链）", "Top 5 upstream gaps (to fill)"),
-    "overview_down_gaps": ("前 5 个下游缺口（延链）", "Top 5 downstream gaps (to extend)"),
-    "overview_up_buyers": ("{count} 家本地企业从外地采购", "{count} local firms buy it from outside"),
+    "overview_status_count": ("{count} 个环节", "{count} {count:plural:segment|segments}"),
+    # No number in these headings: a small workbook may have fewer gaps than the cards the page can show.
+    "overview_up_gaps": ("最大的上游缺口（补链）", "Largest upstream gaps (to fill)"),
+    "overview_down_gaps": ("最大的下游缺口（延链）", "Largest downstream gaps (to extend)"),
+    "overview_up_buyers": (
+        "{count} 家本地企业从外地采购",
+        "{count} local {count:plural:firm buys|firms buy} it from outside",
+    ),
     "overview_up_distance": ("加权平均运距 {km} 公里", "value-weighted distance {km} km"),
     "overview_down_inputs": (
         "上游「{inputs}」的产品外销后在外地加工",
@@ -189,13 +196,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets_region": ("所在地", "Region"),
     "targets_min_value": ("最低年交易额（万元）", "Minimum annual value (10k yuan)"),
     "targets_max_distance": ("最远运输距离（公里，0 = 不限）", "Maximum distance (km, 0 = any)"),
-    "targets_count": ("{count} 个招商目标", "{count} recruiting targets"),
+    "targets_count": ("{count} 个招商目标", "{count} recruiting {count:plural:target|targets}"),
     "targets_top": ("首选目标", "Top target"),
     "targets_how": ("得分如何计算", "How the score is computed"),
     "targets_how_text": (
-        "每个因素先归一化到 0–1，再按下列权重加权求和；已有招商项目覆盖的环节，得分乘以 {penalty}。",
+        "每个因素先归一化到 0–1，再按下列权重加权求和；已有招商项目覆盖的环节，得分乘以 {penalty}。"
+        "运输距离越远，得分越高：企业在本地建厂，就省下了这段运费。",
         "Each factor is scaled to 0–1, then weighted as below; where a recruiting project already covers the "
-        "segment, the score is multiplied by {penalty}.",
+        "segment, the score is multiplied by {penalty}. A longer distance raises the score, because a plant "
+        "in the county would save that freight.",
     ),
     "weight_value": ("已向本县的年交易额", "value already traded with the county"),
     "weight_partners": ("服务的本地企业数", "local firms served"),
@@ -206,8 +215,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_targets_title": ("招商目标清单", "Recruiting targets"),
     # Pairing.
     "pairing_segment": ("产品环节", "Product segment"),
-    "pairing_count": ("{count} 组对接建议", "{count} suggested introductions"),
+    "pairing_count": ("{count} 组对接建议", "{count} suggested {count:plural:introduction|introductions}"),
     "pairing_evidence": ("依据", "Evidence"),
+    "pairing_candidates": ("本地可供货企业：{suppliers}", "Local firms that make it: {suppliers}"),
+    "pairing_candidate": ("{name}（产值 {output}）", "{name} (output {output})"),
     "pairing_replaces": ("可替代的外地采购：{suppliers}", "Would replace: {suppliers}"),
     "export_pairs_title": ("本地配套对接建议", "Local pairing suggestions"),
     # Enterprise.
@@ -261,24 +272,36 @@ TEXT: dict[str, tuple[str, str]] = {
     # Data.
     "data_upload": ("上传工作簿（.xlsx）", "Upload a workbook (.xlsx)"),
     "data_upload_help": (
-        "按模板填写的 .xlsx 文件；表名和列名中英文均可。",
-        "An .xlsx file laid out like the template; sheet and column names in Chinese or English.",
+        "按模板填写的 .xlsx 文件，不超过 {mb} MB；表名和列名中英文均可。",
+        "An .xlsx file laid out like the template, at most {mb} MB; sheet and column names in Chinese or "
+        "English.",
     ),
     "data_step_guard": ("检查文件安全", "Checking the file"),
     "data_step_parse": ("在独立进程中读取工作簿", "Reading the workbook in a separate process"),
     "data_step_validate": (
         "校验：{errors} 个错误，{warnings} 条提醒",
-        "Validated: {errors} errors, {warnings} warnings",
+        "Validated: {errors} {errors:plural:error|errors}, {warnings} {warnings:plural:warning|warnings}",
+    ),
+    "data_step_first_error": (
+        "校验：{errors} 个错误，{warnings} 条提醒。第一个错误：{message}",
+        "Validated: {errors} {errors:plural:error|errors}, {warnings} {warnings:plural:warning|warnings}. "
+        "First error: {message}",
     ),
     "data_step_analyse": ("分析产业链", "Analysing the chain"),
     "data_status_running": ("正在处理 {name}", "Processing {name}"),
     "data_status_ok": ("{name} 已载入", "{name} loaded"),
-    "data_status_errors": ("{name} 有 {count} 个错误，未载入分析", "{name} has {count} errors: not analysed"),
+    "data_status_errors": (
+        "{name} 有 {count} 个错误，未载入分析",
+        "{name} has {count} {count:plural:error|errors}: not analysed",
+    ),
     "data_refused": ("文件被拒绝：{message}", "File refused: {message}"),
     "data_loaded": ("已载入的数据", "What is loaded"),
     "data_report": ("校验报告", "Validation report"),
     "data_report_clean": ("没有发现问题。", "No problems found."),
-    "data_report_summary": ("{errors} 个错误，{warnings} 条提醒", "{errors} errors, {warnings} warnings"),
+    "data_report_summary": (
+        "{errors} 个错误，{warnings} 条提醒",
+        "{errors} {errors:plural:error|errors}, {warnings} {warnings:plural:warning|warnings}",
+    ),
     "data_filter_sheet": ("工作表", "Sheet"),
     "data_filter_severity": ("级别", "Severity"),
     "severity_error": ("错误", "error"),
@@ -300,14 +323,27 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+class _Formatter(string.Formatter):
+    """str.format plus ``{n:plural:one|many}``: ``one`` when n is 1, else ``many``."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec.startswith("plural:"):
+            one, _, many = format_spec.removeprefix("plural:").partition("|")
+            return one if value == 1 else many
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
 def t(key: str, lang: str = "zh", **params: object) -> str:
     """The UI text of ``key`` in ``lang``, formatted with ``params``; the key itself when it is unknown.
 
-    >>> t("source_errors", "en", count=3)
-    '3 errors'
+    >>> t("source_errors", "en", count=3), t("source_warnings", "en", count=1), t("source_warnings", "zh", count=1)
+    ('3 errors', '1 warning', '1 条提醒')
     """
     pair = TEXT.get(key)
     if pair is None:
         return key
     text = pair[0] if lang == "zh" else pair[1]
-    return text.format(**params) if params else text
+    return _FORMATTER.format(text, **params) if params else text

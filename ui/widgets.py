@@ -47,9 +47,7 @@ MONEY = frozenset(
         "supplier_output",
     }
 )
-_COUNTS = frozenset(
-    {"firms", "above_scale_firms", "employees", "local_buyers", "local_partners", "layer", "row"}
-)
+_COUNTS = frozenset({"firms", "above_scale_firms", "employees", "local_buyers", "local_partners", "layer"})
 _SHARES = frozenset({"local_share", "concentration"})
 _DISTANCES = frozenset({"distance_km", "leakage_distance_km"})
 _LISTS = frozenset({"gaps", "projects", "partners", "products", "outside_suppliers", "reasons"})
@@ -59,6 +57,9 @@ _STATUS_MARKDOWN: dict[str, str] = {"strong": "green", "weak": "orange", "missin
 _JOIN = {"zh": "、", "en": "; "}
 #: Height of one st.dataframe row in pixels (Streamlit's default row height).
 _ROW_PX = 35
+#: Pixel widths of short name columns, wide enough for the longest names of the sample (新型建筑材料,
+#: 尾矿及工业固废) so they are not cut.
+_NAME_WIDTHS = {"category": 110, "segment": 120, "buyer_segment": 120}
 _STAGES = {choice.key: (choice.zh, choice.en) for choice in schema.TEMPLATE.column_by_key["stage"].choices}
 
 
@@ -67,15 +68,15 @@ def _missing(value: object) -> bool:
 
 
 def money(value: object, lang: str) -> str:
-    """An amount in 万元 with thousands separators and its unit: ``12,345 万元``.
+    """An amount in 万元 with thousands separators and its unit: ``12,345 万元``; nothing is ``0 万元``.
 
-    >>> money(12345.4, "zh"), money(3.25, "en"), money(float("nan"), "zh")
-    ('12,345 万元', '3.2 ×10k yuan', '—')
+    >>> money(12345.4, "zh"), money(3.25, "en"), money(0.0, "zh"), money(float("nan"), "zh")
+    ('12,345 万元', '3.2 ×10k yuan', '0 万元', '—')
     """
     if _missing(value):
         return "—"
     amount = float(value)  # type: ignore[arg-type]
-    digits = 0 if abs(amount) >= 100 else 1
+    digits = 0 if abs(amount) >= 100 or amount == 0 else 1
     return f"{amount:,.{digits}f} {t('unit_wan', lang)}"
 
 
@@ -167,6 +168,9 @@ def display_frame(frame: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.
             shown[key] = values.map(lambda v: joined(v, lang))
         elif key in ("covered", "concentrated"):
             shown[key] = values.map(lambda v: t("yes", lang) if bool(v) else t("no", lang))
+        elif key == "row":
+            # An Excel row number; blank, not "None", for a problem of the whole file or sheet.
+            shown[key] = values.map(lambda v: "" if _missing(v) else f"{int(v)}")
         else:
             shown[key] = values
     return shown
@@ -187,9 +191,14 @@ def _column_config(key: str, lang: str) -> object:
         return st.column_config.NumberColumn(name, format="%.1f")
     if key == "score":
         return st.column_config.ProgressColumn(name, format="%.2f", min_value=0.0, max_value=1.0)
-    if key in ("reason", "reasons"):
+    if key in ("reason", "reasons", "message"):
         return st.column_config.TextColumn(name, width="large")
-    return st.column_config.TextColumn(name)
+    if key == "row":
+        return st.column_config.TextColumn(name, width="small", alignment="right")
+    if key == "name":
+        # Pinned, so a wide table scrolled to its last columns (a target's reasons) still says whose they are.
+        return st.column_config.TextColumn(name, pinned=True)
+    return st.column_config.TextColumn(name, width=_NAME_WIDTHS.get(key))
 
 
 def table(
