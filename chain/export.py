@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
@@ -335,7 +337,17 @@ def _column_values(frame: pd.DataFrame, key: str, lang: _Lang) -> list[_CellValu
     """The display values of one report column: names for keys, joined lists, 是/否, None for missing."""
     source = key if key in frame.columns else f"{key}_{lang}"
     names = _VALUE_NAMES.get(key)
-    return [_display(v, lang, names) for v in frame[source].tolist()]
+    column = frame[source]
+    if column.dtype == np.float64:
+        # The common case at a glance: a float is itself, NaN and infinity an empty cell (see _display).
+        values = column.to_numpy()
+        return [
+            v if finite else None
+            for v, finite in zip(values.tolist(), np.isfinite(values).tolist(), strict=True)
+        ]
+    if column.dtype == np.int64:
+        return column.tolist()
+    return [_display(v, lang, names) for v in column.tolist()]
 
 
 def _display(value: object, lang: _Lang, names: Mapping[str, tuple[str, str]] | None = None) -> _CellValue:
@@ -423,8 +435,45 @@ def _cell_width(value: _CellValue, number_format: str | None) -> int:
 
 
 def _column_width(header: str, values: Iterable[_CellValue], number_format: str | None) -> float:
-    widest = max((_cell_width(v, number_format) for v in values), default=0)
-    return min(max(_text_width(header), widest, _MIN_WIDTH) + 2, _MAX_WIDTH)
+    return min(max(_text_width(header), _widest(values, number_format), _MIN_WIDTH) + 2, _MAX_WIDTH)
+
+
+def _widest(values: Iterable[_CellValue], number_format: str | None) -> int:
+    """``max(_cell_width(v, number_format) for v in values)`` (0 for none), measuring few values.
+
+    A column's width is capped at :data:`_MAX_WIDTH`, and the sentences of a report run past it, so
+    texts are measured longest first and only while one could still be wider than the widest so far
+    (a text is at most twice as wide as it is long) and the cap is not reached. A number shown with a
+    fixed-point format is at least as wide as any smaller one of its sign, so only the largest, the
+    smallest and a negative zero (shown "-0.0") need formatting.
+    """
+    texts: list[str] = []
+    numbers: list[int | float] = []
+    widest = 0
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            numbers.append(value)
+        else:
+            widest = max(widest, _cell_width(value, number_format))
+    spec = _WIDTH_FORMATS.get(number_format or "")
+    if spec is None:
+        # General format: str(number), whose width does not grow with the number (1e-05).
+        widest = max((widest, *(_cell_width(v, number_format) for v in numbers)))
+    elif numbers:
+        extremes = [max(numbers), min(numbers)]
+        if extremes[1] == 0 and any(v == 0 and math.copysign(1.0, v) < 0 for v in numbers):
+            extremes.append(-0.0)
+        widest = max((widest, *(len(format(v, spec)) for v in extremes)))
+    cap = _MAX_WIDTH - 2
+    for text in sorted(texts, key=len, reverse=True):
+        if widest >= cap or 2 * len(text) <= widest:
+            break
+        widest = max(widest, _text_width(text))
+    return widest
 
 
 def _write_sheet(
@@ -447,7 +496,11 @@ def _write_sheet(
 
     header_cells = []
     for header in headers:
-        cell = _text_cell(sheet, header)
+        safe = neutralise(_clean_text(header))
+        # An empty header is an empty cell, still bold; any other is stored as text, never a formula.
+        cell = _Cell(sheet, row=1, column=1, value=safe or None)
+        if safe:
+            cell.data_type = "s"
         cell.font = _BOLD
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -455,13 +508,30 @@ def _write_sheet(
         sheet.append([_xlsx_cell(sheet, v, f) for v, f in zip(row, formats, strict=True)])
 
 
-def _text_cell(sheet: object, text: str) -> WriteOnlyCell:
+class _Cell(Cell):
+    """A write-only cell with a cheap ``repr``. openpyxl's write-only sheet first tries every appended
+    value as a plain value, and a cell fails that with an error message holding the cell's ``repr``
+    (its sheet title and coordinate) before it is written as it is: formatting that message was a
+    good part of the cost of every styled cell. The cell written is the same."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<cell>"
+
+
+def _text_cell(sheet: object, text: str) -> object:
     safe = neutralise(_clean_text(text))
-    # An empty text is an empty cell: openpyxl would write an inline string with no text.
-    cell = WriteOnlyCell(sheet, value=safe or None)
-    if safe:
-        # Force text: openpyxl would otherwise store "=..." as a formula and "#N/A" as an error value.
-        cell.data_type = "s"
+    if not safe:
+        # An empty text is an empty cell: openpyxl would write an inline string with no text.
+        return None
+    if not safe.startswith("=") and safe not in ERROR_CODES:
+        # openpyxl stores any other str as an inline string, as the forced cell below would be; the
+        # plain value skips creating a cell object per text cell.
+        return safe
+    # Force text: openpyxl would otherwise store "=..." as a formula and "#N/A" as an error value.
+    cell = _Cell(sheet, row=1, column=1, value=safe)
+    cell.data_type = "s"
     return cell
 
 
@@ -469,7 +539,7 @@ def _xlsx_cell(sheet: object, value: _CellValue, number_format: str | None) -> o
     if isinstance(value, str):
         return _text_cell(sheet, value)
     if number_format is not None and isinstance(value, int | float):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = _Cell(sheet, row=1, column=1, value=value)
         cell.number_format = number_format
         return cell
     return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -142,7 +143,7 @@ def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainR
     """
     settings = AnalysisSettings() if settings is None else settings
     template = data.template
-    segments = list(template["segment"])
+    segments = template["segment"].tolist()
     graph = template_graph(template)
     count = len(segments)
 
@@ -179,8 +180,8 @@ def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainR
     frame = pd.DataFrame(
         {
             "segment": pd.array(segments, dtype="str"),
-            "category": pd.array(list(template["category"]), dtype="str"),
-            "stage": pd.array(list(template["stage"]), dtype="str"),
+            "category": pd.array(template["category"].tolist(), dtype="str"),
+            "stage": pd.array(template["stage"].tolist(), dtype="str"),
             "layer": np.array([segment_layers[s] for s in segments], dtype="int64"),
             "status": pd.array(list(status), dtype="str"),
             "reason_zh": pd.array([row[1] for row in judged], dtype="str"),
@@ -311,6 +312,36 @@ def _amount(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def _amounts(values: np.ndarray | list[float]) -> np.ndarray:
+    """:func:`_amount` of every value, as an object array of str: each distinct value is formatted
+    once (amounts repeat: a segment's gap on every target of the segment, a purchase on every pair).
+
+    ``format(v + 0.0, ",.2f")`` with trailing zeros and point stripped is :func:`_amount` for every
+    float: an integral value has only zeros after the point, "nan" / "inf" / "-inf" have nothing to
+    strip, and adding 0.0 turns -0.0 into the 0.0 that ``int(-0.0)`` shows as "0".
+    """
+    values = np.asarray(values, dtype=float).reshape(-1)
+    if len(values) == 0:
+        return np.empty(0, dtype=object)
+    distinct, back = np.unique(values, return_inverse=True)
+    shown = map(format, (distinct + 0.0).tolist(), repeat(",.2f"))
+    texts = np.array([text.rstrip("0").rstrip(".") for text in shown], dtype=object)
+    return texts[back]
+
+
+def _texts(values: np.ndarray | list[object]) -> np.ndarray:
+    """Values as an object array of Python str, for element-wise ``+`` with other text arrays."""
+    texts = np.empty(len(values), dtype=object)
+    texts[:] = list(map(str, values))
+    return texts
+
+
+def _pick(choose: np.ndarray, if_true: str, if_false: str) -> np.ndarray:
+    """An object array of str: ``if_true`` where ``choose``, else ``if_false`` (np.where would give a
+    fixed-width unicode array, which does not concatenate with object arrays)."""
+    return np.array([if_false, if_true], dtype=object)[np.asarray(choose, dtype=np.intp)]
+
+
 def _percents(share: float, threshold: float) -> tuple[str, str]:
     """A share and a threshold as percentages, with just enough decimals that they read equal only when
     they are (49.99% is not shown as 50% next to a 50% threshold)."""
@@ -327,6 +358,13 @@ def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
     codes, uniques = pd.factorize(values)
     found = np.append(index.get_indexer(uniques), -1).astype(np.int64)
     return found[codes]
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of an integer array: ``np.unique(values)``, by a sort and a compare
+    (numpy 2's hash-based ``np.unique`` is many times slower on arrays of 10^5 integer keys)."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
 
 def _segment_codes(values: pd.Series, segments: list[str]) -> np.ndarray:
@@ -394,7 +432,7 @@ def _flow_metrics(links: pd.DataFrame, segments: list[str]) -> dict[str, np.ndar
     # A buyer counts once per segment however many outside suppliers it has.
     buying = bought_outside & known & (value > 0)
     buyer_codes = pd.factorize(links["buyer"][buying])[0]
-    pairs = np.unique(codes[buying] * (buyer_codes.max(initial=0) + 1) + buyer_codes)
+    pairs = _unique(codes[buying] * (buyer_codes.max(initial=0) + 1) + buyer_codes)
     local_buyers = np.bincount(pairs // (buyer_codes.max(initial=0) + 1), minlength=count)
 
     return {
@@ -425,7 +463,7 @@ def _downstream_exports(links: pd.DataFrame, template: pd.DataFrame, segments: l
 
     position = {segment: index for index, segment in enumerate(segments)}
     downstream = np.zeros(count)
-    for target, inputs in zip(template["segment"], template["inputs"], strict=True):
+    for target, inputs in zip(template["segment"].tolist(), template["inputs"].tolist(), strict=True):
         d = position[target]
         for source in dict.fromkeys(inputs):
             s = position.get(source)
@@ -439,7 +477,7 @@ def _projects_by_segment(projects: pd.DataFrame, segments: list[str]) -> list[tu
     """Names of the 招商项目 of each segment, in sheet order."""
     names: dict[str, list[str]] = {segment: [] for segment in segments}
     if len(projects):
-        for project, segment in zip(projects["name"], projects["segment"], strict=True):
+        for project, segment in zip(projects["name"].tolist(), projects["segment"].tolist(), strict=True):
             if segment in names:
                 names[segment].append(str(project))
     return [tuple(names[segment]) for segment in segments]

@@ -11,7 +11,7 @@ try:  # pandas keeps its str columns in Arrow when pyarrow is installed; join th
 except ImportError:  # pragma: no cover - pandas without pyarrow
     pa = pc = None
 
-from chain.gaps import ChainReport, _amount, _positions
+from chain.gaps import ChainReport, _amounts, _positions, _unique
 from chain.model import ChainData
 from chain.settings import PairWeights
 
@@ -87,8 +87,11 @@ def local_pairs(
     on_edge = (buyer_segment >= 0) & _member(purchases["segment"] * len(segments) + buyer_segment, edge_keys)
     purchases = {key: column[on_edge] for key, column in purchases.items()}
 
-    # Every local firm of s for each purchase of s: repeat each purchase once per firm of its segment.
-    by_segment = np.argsort(firm_segment, kind="stable")
+    # Every local firm of s for each purchase of s: repeat each purchase once per firm of its segment,
+    # the firms of a segment by output descending, then name, so that a purchase's candidates come
+    # about best first and :func:`_best_per_purchase` needs no sort (see there).
+    rank = _name_ranks(firms)
+    by_segment = np.lexsort((rank, -firm_output, firm_segment))
     sorted_segment = firm_segment[by_segment]
     first = np.searchsorted(sorted_segment, purchases["segment"], side="left")
     sizes = np.searchsorted(sorted_segment, purchases["segment"], side="right") - first
@@ -97,8 +100,9 @@ def local_pairs(
     supplier = by_segment[first[purchase] + within]
     buyer = purchases["buyer"][purchase]
 
-    # The no-link rule: any existing supplier -> buyer link, of any product, rules a pair out.
-    fresh = ~_member(supplier * len(firms) + buyer, _local_link_keys(links, firms)) & (supplier != buyer)
+    # The no-link rule: any existing supplier -> buyer link, of any product, rules a pair out. Keys are
+    # buyer-major: the candidates come by buyer, so the binary searches stay in one part of the keys.
+    fresh = ~_member(buyer * len(firms) + supplier, _local_link_keys(links, firms)) & (supplier != buyer)
     purchase, supplier, buyer = purchase[fresh], supplier[fresh], buyer[fresh]
 
     value = purchases["value"][purchase]
@@ -109,7 +113,6 @@ def local_pairs(
         purchase, supplier, buyer, value, output, score = (
             column[chosen] for column in (purchase, supplier, buyer, value, output, score)
         )
-    rank = _name_ranks(firms)
     if weights.suppliers_per_purchase > 0:
         kept = _best_per_purchase(purchase, score, rank[supplier], weights.suppliers_per_purchase)
         purchase, supplier, buyer, value, output, score = (
@@ -131,7 +134,7 @@ def local_pairs(
             "buyer_segment": segment_names.take(firm_segment[buyer]),
             "value_from_outside": value[order],
             "outside_suppliers": pd.Series(
-                _supplier_lists(purchases, trades, np.unique(purchase))[purchase], dtype=object
+                _supplier_lists(purchases, trades, _unique(purchase))[purchase], dtype=object
             ),
             "supplier_output": output[order],
             "score": score[order],
@@ -145,12 +148,38 @@ def local_pairs(
 def _best_per_purchase(
     purchase: np.ndarray, score: np.ndarray, supplier_rank: np.ndarray, count: int
 ) -> np.ndarray:
-    """Positions of the best ``count`` suppliers of each purchase (score descending, then supplier name)."""
-    order = np.lexsort((supplier_rank, -score, purchase))
-    grouped = purchase[order]
-    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
-    sizes = np.diff(np.r_[starts, len(grouped)])
-    within = np.arange(len(grouped)) - np.repeat(starts, sizes)
+    """Positions of the best ``count`` suppliers of each purchase (score descending, then supplier name),
+    in ascending order.
+
+    The candidates usually come grouped by purchase with scores already descending within each one
+    (:func:`local_pairs` generates them by supplier output, and the score grows with it): then only runs
+    of equal scores need ordering by name, and a three-key lexsort of every candidate, most of the cost
+    of pairing, is avoided. Otherwise (a negative weight, a NaN score) the lexsort decides.
+    """
+    same = purchase[1:] == purchase[:-1]
+    grouped = bool(np.all(purchase[1:] >= purchase[:-1]))
+    if not grouped or np.isnan(score).any() or np.any(same & (score[1:] > score[:-1])):
+        order = np.lexsort((supplier_rank, -score, purchase))
+    else:
+        order = np.arange(len(purchase))
+        # Runs of equal scores within a purchase: order their members by name.
+        tied = np.zeros(len(order), dtype=bool)
+        equal = np.flatnonzero(same & (score[1:] == score[:-1]))
+        tied[equal] = tied[equal + 1] = True
+        positions = np.flatnonzero(tied)
+        if len(positions):
+            starts = np.ones(len(positions), dtype=bool)
+            starts[1:] = (
+                (np.diff(positions) != 1)
+                | ~same[positions[1:] - 1]
+                | (score[positions[1:]] != score[positions[:-1]])
+            )
+            run = np.cumsum(starts)
+            order[positions] = positions[np.lexsort((supplier_rank[positions], run))]
+    grouped_purchase = purchase[order]
+    starts = np.flatnonzero(np.r_[True, grouped_purchase[1:] != grouped_purchase[:-1]])
+    sizes = np.diff(np.r_[starts, len(grouped_purchase)])
+    within = np.arange(len(grouped_purchase)) - np.repeat(starts, sizes)
     return np.sort(order[within < count])
 
 
@@ -201,7 +230,13 @@ def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
 def _name_ranks(names: pd.Index) -> np.ndarray:
     """Each name's position in sorted order, so that integer sorts order by name."""
     rank = np.empty(len(names), dtype=np.int64)
-    rank[np.argsort(np.asarray(names, dtype=object), kind="stable")] = np.arange(len(names))
+    if names.dtype == "str":
+        # Arrow sorts the names by UTF-8 bytes, which is the code point order Python compares str by,
+        # stably, and without a Python str per name.
+        order = names.argsort()
+    else:
+        order = np.argsort(np.asarray(names, dtype=object), kind="stable")
+    rank[order] = np.arange(len(names))
     return rank
 
 
@@ -209,7 +244,7 @@ def _edge_keys(template: pd.DataFrame, segments: pd.Index) -> np.ndarray:
     """Template edges s -> d as integers s × len(segments) + d, self-loops left out."""
     keys = [
         segments.get_loc(source) * len(segments) + segments.get_loc(target)
-        for target, inputs in zip(template["segment"], template["inputs"], strict=True)
+        for target, inputs in zip(template["segment"].tolist(), template["inputs"].tolist(), strict=True)
         for source in inputs
         if source != target and source in segments
     ]
@@ -217,11 +252,11 @@ def _edge_keys(template: pd.DataFrame, segments: pd.Index) -> np.ndarray:
 
 
 def _local_link_keys(links: pd.DataFrame, firms: pd.Index) -> np.ndarray:
-    """Existing local supplier -> local buyer links as integers supplier × len(firms) + buyer."""
+    """Existing local supplier -> local buyer links as sorted integers buyer × len(firms) + supplier."""
     local = links["supplier_local"].to_numpy(dtype=bool) & links["buyer_local"].to_numpy(dtype=bool)
     supplier = _positions(links["supplier"][local], firms)
     buyer = _positions(links["buyer"][local], firms)
-    return np.unique(supplier * len(firms) + buyer)
+    return _unique(buyer * len(firms) + supplier)
 
 
 def _outside_purchases(
@@ -276,18 +311,24 @@ def _supplier_lists(
 ) -> np.ndarray:
     """For each purchase in ``used``, its outside suppliers as ``"name(region) N万元"``, largest first."""
     lists = np.empty(len(purchases["buyer"]), dtype=object)
-    for index in used.tolist():
-        start = purchases["first_trade"][index]
-        stop = start + purchases["trades"][index]
-        lists[index] = tuple(
-            f"{name}({region}) {_amount(value)}万元" if region else f"{name} {_amount(value)}万元"
-            for name, region, value in zip(
-                trades["supplier"][start:stop],
-                trades["region"][start:stop],
-                trades["value"][start:stop].tolist(),
-                strict=True,
-            )
+    if len(used) == 0:
+        return lists
+    # The trades of the used purchases, formatted in one pass, then cut into one tuple per purchase.
+    sizes = purchases["trades"][used]
+    starts = purchases["first_trade"][used]
+    trade = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes) + np.arange(sizes.sum())
+    texts = [
+        f"{name}({region}) {amount}万元" if region else f"{name} {amount}万元"
+        for name, region, amount in zip(
+            trades["supplier"][trade].tolist(),
+            trades["region"][trade].tolist(),
+            _amounts(trades["value"][trade]).tolist(),
+            strict=True,
         )
+    ]
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+    for index, start, stop in zip(used.tolist(), bounds[:-1], bounds[1:], strict=True):
+        lists[index] = tuple(texts[start:stop])
     return lists
 
 
@@ -301,30 +342,27 @@ def _reasons(
     segments: pd.Index,
 ) -> tuple[pd.Series, pd.Series]:
     """The zh and en sentence of each pair, joined from a per-purchase and a per-supplier part so that
-    Python formats one string per purchase and per firm, and Arrow assembles the pairs."""
+    one string is composed per purchase and per firm, and Arrow assembles the pairs."""
     firm_names = np.asarray(firms, dtype=object)
     segment_names = np.asarray(segments, dtype=object)
     buyer_zh = np.full(len(purchases["buyer"]), "", dtype=object)
     buyer_en = np.full(len(purchases["buyer"]), "", dtype=object)
-    for index in np.unique(purchase).tolist():
-        buyer = firm_names[purchases["buyer"][index]]
-        segment = segment_names[purchases["segment"][index]]
-        amount = _amount(purchases["value"][index])
-        buyer_zh[index] = f"{buyer}现从外地采购{segment}产品 {amount} 万元；"
-        buyer_en[index] = f"{buyer} buys {amount} (10k yuan) of {segment} from outside; "
-    used = np.unique(supplier)
+    used = _unique(purchase)
+    buyer = firm_names[purchases["buyer"][used]]
+    segment = segment_names[purchases["segment"][used]]
+    amount = _amounts(purchases["value"][used])
+    parts = list(zip(buyer.tolist(), segment.tolist(), amount.tolist(), strict=True))
+    buyer_zh[used] = [f"{b}现从外地采购{s}产品 {a} 万元；" for b, s, a in parts]
+    buyer_en[used] = [f"{b} buys {a} (10k yuan) of {s} from outside; " for b, s, a in parts]
+    used = _unique(supplier)
     supplier_zh = np.full(len(firm_names), "", dtype=object)
     supplier_en = np.full(len(firm_names), "", dtype=object)
-    for firm in used.tolist():
-        name, segment, output = (
-            firm_names[firm],
-            segment_names[firm_segment[firm]],
-            _amount(firm_output[firm]),
-        )
-        supplier_zh[firm] = f"{name}为本地{segment}企业（产值 {output} 万元），双方尚无供货关系"
-        supplier_en[firm] = (
-            f"{name} makes {segment} locally (output {output}, 10k yuan) and does not supply it yet"
-        )
+    name, segment, output = firm_names[used], segment_names[firm_segment[used]], _amounts(firm_output[used])
+    parts = list(zip(name.tolist(), segment.tolist(), output.tolist(), strict=True))
+    supplier_zh[used] = [f"{n}为本地{s}企业（产值 {o} 万元），双方尚无供货关系" for n, s, o in parts]
+    supplier_en[used] = [
+        f"{n} makes {s} locally (output {o}, 10k yuan) and does not supply it yet" for n, s, o in parts
+    ]
     return (
         _joined(buyer_zh, purchase, supplier_zh, supplier),
         _joined(buyer_en, purchase, supplier_en, supplier),

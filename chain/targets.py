@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
-from chain.gaps import ChainReport, _amount, _positions
+from chain.gaps import ChainReport, _amounts, _pick, _positions, _texts, _unique
 from chain.model import ChainData
 from chain.schema import PROJECTS
 from chain.settings import TargetWeights
@@ -118,17 +119,44 @@ def recruiting_targets(
     if max_distance is not None:
         distance = candidates["distance_km"].to_numpy(dtype=float)
         keep &= ~np.isnan(distance) & (np.nan_to_num(distance) <= max_distance)
-    chosen = (
-        candidates[keep]
-        .sort_values(
-            ["score", "value", "name", "region", "segment", "gap"],
-            ascending=[False, False, True, True, True, True],
-            kind="stable",
-        )
-        .reset_index(drop=True)
-    )
+    kept = candidates[keep]
+    chosen = kept.take(_best_first(kept)).reset_index(drop=True)
     chosen["reasons_zh"], chosen["reasons_en"] = _reasons(chosen, projects)
     return chosen[list(TARGET_COLUMNS)]
+
+
+_ORDER = ["score", "value", "name", "region", "segment", "gap"]
+_ASCENDING = [False, False, True, True, True, True]
+
+
+def _best_first(rows: pd.DataFrame) -> np.ndarray:
+    """Positions of the rows best first: ``rows.sort_values(_ORDER, ascending=_ASCENDING)``.
+
+    Scores rarely tie, so the rows are sorted on the score alone (one float argsort) and only runs of
+    equal scores are sorted on all the keys, text ones included; (name, region, segment, gap) is unique
+    per row, so the order is the same. NaN scores or values go to the full sort, whose NaN placement
+    this does not reproduce.
+    """
+    score = rows["score"].to_numpy(dtype=float)
+    if np.isnan(score).any() or np.isnan(rows["value"].to_numpy(dtype=float)).any():
+        ranked = rows.reset_index(drop=True).sort_values(_ORDER, ascending=_ASCENDING, kind="stable")
+        return ranked.index.to_numpy()
+    order = np.argsort(-score, kind="stable")
+    ranked = score[order]
+    tied = np.zeros(len(order), dtype=bool)
+    equal = np.flatnonzero(ranked[1:] == ranked[:-1])
+    tied[equal] = tied[equal + 1] = True
+    positions = np.flatnonzero(tied)
+    if len(positions):
+        members = order[positions]
+        ties = rows.iloc[members][_ORDER].reset_index(drop=True)
+        # A run of equal scores at consecutive positions is one tie group: sort each on all the keys.
+        starts = np.ones(len(positions), dtype=bool)
+        starts[1:] = (np.diff(positions) != 1) | (ranked[positions[1:]] != ranked[positions[:-1]])
+        ties.insert(0, "run", np.cumsum(starts))
+        within = ties.sort_values(["run", *_ORDER], ascending=[True, *_ASCENDING], kind="stable").index
+        order[positions] = members[within.to_numpy()]
+    return order
 
 
 def _empty() -> pd.DataFrame:
@@ -186,7 +214,9 @@ def _downstream_candidates(data: ChainData, segments: pd.DataFrame) -> pd.DataFr
     edges = np.array(
         sorted(
             (names.get_loc(source), names.get_loc(target))
-            for target, inputs in zip(data.template["segment"], data.template["inputs"], strict=True)
+            for target, inputs in zip(
+                data.template["segment"].tolist(), data.template["inputs"].tolist(), strict=True
+            )
             if target in names and has_gap[names.get_loc(target)]
             for source in dict.fromkeys(inputs)
             if source in names and source != target
@@ -245,37 +275,46 @@ def _grouped(trades: dict, kind: str, segments: pd.DataFrame, gap_column: str) -
     weighted = np.bincount(group[known], weights=(value * distance)[known], minlength=count)
     weight = np.bincount(group[known], weights=value[known], minlength=count)
     segment = keys // (len(name_text) * len(region_text))
-    partners = _tuples(group, trades["partner"], count)
+    partners, partner_counts = _tuples(group, trades["partner"], count)
     with np.errstate(divide="ignore", invalid="ignore"):
         distance_km = np.where(weight > 0, weighted / np.where(weight > 0, weight, 1), np.nan)
     return pd.DataFrame(
         {
             "segment": segments["segment"].array.take(segment),
-            "name": np.asarray(name_text, dtype=object)[(keys // len(region_text)) % len(name_text)],
-            "region": np.asarray(region_text, dtype=object)[keys % len(region_text)],
+            "name": _as_text(name_text.take((keys // len(region_text)) % len(name_text))),
+            "region": _as_text(region_text.take(keys % len(region_text))),
             "gap": kind,
             "value": np.bincount(group, weights=value, minlength=count),
-            "local_partners": np.array([len(names) for names in partners], dtype="int64"),
+            "local_partners": partner_counts.astype("int64"),
             "partners": pd.Series(partners, dtype=object),
             "distance_km": distance_km,
-            "products": pd.Series(_tuples(group, trades["product"], count), dtype=object),
+            "products": pd.Series(_tuples(group, trades["product"], count)[0], dtype=object),
             "gap_size": segments[gap_column].to_numpy(dtype=float)[segment],
         }
-    ).astype({"name": "str", "region": "str"})
+    )
 
 
-def _tuples(group: np.ndarray, items: pd.Series, count: int) -> list[tuple[str, ...]]:
-    """The distinct items of each group, sorted, as one tuple per group."""
+def _as_text(values: pd.Index) -> pd.api.extensions.ExtensionArray:
+    """The values as a "str" array; the distinct names of a "str" column already are one, and are not
+    copied again (as ``DataFrame.astype`` would)."""
+    return values.array if values.dtype == "str" else values.array.astype("str")
+
+
+def _tuples(group: np.ndarray, items: pd.Series, count: int) -> tuple[list[tuple[str, ...]], np.ndarray]:
+    """The distinct items of each group, sorted, as one tuple per group, and how many there are."""
     code, text = pd.factorize(items)
-    text = np.asarray(text, dtype=object)
+    # Sorting the distinct texts in Arrow (UTF-8 byte order is code point order, as Python compares str)
+    # and keying each item by its sorted position gives the group's items in order from one integer sort.
+    by_text = np.asarray(text.argsort(), dtype=np.int64)
     rank = np.empty(len(text), dtype=np.int64)
-    rank[np.argsort(text, kind="stable")] = np.arange(len(text))
-    pairs = np.unique(group.astype(np.int64) * max(len(text), 1) + code)
-    owner, item = pairs // max(len(text), 1), pairs % max(len(text), 1)
-    order = np.lexsort((rank[item], owner))
-    flat = text[item[order]].tolist()
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=count))]).tolist()
-    return [tuple(flat[start:stop]) for start, stop in pairwise(bounds)]
+    rank[by_text] = np.arange(len(text))
+    width = max(len(text), 1)
+    pairs = _unique(group.astype(np.int64) * width + rank[code])
+    owner, item = pairs // width, pairs % width
+    flat = np.asarray(text.take(by_text), dtype=object)[item].tolist()
+    sizes = np.bincount(owner, minlength=count)
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+    return [tuple(flat[start:stop]) for start, stop in pairwise(bounds)], sizes
 
 
 def _projects_text(projects: pd.DataFrame) -> dict[str, tuple[str, str]]:
@@ -296,84 +335,122 @@ def _projects_text(projects: pd.DataFrame) -> dict[str, tuple[str, str]]:
     }
 
 
+def _codes(values: np.ndarray) -> np.ndarray:
+    """A dense integer code per distinct value (NaNs share one)."""
+    return np.unique(values, return_inverse=True)[1].reshape(-1).astype(np.int64)
+
+
+def _per_distinct(
+    key: np.ndarray, build: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``build(first)``, the zh and en sentences of the rows ``first`` (one row per distinct ``key``),
+    spread to every row with that key."""
+    _, first, back = np.unique(key, return_index=True, return_inverse=True)
+    zh, en = build(first)
+    back = back.reshape(-1)
+    return zh[back], en[back]
+
+
 def _reasons(rows: pd.DataFrame, projects: dict[str, tuple[str, str]]) -> tuple[pd.Series, pd.Series]:
     """The sentences of each target row: its factors in the order of their weighted contribution (the
     first put it highest), a factor it lacks (an unknown distance) left out, then its projects."""
-    upstream = (rows["gap"] == "upstream").to_numpy(dtype=bool)
+    count = len(rows)
+    up = (rows["gap"] == "upstream").to_numpy(dtype=bool)
+    # Each sentence is composed for all rows at once from text arrays; ``_pick`` chooses the upstream or
+    # the downstream wording. Sentences that depend on few values (a partner count, a distance, the
+    # segment's gap) are composed once per distinct value (:func:`_per_distinct`).
+    amount = _amounts(rows["value"].to_numpy(dtype=float))
+    rank = np.asarray(rows["rank"].to_numpy(), dtype=object)
+    partners = rows["local_partners"].to_numpy(dtype=np.int64)
+    km_values = rows["distance_km"].to_numpy(dtype=float)
+    gap_size = rows["gap_size"].to_numpy(dtype=float)
+
+    def partner_sentences(first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        at, firms = up[first], _texts(partners[first].tolist())
+        return (
+            _pick(at, "服务", "从") + firms + _pick(at, "家本地企业", "家本地企业采购"),
+            _pick(at, "serves ", "buys from ")
+            + firms
+            + _pick(partners[first] != 1, " local firms", " local firm"),
+        )
+
+    def distance_sentences(first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        at, km = up[first], _texts([format(value, ",.0f") for value in km_values[first].tolist()])
+        return (
+            "运距 " + km + _pick(at, " km，本地化可省物流", " km，就地加工可省物流"),
+            km
+            + _pick(
+                at, " km away: a local plant saves transport", " km away: processing locally saves transport"
+            ),
+        )
+
+    def gap_sentences(first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        at, gap_amount = up[first], _amounts(gap_size[first])
+        return (
+            _pick(at, "本环节外购 ", "本环节外流待加工 ") + gap_amount + " 万元",
+            _pick(at, "the county buys ", "")
+            + gap_amount
+            + _pick(
+                at,
+                " (10k yuan) of this segment from outside",
+                " (10k yuan) of this segment's inputs leave the county to be processed",
+            ),
+        )
+
+    # One sentence per row: f-strings over the rows' values (faster than concatenating text arrays
+    # piece by piece), the upstream rows and the downstream rows each with their own wording.
+    value_zh, value_en = np.empty(count, dtype=object), np.empty(count, dtype=object)
+    parts = list(zip(amount[up].tolist(), rank[up].tolist(), strict=True))
+    value_zh[up] = [f"已向本县供货 {a} 万元，居本环节外地供应商第{r}位" for a, r in parts]
+    value_en[up] = [
+        f"already sells {a} (10k yuan) into the county, #{r} among this segment's outside suppliers"
+        for a, r in parts
+    ]
+    parts = list(zip(amount[~up].tolist(), rank[~up].tolist(), strict=True))
+    value_zh[~up] = [f"已从本县采购 {a} 万元，居本环节外地采购方第{r}位" for a, r in parts]
+    value_en[~up] = [
+        f"already buys {a} (10k yuan) from the county, #{r} among this segment's outside buyers"
+        for a, r in parts
+    ]
     sentences = {
-        "value": [
-            (
-                f"已向本县供货 {amount} 万元，居本环节外地供应商第{rank}位",
-                f"already sells {amount} (10k yuan) into the county, #{rank} among this segment's outside suppliers",
-            )
-            if up
-            else (
-                f"已从本县采购 {amount} 万元，居本环节外地采购方第{rank}位",
-                f"already buys {amount} (10k yuan) from the county, #{rank} among this segment's outside buyers",
-            )
-            for up, amount, rank in zip(
-                upstream, map(_amount, rows["value"].tolist()), rows["rank"].tolist(), strict=True
-            )
-        ],
-        "partners": [
-            (f"服务{count}家本地企业", f"serves {count} local firm{'s' if count != 1 else ''}")
-            if up
-            else (f"从{count}家本地企业采购", f"buys from {count} local firm{'s' if count != 1 else ''}")
-            for up, count in zip(upstream, rows["local_partners"].tolist(), strict=True)
-        ],
-        "distance": [
-            None
-            if km != km
-            else (f"运距 {km:,.0f} km，本地化可省物流", f"{km:,.0f} km away: a local plant saves transport")
-            if up
-            else (
-                f"运距 {km:,.0f} km，就地加工可省物流",
-                f"{km:,.0f} km away: processing locally saves transport",
-            )
-            for up, km in zip(upstream, rows["distance_km"].tolist(), strict=True)
-        ],
-        "gap": [
-            (f"本环节外购 {amount} 万元", f"the county buys {amount} (10k yuan) of this segment from outside")
-            if up
-            else (
-                f"本环节外流待加工 {amount} 万元",
-                f"{amount} (10k yuan) of this segment's inputs leave the county to be processed",
-            )
-            for up, amount in zip(upstream, map(_amount, rows["gap_size"].tolist()), strict=True)
-        ],
+        "value": (value_zh, value_en),
+        "partners": _per_distinct(partners * 2 + up, partner_sentences),
+        # Shown to the km: rint rounds half to even on the exact value, as format(",.0f") does, and the
+        # sign bit tells "-0" (from -0.3) from "0", which np.unique would merge.
+        "distance": _per_distinct(
+            (_codes(np.rint(km_values)) * 2 + np.signbit(km_values)) * 2 + up, distance_sentences
+        ),
+        "gap": _per_distinct(_codes(gap_size) * 2 + up, gap_sentences),
     }
     weighted = np.column_stack([rows[f"weighted_{name}"].to_numpy(dtype=float) for name in _FACTORS])
     # Ties keep the factors' own order: value, partners, distance, gap.
-    orders = np.argsort(-weighted, axis=1, kind="stable").reshape(len(rows), len(_FACTORS))
-    has_distance = ~np.isnan(rows["distance_km"].to_numpy(dtype=float))
+    orders = np.argsort(-weighted, axis=1, kind="stable").reshape(count, len(_FACTORS))
+    has_distance = ~np.isnan(km_values)
     covered = rows["covered"].to_numpy(dtype=bool)
-    notes = [
-        projects[segment] if cover else None
-        for segment, cover in zip(rows["segment"].tolist(), covered, strict=True)
-    ]
-    columns = {
-        lang: [
-            np.array([pair[lang] if pair else None for pair in sentences[name]], dtype=object)
-            for name in _FACTORS
-        ]
-        + [np.array([note[lang] if note else None for note in notes], dtype=object)]
-        for lang in (0, 1)
-    }
+    notes = {lang: np.full(count, None, dtype=object) for lang in (0, 1)}
+    for index, segment in zip(
+        np.flatnonzero(covered).tolist(), rows["segment"][covered].tolist(), strict=True
+    ):
+        notes[0][index], notes[1][index] = projects[segment]
+    columns = {lang: [sentences[name][lang] for name in _FACTORS] + [notes[lang]] for lang in (0, 1)}
     # Rows with the same factor order, distance known or not, covered or not, share one layout: their
     # tuples are zipped column-wise instead of assembled row by row.
     layout = (orders @ (len(_FACTORS) ** np.arange(len(_FACTORS)))) * 4 + has_distance * 2 + covered
     distance = _FACTORS.index("distance")
-    zh: list[tuple[str, ...] | None] = [None] * len(rows)
-    en: list[tuple[str, ...] | None] = [None] * len(rows)
-    for code in np.unique(layout).tolist():
-        members = np.flatnonzero(layout == code)
-        first = members[0]
-        picked = [k for k in orders[first].tolist() if k != distance or has_distance[first]]
-        if covered[first]:
-            picked.append(len(_FACTORS))
-        for target, lang in ((zh, 0), (en, 1)):
-            for row, sentences_of_row in zip(
-                members.tolist(), zip(*(columns[lang][k][members] for k in picked), strict=True), strict=True
-            ):
-                target[row] = sentences_of_row
-    return pd.Series(zh, dtype=object), pd.Series(en, dtype=object)
+    codes, first_of, group = np.unique(layout, return_index=True, return_inverse=True)
+    by_layout = np.argsort(group.reshape(-1), kind="stable")
+    bounds = np.searchsorted(group.reshape(-1)[by_layout], np.arange(len(codes) + 1)).tolist()
+    result = {}
+    for lang in (0, 1):
+        flat: list[tuple[str, ...]] = []
+        for code, first in enumerate(first_of.tolist()):
+            members = by_layout[bounds[code] : bounds[code + 1]]
+            picked = [k for k in orders[first].tolist() if k != distance or has_distance[first]]
+            if covered[first]:
+                picked.append(len(_FACTORS))
+            flat.extend(zip(*(columns[lang][k][members].tolist() for k in picked), strict=True))
+        # ``flat`` is in layout order; put the tuples back in row order.
+        tuples = np.empty(count, dtype=object)
+        tuples[by_layout] = pd.Series(flat, dtype=object).to_numpy()
+        result[lang] = pd.Series(tuples, dtype=object)
+    return result[0], result[1]
