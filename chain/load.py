@@ -491,8 +491,11 @@ class _Validator:
         header = [cell_text(value) for value in grid[0]] if grid else []
         body = grid[1:]
         width = len(header)
-        # A row of spaces is as blank as an empty one; all() stops at the first filled cell, usually the first.
-        blank = [row.count("") == width or all(_is_blank(value) for value in row) for row in body]
+        # A row of spaces is as blank as an empty one; most rows are ruled out by their first cell alone.
+        blank = [
+            row.count("") == width or (_is_blank(row[0]) and all(_is_blank(value) for value in row))
+            for row in body
+        ]
         last = len(blank) - 1
         while last >= 0 and blank[last]:
             last -= 1
