@@ -1,7 +1,7 @@
 """The frame every page is drawn in: page config, language, menu, data source, shared settings.
 
 ``dashboard.py`` and every page call :func:`frame` first. The menu is drawn here with ``st.page_link``
-(``client.showSidebarNavigation`` is off and ``st.navigation`` is not used: with a ``pages/`` folder the
+(``client.showSidebarNavigation`` is off and Streamlit's navigation API is not called: with a ``pages/`` folder the
 first request after a server start is routed by the folder). Language, the weak-share threshold and the
 uploaded workbook live in plain ``st.session_state`` keys, not only widget keys, because Streamlit drops
 a widget's state on a page that does not draw it.
