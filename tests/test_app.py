@@ -4,9 +4,11 @@ file_uploader (``at.file_uploader[0].set_value``), so the isolated parse runs as
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -16,6 +18,7 @@ from chain.labels import STATUSES
 from chain.model import ChainData
 from chain.settings import AnalysisSettings, Limits
 from tests.factory import TINY, make_workbook
+from ui import facade
 from ui.frame import PAGES
 from ui.i18n import t
 
@@ -313,3 +316,13 @@ def test_an_unreadable_workbook_names_its_first_error_in_the_upload_steps() -> N
     first = report["message"].iloc[0]
     steps = [str(m.value) for m in at.markdown]
     assert any(step.startswith("校验：") and f"第一个错误：{first}" in step for step in steps), steps
+
+
+def test_downloads_are_made_when_clicked_and_open_in_excel() -> None:
+    xlsx, csv = facade.targets_downloads(facade.sample_source(), AnalysisSettings(), "zh", segment="石油焦")
+    assert callable(xlsx) and callable(csv), "pages must not write a workbook on every rerun"
+    book = openpyxl.load_workbook(io.BytesIO(xlsx()))
+    assert book.sheetnames == ["说明", "招商目标"]
+    sheet = book["招商目标"]
+    assert {row[0].value for row in sheet.iter_rows(min_row=2)} == {"石油焦"}
+    assert csv().startswith(b"\xef\xbb\xbf")

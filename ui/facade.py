@@ -9,6 +9,7 @@ bytes), never graphs, uploaded files or widgets. Every cache is bounded.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -373,10 +374,17 @@ def what_if_figure(
     )
 
 
-# Downloads: the bytes come from chain/export.py. Cached on the same keys as the frames they export, so a
-# rerun does not rebuild a workbook (and a frame is never hashed: st.cache_data samples large frames).
+# Downloads: the bytes come from chain/export.py, cached on the same keys as the frames they export (a frame
+# is never hashed: st.cache_data samples large frames). Pages get them as callables that a download button
+# runs only when clicked: writing a province-sized workbook on every filter change would stall each rerun.
 
-Downloads = tuple[bytes, bytes]
+Built = tuple[bytes, bytes]
+#: (xlsx, csv) makers for st.download_button's deferred ``data``.
+Downloads = tuple[Callable[[], bytes], Callable[[], bytes]]
+
+
+def _deferred(build: Callable[[], Built]) -> Downloads:
+    return (lambda: build()[0]), (lambda: build()[1])
 
 
 def _about(data: ChainData, settings: AnalysisSettings, lang: str, filters: str) -> dict[str, object]:
@@ -397,7 +405,7 @@ def _targets_downloads(
     description: str,
     lang: str,
     _bytes: bytes,
-) -> Downloads:
+) -> Built:
     frame = _targets(sha, name, sample, settings, *filters, _bytes=_bytes)
     table = export.report_table("targets", frame)
     about = _about(_data(sha, name, sample, _bytes), settings, lang, description)
@@ -418,8 +426,10 @@ def targets_downloads(
 ) -> Downloads:
     """The filtered target list as (xlsx, csv) bytes in ``lang``; ``description`` names the filters."""
     filters = (segment, gap, region, float(min_value), max_distance)
-    return _targets_downloads(
-        source.sha, source.name, source.sample, settings, filters, description, lang, _bytes=source.data
+    return _deferred(
+        lambda: _targets_downloads(
+            source.sha, source.name, source.sample, settings, filters, description, lang, _bytes=source.data
+        )
     )
 
 
@@ -433,7 +443,7 @@ def _pairs_downloads(
     description: str,
     lang: str,
     _bytes: bytes,
-) -> Downloads:
+) -> Built:
     frame = _pairs(sha, name, sample, settings, segment, _bytes=_bytes)
     table = export.report_table("pairs", frame)
     about = _about(_data(sha, name, sample, _bytes), settings, lang, description)
@@ -449,15 +459,17 @@ def pairs_downloads(
     description: str = "",
 ) -> Downloads:
     """The pairing suggestions as (xlsx, csv) bytes in ``lang``."""
-    return _pairs_downloads(
-        source.sha, source.name, source.sample, settings, segment, description, lang, _bytes=source.data
+    return _deferred(
+        lambda: _pairs_downloads(
+            source.sha, source.name, source.sample, settings, segment, description, lang, _bytes=source.data
+        )
     )
 
 
 @st.cache_data(max_entries=_VIEWS, show_spinner=False)
 def _segments_downloads(
     sha: str, name: str, sample: bool, settings: AnalysisSettings, lang: str, _bytes: bytes
-):
+) -> Built:
     report = _analyze(sha, name, sample, settings, _bytes=_bytes)
     table = export.report_table("segments", report.segments)
     about = _about(_data(sha, name, sample, _bytes), settings, lang, "")
@@ -466,7 +478,11 @@ def _segments_downloads(
 
 def segments_downloads(source: Source, settings: AnalysisSettings, lang: str) -> Downloads:
     """The segment table of the gap analysis as (xlsx, csv) bytes in ``lang``."""
-    return _segments_downloads(source.sha, source.name, source.sample, settings, lang, _bytes=source.data)
+    return _deferred(
+        lambda: _segments_downloads(
+            source.sha, source.name, source.sample, settings, lang, _bytes=source.data
+        )
+    )
 
 
 #: Columns of the validation report, as keys of :data:`chain.labels.COLUMNS`, on the page and in the
@@ -499,7 +515,7 @@ def problems_frame(loaded: LoadResult) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=_WORKBOOKS * 2, show_spinner=False)
-def _problems_downloads(sha: str, name: str, sample: bool, lang: str, _bytes: bytes) -> Downloads:
+def _problems_downloads(sha: str, name: str, sample: bool, lang: str, _bytes: bytes) -> Built:
     loaded = _load(sha, name, sample, _bytes=_bytes)
     table = export.ExportTable(
         "problems",
@@ -519,4 +535,6 @@ def _problems_downloads(sha: str, name: str, sample: bool, lang: str, _bytes: by
 
 def problems_downloads(source: Source, lang: str) -> Downloads:
     """The full validation report of a workbook as (xlsx, csv) bytes in ``lang``."""
-    return _problems_downloads(source.sha, source.name, source.sample, lang, _bytes=source.data)
+    return _deferred(
+        lambda: _problems_downloads(source.sha, source.name, source.sample, lang, _bytes=source.data)
+    )

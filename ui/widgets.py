@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -241,8 +241,11 @@ def table(
     )
 
 
-def download_pair(downloads: tuple[bytes, bytes], stem: str, lang: str, *, key: str) -> None:
-    """An Excel and a CSV download button side by side; clicking one does not rerun the page."""
+def download_pair(
+    downloads: tuple[Callable[[], bytes], Callable[[], bytes]], stem: str, lang: str, *, key: str
+) -> None:
+    """An Excel and a CSV download button side by side. The files are made when a button is clicked (the
+    callables run then), and clicking does not rerun the page."""
     xlsx, csv = downloads
     left, right = st.columns(2, width=420)
     left.download_button(
