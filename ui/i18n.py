@@ -312,9 +312,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "data_back": ("返回样例数据", "Back to the sample"),
     "data_files": ("模板与样例", "Template and sample"),
     "data_files_hint": (
-        "模板含全部工作表和列名，逐列说明见 docs/workbook.md；样例是一个完整的县域新材料产业链。",
-        "The template has every sheet and column; docs/workbook.md explains each column. The sample is a "
-        "complete county new-materials chain.",
+        "模板含全部工作表、列名和下拉选项，第一张“说明”表逐列解释填法并给出示例；样例是一个完整的县域新材料产业链。",
+        "The template has every sheet, column and dropdown; its first sheet, 说明, explains each column with "
+        "examples. The sample is a complete county new-materials chain.",
     ),
     "data_file_missing": ("文件 {name} 不存在。", "The file {name} is missing."),
     "about_filters": ("筛选条件", "filters"),
