@@ -25,7 +25,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
 
-from chain import labels, schema
+from chain import gaps, labels, pairing, schema, targets
 from chain.settings import AnalysisSettings
 
 __all__ = [
@@ -118,57 +118,23 @@ ABOUT_KEYS: dict[str, tuple[str, str]] = {
     ),
 }
 
+
+def _language_neutral(columns: Sequence[str], drop: Sequence[str] = ()) -> tuple[str, ...]:
+    """A frame's columns as export keys: each ``k_zh`` / ``k_en`` pair becomes ``k`` (the export picks the
+    language), in the frame's order, without ``drop``. The analysis modules stay the one list of columns."""
+    keys: list[str] = []
+    for column in columns:
+        key = column[:-3] if column.endswith(("_zh", "_en")) else column
+        if key not in drop and key not in keys:
+            keys.append(key)
+    return tuple(keys)
+
+
 #: The columns of the three standard exports, in sheet order.
-SEGMENT_COLUMNS: tuple[str, ...] = (
-    "segment",
-    "category",
-    "stage",
-    "status",
-    "reason",
-    "firms",
-    "above_scale_firms",
-    "output",
-    "employees",
-    "growth_pct",
-    "demand",
-    "local_supply",
-    "leakage",
-    "local_share",
-    "exports",
-    "local_buyers",
-    "leakage_distance_km",
-    "downstream_gap",
-    "gaps",
-    "concentration",
-    "concentrated",
-    "projects",
-    "score",
-)
-TARGET_COLUMNS: tuple[str, ...] = (
-    "segment",
-    "gap",
-    "name",
-    "region",
-    "value",
-    "local_partners",
-    "partners",
-    "distance_km",
-    "products",
-    "covered",
-    "score",
-    "reasons",
-)
-PAIR_COLUMNS: tuple[str, ...] = (
-    "supplier",
-    "buyer",
-    "segment",
-    "buyer_segment",
-    "value_from_outside",
-    "outside_suppliers",
-    "supplier_output",
-    "score",
-    "reason",
-)
+SEGMENT_COLUMNS: tuple[str, ...] = _language_neutral(gaps.SEGMENT_COLUMNS, drop=("layer",))
+TARGET_COLUMNS: tuple[str, ...] = _language_neutral(targets.TARGET_COLUMNS)
+PAIR_COLUMNS: tuple[str, ...] = _language_neutral(pairing.PAIR_COLUMNS)
+
 _STANDARD: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "segments": ("环节分析", "segments", SEGMENT_COLUMNS),
     "targets": ("招商目标", "targets", TARGET_COLUMNS),
