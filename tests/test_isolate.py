@@ -31,6 +31,79 @@ def codes(result):
     return {p.code for p in (*result.errors, *result.warnings)}
 
 
+#: Names the directory where a blocking helper's parse child leaves a file named by its pid.
+BLOCKED_DIR = "CHAIN_TEST_BLOCKED_DIR"
+#: A helper (see ``isolate._HELPER``) whose parse of an upload never ends: the loader is replaced by
+#: one that marks its process blocked and sleeps until killed. A path (the helper's own warm-up
+#: parse) still loads for real, so the helper starts as usual; the fork, limits and deadlines are real.
+BLOCKING_HELPER = f"""
+import os
+import time
+
+import chain.load
+from chain.isolate import _serve
+
+real_load_workbook = chain.load.load_workbook
+
+
+def load_workbook(source, **kwargs):
+    if not isinstance(source, (bytes, bytearray)):
+        return real_load_workbook(source, **kwargs)
+    open(os.path.join(os.environ[{BLOCKED_DIR!r}], str(os.getpid())), "x").close()
+    while True:
+        time.sleep(3600)
+
+
+chain.load.load_workbook = load_workbook
+_serve()
+"""
+
+
+class BlockingHelpers:
+    """The helpers started during a test, all running :data:`BLOCKING_HELPER`."""
+
+    def __init__(self, marks: Path) -> None:
+        self.marks = marks
+        self.started: list[isolate._Helper] = []
+
+    def blocked(self) -> list[int]:
+        """Pids of the parse children that have entered their endless parse."""
+        return sorted(int(entry.name) for entry in self.marks.iterdir())
+
+
+@pytest.fixture
+def blocking_helpers(monkeypatch, tmp_path):
+    """Make every helper started in the test a :data:`BLOCKING_HELPER`; kill them all afterwards."""
+    helpers = BlockingHelpers(tmp_path / "blocked")
+    helpers.marks.mkdir()
+    real_start = isolate._start_helper
+
+    def recording_start():
+        helper = real_start()
+        helpers.started.append(helper)
+        return helper
+
+    monkeypatch.setenv(BLOCKED_DIR, str(helpers.marks))
+    monkeypatch.setattr(isolate, "_HELPER", BLOCKING_HELPER)
+    monkeypatch.setattr(isolate, "_idle", [])  # no helper of an earlier test, none of ours kept after
+    monkeypatch.setattr(isolate, "_start_helper", recording_start)
+    yield helpers
+    for helper in helpers.started:
+        helper.discard()
+
+
+class _ClockLeapingOnceBlocked:
+    """Stands in for the ``time`` module in chain.isolate (the server side): its monotonic clock leaps
+    a day ahead once a parse child has entered its endless parse, so every server deadline is past."""
+
+    def __init__(self, marks: Path) -> None:
+        self.marks = marks
+
+    def monotonic(self) -> float:
+        leap = 86400.0 if any(self.marks.iterdir()) else 0.0
+        return time.monotonic() + leap
+
+
 def test_isolated_load_equals_in_process_load():
     data = make_workbook()
     here = load_workbook(data, source_name="tiny.xlsx")
@@ -67,11 +140,17 @@ def test_a_far_cell_beyond_the_guards_scan_is_caught_by_isolation():
     assert [p.code for p in result.errors] == ["parse_memory"]
 
 
-def test_a_slow_parse_is_stopped_at_the_deadline():
-    # 8 MB of sheet XML takes the reader far longer than 0.2 s.
-    limits = Limits(max_ratio=1e9, parse_seconds=0.2)
-    result = load_isolated(hostile.zip_bomb_ratio(), limits)
+def test_a_slow_parse_is_stopped_at_the_deadline(blocking_helpers, monkeypatch):
+    # The parse never ends (not merely "takes long on this machine"), so the deadline must stop it.
+    # The server waits far longer than the helper, so it is the helper that kills its child and answers.
+    monkeypatch.setattr(isolate, "GRACE_SECONDS", 120.0)
+    result = load_isolated(make_workbook(), Limits(parse_seconds=0.5))
     assert [p.code for p in result.errors] == ["parse_timeout"]
+    (helper,) = blocking_helpers.started
+    assert helper.process.poll() is None
+    assert isolate._idle == [helper]  # a helper whose child timed out is kept for the next upload
+    # The helper reaped its child before answering: the child is gone, not even a zombie.
+    assert _live_members(helper.process.pid) == [helper.process.pid]
 
 
 def test_a_parse_over_the_memory_limit_is_parse_memory():
@@ -179,28 +258,23 @@ st.text(f"{crashed.errors[0].code} {fine.ok}")
     assert app.text[0].value in {"parse_memory True", "parse_failed True"}
 
 
-def test_a_helper_given_up_on_is_killed_with_its_parse_child(monkeypatch):
+def test_a_helper_given_up_on_is_killed_with_its_parse_child(blocking_helpers, monkeypatch):
     # The server stops waiting before the helper's own deadline: the helper and the child it forked go.
-    started = []
-    real_start = isolate._start_helper
-
-    def recording_start():
-        helper = real_start()
-        started.append(helper)
-        return helper
-
-    monkeypatch.setattr(isolate, "_idle", [])
-    monkeypatch.setattr(isolate, "_start_helper", recording_start)
-    monkeypatch.setattr(isolate, "GRACE_SECONDS", -1.0)
-    result = load_isolated(hostile.zip_bomb_ratio(), Limits(max_ratio=1e9, parse_seconds=3))
+    # The server's clock leaps past its deadline only once the child is inside its endless parse, so
+    # the server gives up while that child certainly runs, on a fast machine or a slow one.
+    monkeypatch.setattr(isolate, "time", _ClockLeapingOnceBlocked(blocking_helpers.marks))
+    monkeypatch.setattr(isolate, "GRACE_SECONDS", -1.0)  # and the server's real deadline comes first
+    result = load_isolated(make_workbook(), Limits(parse_seconds=120))
     assert [p.code for p in result.errors] == ["parse_timeout"]
-    (helper,) = started
+    (helper,) = blocking_helpers.started
+    (child,) = blocking_helpers.blocked()
     assert helper.process.poll() is not None
     for _ in range(50):  # SIGKILL lands asynchronously; zombies (state Z) are already dead
-        if not _live_members(helper.process.pid):
+        if not _live_members(helper.process.pid) and not _alive(child):
             break
         time.sleep(0.1)
     assert _live_members(helper.process.pid) == []
+    assert not _alive(child)
 
 
 def _live_members(group: int) -> list[int]:
@@ -217,3 +291,12 @@ def _live_members(group: int) -> list[int]:
         if int(fields[2]) == group and fields[0] != "Z":
             members.append(int(entry.name))
     return members
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie."""
+    try:
+        stat = (Path("/proc") / str(pid) / "stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
