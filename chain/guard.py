@@ -1,24 +1,67 @@
-"""The byte guard: refuses a hostile or broken upload before any spreadsheet parser sees its bytes."""
+"""The byte guard: refuses a hostile or broken upload before any spreadsheet parser sees its bytes.
+
+It passes three kinds of workbook, which the reader (calamine) reads alike: an .xlsx (a zip with
+``xl/workbook.xml``), an .ods (a zip whose ``mimetype`` names an OpenDocument spreadsheet) and an .xls
+(an OLE2 compound file holding a BIFF ``Workbook`` or ``Book`` stream). Everything else, and any of these
+that is encrypted, damaged or built to cost the server, gets one clear refusal.
+"""
 
 from __future__ import annotations
 
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from xml.parsers import expat
 
+import olefile
+
 from chain.problems import Problem, problem
 from chain.settings import Limits
 
-__all__ = ["check_bytes", "sheet_extent"]
+__all__ = ["GUARD_CODES", "check_bytes", "sheet_extent"]
+
+#: Every code :func:`check_bytes` may refuse an upload with.
+GUARD_CODES = frozenset(
+    {
+        "file_empty",
+        "file_too_large",
+        "not_xlsx",
+        "encrypted",
+        "html_or_xml_spreadsheet",
+        "zip_corrupt",
+        "unpacked_too_large",
+        "compression_ratio",
+        "dtd_forbidden",
+        "sheet_too_large",
+    }
+)
 
 MB = 1024 * 1024
-#: First bytes of an OLE2 compound file: a legacy .xls, or an xlsx encrypted by Excel.
+#: First bytes of an OLE2 compound file: a legacy .xls, an xlsx encrypted by Excel, or a Word/PowerPoint file.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: OLE2 streams that hold a BIFF workbook: "Workbook" (Excel 97 and later), "Book" (Excel 5/95).
+BIFF_STREAMS = ("Workbook", "Book")
+#: OLE2 streams of an OOXML workbook encrypted with a password (MS-OFFCRYPTO).
+ENCRYPTION_STREAMS = ("EncryptionInfo", "EncryptedPackage")
+#: BIFF record types: FILEPASS (the rest of the stream is encrypted) and EOF (end of the globals substream).
+BIFF_FILEPASS = 0x002F
+BIFF_EOF = 0x000A
+#: Bytes of the BIFF globals searched for FILEPASS, which comes right after the first BOF record.
+BIFF_WINDOW = 64 * 1024
+#: FAT sectors an OLE2 header may declare beyond what its file's sectors need (writers round up).
+OLE_FAT_SLACK = 16
+#: Directory entries an OLE2 file may have. A workbook has a handful (hundreds with macros and embedded
+#: objects); olefile builds an object per entry, about 20 µs each, so 400,000 would cost the server seconds.
+MAX_OLE_ENTRIES = 16_384
+#: The ``mimetype`` member of an OpenDocument spreadsheet.
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+#: First bytes read to recognise a web page or an XML spreadsheet saved with an .xls name.
+WEB_WINDOW = 8 * 1024
 #: A real workbook has tens to hundreds of zip members; millions would only cost the server memory.
 MAX_MEMBERS = 10_000
 #: Members smaller than this unpack to too little to hurt, whatever their compression ratio.
@@ -43,6 +86,13 @@ _DTD_MARKERS = tuple(
     for encoding in ("ascii", "utf-16-le", "utf-16-be")
 )
 _REF = re.compile(rb"""\sr=["']([A-Za-z]{0,3})([0-9]{1,9})["']""")
+# An HTML page's first tags; a table alone is what many systems export as ".xls".
+_HTML = re.compile(rb"<(?:html|table|body|head)[\s>]|<!doctype\s+html", re.IGNORECASE)
+# The namespace of Excel's XML Spreadsheet 2003 (and of the tables in Excel's own web pages).
+_XML_SPREADSHEET = b"urn:schemas-microsoft-com:office:spreadsheet"
+# The fixed fields of an OLE2 header (MS-CFB 2.2), as olefile reads them.
+_OLE_HEADER = struct.Struct("<8s16sHHHHHHLLLLLLLLLL")
+_BIFF_RECORD = struct.Struct("<HH")
 _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
 
 
@@ -68,14 +118,18 @@ class _Scan:
 def check_bytes(data: bytes, limits: Limits = Limits()) -> Problem | None:
     """The problem that refuses ``data`` as an upload, or None when a parser may safely read it.
 
-    Reads only the zip directory, a bounded prefix of each XML member, and whole worksheets only when
-    they are small; never raises. Refusals concern the whole file: their ``sheet`` is "" (or, for
-    ``sheet_too_large``, the sheet's display name) and row and column are None.
+    An .xlsx, .ods or .xls passes (see the module docstring). For a zip it reads only the directory, a
+    bounded prefix of each XML member, and whole worksheets only when they are small; for an OLE2 file,
+    its directory and the start of the workbook stream; never raises. Refusals concern the whole file:
+    their ``sheet`` is "" (or, for ``sheet_too_large``, the sheet's display name) and row and column are
+    None; their code is one of :data:`GUARD_CODES`.
 
     >>> check_bytes(b"").code
     'file_empty'
     >>> check_bytes(b"name,output\\n").code
     'not_xlsx'
+    >>> check_bytes(b"\\xef\\xbb\\xbf <table><tr><td>1</td></tr></table>").code
+    'html_or_xml_spreadsheet'
     """
     try:
         return _check(data, limits)
@@ -95,7 +149,7 @@ def check_bytes(data: bytes, limits: Limits = Limits()) -> Problem | None:
     except RuntimeError as exc:
         # zipfile raises RuntimeError for a member that needs a password.
         if "password" in str(exc).lower() or "encrypted" in str(exc).lower():
-            return problem("legacy_or_encrypted", "")
+            return problem("encrypted", "")
         return problem("zip_corrupt", "", detail=_detail(exc))
     except Exception as exc:  # the guard must answer for any bytes, never take the caller down
         return problem("zip_corrupt", "", detail=_detail(exc))
@@ -121,10 +175,10 @@ def _check(data: bytes, limits: Limits) -> Problem | None:
     size = len(data)
     if size > limits.max_file_mb * MB:
         return problem("file_too_large", "", size_mb=size / MB, limit_mb=limits.max_file_mb)
-    if data.startswith(OLE_MAGIC[:4]):
-        return problem("legacy_or_encrypted", "")
+    if data.startswith(OLE_MAGIC):
+        return _check_ole(data)
     if not data.startswith(b"PK"):
-        return problem("not_xlsx", "")
+        return problem("html_or_xml_spreadsheet" if _is_web_page(data) else "not_xlsx", "")
     # Counted on the raw bytes, before zipfile builds one object per central-directory entry.
     members = data.count(b"PK\x01\x02")
     if members > MAX_MEMBERS:
@@ -132,10 +186,14 @@ def _check(data: bytes, limits: Limits) -> Problem | None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
         names = {info.filename for info in infos}
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+            ods = False
+        elif _is_ods(archive, names):
+            ods = True
+        else:
             return problem("not_xlsx", "")
-        if any(info.flag_bits & 0x1 for info in infos):
-            return problem("legacy_or_encrypted", "")
+        if any(info.flag_bits & 0x1 for info in infos) or (ods and _ods_encrypted(archive, names)):
+            return problem("encrypted", "")
         unpacked = sum(info.file_size for info in infos)
         if unpacked > limits.max_unpacked_mb * MB:
             return problem("unpacked_too_large", "", size_mb=unpacked / MB, limit_mb=limits.max_unpacked_mb)
@@ -148,12 +206,125 @@ def _check(data: bytes, limits: Limits) -> Problem | None:
         for info in infos:
             if not info.is_dir():
                 _refuse_dtd(archive, info)
+        if ods:
+            # The sheet checks below read xlsx parts. An .ods has no declared extent to check: its rows
+            # and cells carry repeat counts (number-rows-repeated, number-columns-repeated), so a tiny
+            # content.xml can ask the reader for millions of cells. The isolated child's memory and time
+            # limits (Limits.parse_memory_mb, parse_seconds) are what bound that.
+            return None
         sheets = _sheet_names(archive)
         scan = _Scan()
         for info in infos:
             if info.filename in sheets:
                 _check_sheet(archive, info, sheets[info.filename], limits, scan)
     return None
+
+
+def _is_ods(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    """Whether a zip is an OpenDocument spreadsheet: its ``mimetype`` member says so."""
+    if "mimetype" not in names:
+        return False
+    with archive.open("mimetype") as stream:
+        return stream.read(len(ODS_MIMETYPE) + 64).strip() == ODS_MIMETYPE
+
+
+def _ods_encrypted(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    """Whether an .ods is saved with a password: its manifest then describes how each part is encrypted."""
+    if "META-INF/manifest.xml" not in names:
+        return False
+    with archive.open("META-INF/manifest.xml") as stream:
+        return b"encryption-data" in stream.read(PART_WINDOW)
+
+
+def _check_ole(data: bytes) -> Problem | None:
+    """An OLE2 compound file passes when it holds a BIFF workbook (.xls) that is not encrypted."""
+    _refuse_ole_header(data)
+    # Strict: a defect that olefile would otherwise log and read past (a stream longer than the file, a
+    # mini stream larger than its table) is an error, so no read here exceeds the file's own size.
+    with _CompoundFile(io.BytesIO(data), raise_defects=olefile.DEFECT_INCORRECT) as ole:
+        if any(ole.exists(name) for name in ENCRYPTION_STREAMS):
+            return problem("encrypted", "")
+        stream = next((n for n in BIFF_STREAMS if ole.get_type(n) == olefile.STGTY_STREAM), None)
+        if stream is None:
+            # A Word or PowerPoint file, an Outlook message: a compound file, but not a workbook.
+            return problem("not_xlsx", "")
+        with ole.openstream(stream) as biff:
+            if _biff_encrypted(biff.read(BIFF_WINDOW)):
+                return problem("encrypted", "")
+    return None
+
+
+class _CompoundFile(olefile.OleFileIO):
+    """olefile's reader, refusing a directory of more than MAX_OLE_ENTRIES before it builds the tree."""
+
+    def loaddirectory(self, sect: int) -> None:
+        # Called once the FAT is loaded: the directory's length is the length of its chain of sectors.
+        limit = MAX_OLE_ENTRIES * 128 // self.sectorsize
+        sectors, current = 0, sect
+        while 0 <= current < len(self.fat) and sectors <= limit:
+            sectors += 1
+            current = self.fat[current]
+        if sectors > limit:
+            detail = f"an OLE2 directory of over {MAX_OLE_ENTRIES:,} entries"
+            raise _Refused(problem("zip_corrupt", "", detail=detail))
+        super().loaddirectory(sect)
+
+
+def _refuse_ole_header(data: bytes) -> None:
+    """Refuse an OLE2 header whose allocation tables could not fit in the file.
+
+    olefile loads every FAT sector the header and its DIFAT chain declare, concatenating as it goes; a
+    hostile header declaring millions of them (over a looping DIFAT chain) would cost the server minutes
+    and gigabytes. A real file needs one FAT sector per ``sector_size / 4`` sectors it has.
+    """
+    if len(data) < _OLE_HEADER.size:
+        raise _Refused(problem("zip_corrupt", "", detail="the OLE2 header is incomplete"))
+    fields = _OLE_HEADER.unpack_from(data)
+    sector_shift, fat_sectors = fields[5], fields[10]
+    if sector_shift not in (9, 12):
+        raise _Refused(problem("zip_corrupt", "", detail=f"OLE2 sector shift {sector_shift}"))
+    sector_size = 1 << sector_shift
+    sectors = -(-len(data) // sector_size) - 1
+    needed = -(-sectors // (sector_size // 4))
+    # Up to 109 FAT sectors are listed in the header itself: those cost at most 109 sector reads.
+    if fat_sectors > max(109, needed + OLE_FAT_SLACK):
+        detail = f"the OLE2 header declares {fat_sectors:,} FAT sectors for {sectors:,} sectors"
+        raise _Refused(problem("zip_corrupt", "", detail=detail))
+
+
+def _biff_encrypted(globals_start: bytes) -> bool:
+    """Whether a BIFF stream's globals carry FILEPASS: the workbook is encrypted with a password.
+
+    >>> _biff_encrypted(bytes.fromhex("0908 0400 0006 0500" "2f00 0200 0000" "0a00 0000"))
+    True
+    >>> _biff_encrypted(bytes.fromhex("0908 0400 0006 0500" "0a00 0000" "2f00 0000"))
+    False
+    """
+    position = 0
+    while position + _BIFF_RECORD.size <= len(globals_start):
+        kind, length = _BIFF_RECORD.unpack_from(globals_start, position)
+        if kind == BIFF_FILEPASS:
+            return True
+        if kind == BIFF_EOF:
+            return False
+        position += _BIFF_RECORD.size + length
+    return False
+
+
+def _is_web_page(data: bytes) -> bool:
+    """Whether the file is an HTML page, a web archive (.mht) or an Excel 2003 XML spreadsheet.
+
+    Government systems often export these with an .xls name; Excel and WPS open them, calamine does not.
+    """
+    head = data[:WEB_WINDOW]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "replace").encode("utf-8", "replace")
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if head.startswith(b"mime-version:") or (
+        b"\nmime-version:" in head[:2048] and b"multipart/related" in head
+    ):
+        return True
+    return head.startswith(b"<") and (_HTML.search(head) is not None or _XML_SPREADSHEET in head)
 
 
 def _refuse_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chain.guard import SCAN_SHEET_BYTES, check_bytes, sheet_extent
+from chain.guard import GUARD_CODES, SCAN_SHEET_BYTES, check_bytes, sheet_extent
 from chain.settings import Limits
 from tests import hostile
 from tests.factory import make_workbook
@@ -16,13 +16,15 @@ from tests.factory import make_workbook
 CONFIG = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
 
 
-@pytest.mark.parametrize(
-    ("build", "code"), [(b, c) for _, b, c in hostile.HARD], ids=[i for i, _, _ in hostile.HARD]
-)
+HARD = hostile.HARD
+
+
+@pytest.mark.parametrize(("build", "code"), [(b, c) for _, b, c in HARD], ids=[i for i, _, _ in HARD])
 def test_hostile_file_is_refused_with_its_code(build, code):
     found = check_bytes(build())
     assert found is not None
     assert (found.code, found.severity, found.row, found.column) == (code, "error", None, None)
+    assert found.code in GUARD_CODES
     assert found.message_zh
     assert found.message_en
 
@@ -109,6 +111,7 @@ def test_corpus_ids_are_unique_and_codes_catalogued():
     ids = [i for i, _, _ in hostile.CORPUS]
     assert len(ids) == len(set(ids))
     assert {code for _, _, code in hostile.CORPUS} - {hostile.OK} <= set(CATALOGUE)
+    assert set(CATALOGUE) >= GUARD_CODES
 
 
 def test_streamlit_config_mirrors_limits_and_keeps_the_security_settings():
