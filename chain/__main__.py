@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments every command takes: the workbook, ``--json`` and ``--lang``."""
-    parser.add_argument("workbook", help="the .xlsx workbook")
+    parser.add_argument("workbook", help="the workbook (.xlsx, .xls or .ods)")
     parser.add_argument("--json", action="store_true", help="print JSON on stdout")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of messages")
 
@@ -83,6 +83,11 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of the analysis commands: an export file, a row limit and the weak-share threshold."""
     parser.add_argument("-o", "--output", help="also write the result to OUT.xlsx or OUT.csv")
     parser.add_argument("--top", type=int, help="show only the first N rows (all by default)")
+    parser.add_argument(
+        "--skip-error-rows",
+        action="store_true",
+        help="analyse without the rows in error (each named on stderr and in the export's About sheet)",
+    )
     parser.add_argument(
         "--weak-share",
         type=float,
@@ -102,7 +107,7 @@ def format_problem(item: Problem, lang: str = "zh") -> str:
     return f"{prefix}: {item.message(lang)}" if prefix else item.message(lang)
 
 
-def load_or_exit(args: argparse.Namespace) -> LoadResult | int:
+def load_or_exit(args: argparse.Namespace, skip_error_rows: bool = False) -> LoadResult | int:
     """The load result of ``args.workbook``, or the exit code when it can't be read or is refused.
 
     Commands share it: an unreadable or refused file is one line on stderr and exit 2.
@@ -116,7 +121,7 @@ def load_or_exit(args: argparse.Namespace) -> LoadResult | int:
         print(message, file=sys.stderr)
         return EXIT_USAGE
     # Parsed in a child process: a reader that aborts on some input must not end this command with a crash.
-    result = load_isolated(data, source_name=path.name)
+    result = load_isolated(data, source_name=path.name, skip_error_rows=skip_error_rows)
     refusal = next((p for p in result.errors if p.code in REFUSAL_CODES), None)
     if refusal is not None:
         print(f"{path}: {format_problem(refusal, args.lang)}", file=sys.stderr)
@@ -160,6 +165,7 @@ def run_gaps(args: argparse.Namespace) -> int:
             "leakage",
             "local_share",
             "exports",
+            "local_final_demand",
             "downstream_gap",
             "reason",
         )
@@ -268,12 +274,23 @@ def _analyse(args: argparse.Namespace) -> tuple[ChainData, ChainReport] | int:
     if args.output and Path(args.output).suffix.lower() not in (".xlsx", ".csv"):
         print(f"-o must name an .xlsx or .csv file, got {args.output}", file=sys.stderr)
         return EXIT_USAGE
-    result = load_or_exit(args)
+    result = load_or_exit(args, skip_error_rows=args.skip_error_rows)
     if isinstance(result, int):
         return result
     if result.data is None:
         _report_problems(result, args)
+        if result.skippable_rows and not args.json:
+            hint = (
+                f"这 {len(result.skippable_rows)} 行有错误；加 --skip-error-rows 可不含这些行继续分析（会逐行列出）。"
+                if args.lang == "zh"
+                else f"These {len(result.skippable_rows)} rows are in error; --skip-error-rows analyses without "
+                "them (each is named)."
+            )
+            print(hint, file=sys.stderr)
         return EXIT_ERRORS
+    for item in result.data.excluded:
+        left_out = "未纳入分析" if args.lang == "zh" else "left out"
+        print(f"{left_out}: {format_problem(item, args.lang)}", file=sys.stderr)
     settings = AnalysisSettings(weak_share=args.weak_share)
     return result.data, analyze(result.data, settings)
 
@@ -290,6 +307,7 @@ def _write(args: argparse.Namespace, data: ChainData, report: ChainReport, table
             "source": data.source,
             "county": data.county,
             "period": data.period,
+            **export.about_excluded(data.excluded, args.lang),
             **export.about_settings(report.settings),
         }
         payload = export.to_xlsx([table], about, args.lang)
@@ -331,6 +349,7 @@ def _segment_record(row: dict[str, object], lang: str) -> dict[str, object]:
         "leakage",
         "local_share",
         "exports",
+        "local_final_demand",
         "local_buyers",
         "leakage_distance_km",
         "downstream_gap",

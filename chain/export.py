@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
 
 from chain import gaps, labels, pairing, schema, targets
+from chain.problems import Problem
 from chain.settings import AnalysisSettings
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "SEGMENT_COLUMNS",
     "TARGET_COLUMNS",
     "ExportTable",
+    "about_excluded",
     "about_settings",
     "neutralise",
     "report_table",
@@ -64,6 +66,7 @@ NUMBER_FORMATS: dict[str, str] = {
             "local_supply",
             "leakage",
             "exports",
+            "local_final_demand",
             "value",
             "value_from_outside",
             "supplier_output",
@@ -99,6 +102,7 @@ ABOUT_KEYS: dict[str, tuple[str, str]] = {
     "county": ("县名", "county"),
     "period": ("报告期", "period"),
     "generated_at": ("生成时间", "generated at"),
+    "excluded_rows": ("未纳入分析的行", "rows left out"),
     "weak_share": ("弱链阈值(本地配套率低于)", "weak below local share"),
     "min_firms": ("强链最少本地企业数", "local firms needed for a strong segment"),
     "concentration_share": ("集中度阈值(最大企业占比)", "concentration threshold (largest firm's share)"),
@@ -230,6 +234,34 @@ def about_settings(settings: AnalysisSettings) -> dict[str, object]:
                 rows[f"{f.name}.{inner.name}"] = getattr(value, inner.name)
         else:
             rows[f.name] = value
+    return rows
+
+
+def about_excluded(excluded: Sequence[Problem], lang: str = "zh") -> dict[str, object]:
+    """The rows left out of the analysis (``ChainData.excluded``) as About-sheet rows: ``excluded_rows``,
+    how many, then one row per row left out, keyed by where it is (``企业 第4行`` / ``企业 row 4``), whose
+    value is the column and message of each of its errors. Empty when nothing was left out.
+
+    >>> from chain.problems import problem
+    >>> about_excluded([problem("negative", "企业", 3, "产值(万元)", "-5")], "en")
+    {'excluded_rows': 1, '企业 row 3': "产值(万元): '-5' is negative; this column cannot be."}
+    """
+    lang = _check_lang(lang)
+    lines: dict[str, list[str]] = {}
+    for found in excluded:
+        if found.row is None:
+            place = found.sheet
+        else:
+            place = f"{found.sheet} 第{found.row}行" if lang == "zh" else f"{found.sheet} row {found.row}"
+        text = found.message(lang)
+        if found.column:
+            text = f"{found.column}{'：' if lang == 'zh' else ': '}{text}"
+        lines.setdefault(place, []).append(text)
+    if not lines:
+        return {}
+    rows: dict[str, object] = {"excluded_rows": len(lines)}
+    separator = "；" if lang == "zh" else "; "
+    rows.update((place, separator.join(texts)) for place, texts in lines.items())
     return rows
 
 

@@ -87,14 +87,20 @@ _idle_lock = threading.Lock()
 _idle: list[_Helper] = []
 
 
-def load_isolated(data: bytes, limits: Limits = Limits(), source_name: str | None = None) -> LoadResult:
+def load_isolated(
+    data: bytes,
+    limits: Limits = Limits(),
+    source_name: str | None = None,
+    skip_error_rows: bool = False,
+) -> LoadResult:
     """The :class:`LoadResult` of ``data``, parsed by :func:`chain.load.load_workbook` in a child process.
 
     The byte guard runs here first (a cheap refusal starts nothing). The child runs under an
     address-space limit of ``limits.parse_memory_mb`` and is killed after ``limits.parse_seconds``
     (waiting for a free slot counts). Its death by a signal (a Rust panic in calamine aborts), a
     ``MemoryError`` or the deadline become one error: ``parse_failed``, ``parse_memory`` or
-    ``parse_timeout``. Never raises.
+    ``parse_timeout``. Never raises. ``skip_error_rows`` is passed to the loader (the user's choice to
+    analyse without the rows in error, :func:`chain.load.load_workbook`).
 
     >>> load_isolated(b"").errors[0].code
     'file_empty'
@@ -109,7 +115,7 @@ def load_isolated(data: bytes, limits: Limits = Limits(), source_name: str | Non
         try:
             # The child's own deadline is what is left after waiting for the slot.
             left = max(limits.parse_seconds - (time.monotonic() - started), 0.001)
-            return _parse_in_helper(data, limits, source_name, left)
+            return _parse_in_helper(data, limits, source_name, left, skip_error_rows)
         finally:
             _slots.release()
     except Exception as exc:  # the server must get an answer for any input, whatever went wrong here
@@ -124,11 +130,15 @@ def warm_up() -> None:
             _idle.append(_start_helper())
 
 
-def _parse_in_helper(data: bytes, limits: Limits, source_name: str | None, seconds: float) -> LoadResult:
+def _parse_in_helper(
+    data: bytes, limits: Limits, source_name: str | None, seconds: float, skip_error_rows: bool = False
+) -> LoadResult:
     helper = _take_helper()
     keep = False
     try:
-        request = pickle.dumps((data, limits, source_name, seconds), protocol=pickle.HIGHEST_PROTOCOL)
+        request = pickle.dumps(
+            (data, limits, source_name, seconds, skip_error_rows), protocol=pickle.HIGHEST_PROTOCOL
+        )
         answer = _exchange(helper.process, request, time.monotonic() + seconds + GRACE_SECONDS)
         if answer is None:
             log.warning("helper for %r did not answer in time; killed", source_name)
@@ -225,16 +235,16 @@ def _serve() -> None:
         header = requests.read(_FRAME.size)
         if len(header) < _FRAME.size:
             return  # the server went away
-        data, limits, source_name, seconds = pickle.loads(requests.read(_FRAME.unpack(header)[0]))
+        data, limits, source_name, seconds, skip = pickle.loads(requests.read(_FRAME.unpack(header)[0]))
         answer = pickle.dumps(
-            _parse_forked(data, limits, source_name, seconds), protocol=pickle.HIGHEST_PROTOCOL
+            _parse_forked(data, limits, source_name, seconds, skip), protocol=pickle.HIGHEST_PROTOCOL
         )
         answers.write(_FRAME.pack(len(answer)) + answer)
         answers.flush()
 
 
 def _parse_forked(
-    data: bytes, limits: Limits, source_name: str | None, seconds: float
+    data: bytes, limits: Limits, source_name: str | None, seconds: float, skip_error_rows: bool = False
 ) -> tuple[LoadResult, str]:
     """In the helper: the child's result and a note for the server's log (why it died, if it did)."""
     # The log restarts with each parse, so that its tail is this child's last words.
@@ -244,7 +254,7 @@ def _parse_forked(
     pid = os.fork()
     if pid == 0:
         os.close(reader)
-        _child(writer, data, limits, source_name)
+        _child(writer, data, limits, source_name, skip_error_rows)
     os.close(writer)
     blob = _read_until_eof(reader, time.monotonic() + seconds)
     os.close(reader)
@@ -262,7 +272,9 @@ def _parse_forked(
     return _death(os.waitstatus_to_exitcode(status), _stderr_tail(), limits)
 
 
-def _child(writer: int, data: bytes, limits: Limits, source_name: str | None) -> NoReturn:
+def _child(
+    writer: int, data: bytes, limits: Limits, source_name: str | None, skip_error_rows: bool = False
+) -> NoReturn:
     """In the forked child: limit itself, load, write the pickled result, and exit without cleanup."""
     try:
         # A core dump of an aborting parse is megabytes of nothing useful on the server's disk.
@@ -274,10 +286,13 @@ def _child(writer: int, data: bytes, limits: Limits, source_name: str | None) ->
         from chain.load import load_workbook
 
         try:
-            result = _name_memory_failure(load_workbook(data, limits=limits, source_name=source_name), limits)
+            loaded = load_workbook(
+                data, limits=limits, source_name=source_name, skip_error_rows=skip_error_rows
+            )
+            result = _name_memory_failure(loaded, limits)
         except MemoryError:
             result = _refusal(problem("parse_memory", "", limit_mb=limits.parse_memory_mb))
-        except Exception as exc:
+        except BaseException as exc:  # a calamine panic (pyo3's PanicException) is not an Exception
             result = _refusal(problem("parse_failed", "", detail=_short(exc)))
         try:
             blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -12,6 +14,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -19,34 +22,23 @@ from xml.etree import ElementTree
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import python_calamine
+from rapidfuzz import fuzz
 
 from chain import schema
 from chain.credit_code import is_valid_credit_code
-from chain.guard import check_bytes
+from chain.guard import GUARD_CODES, check_bytes
 from chain.model import ChainData, LoadResult
+from chain.names import closest, name_core, name_key
+from chain.places import is_county, place_core
 from chain.problems import Problem, problem
-from chain.settings import Limits
+from chain.settings import Limits, ReadSettings
 
 __all__ = ["REFUSAL_CODES", "cell_text", "load_workbook", "parse_date", "parse_number"]
 
 #: Codes that refuse the file as a whole (the guard's, and a parser's failure): nothing else was checked.
-REFUSAL_CODES = frozenset(
-    {
-        "file_empty",
-        "file_too_large",
-        "not_xlsx",
-        "legacy_or_encrypted",
-        "zip_corrupt",
-        "unpacked_too_large",
-        "compression_ratio",
-        "dtd_forbidden",
-        "sheet_too_large",
-        "parse_failed",
-        "parse_timeout",
-        "parse_memory",
-    }
-)
+REFUSAL_CODES = GUARD_CODES | frozenset({"parse_failed", "parse_timeout", "parse_memory"})
 
 _NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?", re.IGNORECASE)
 _DATE_DASHED = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
@@ -54,7 +46,42 @@ _DATE_CHINESE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?")
 _MINUS_SIGNS = str.maketrans({"−": "-", "–": "-"})
 _BLANK = object()
 _BAD = object()
+_PLACEHOLDER = object()
 _MAX_LISTED_RANGES = 20
+_MAX_LISTED_NAMES = 12
+#: Rounds of leaving rows out: each can put rows in error that referred to rows left out before.
+_MAX_EXCLUSION_ROUNDS = 5
+#: Errors about one data row, which the user may choose to leave out of the analysis.
+_ROW_CODES = frozenset(
+    {
+        "required_blank",
+        "not_a_number",
+        "not_an_integer",
+        "out_of_range",
+        "negative",
+        "not_a_date",
+        "bad_choice",
+        "bad_bool",
+        "duplicate_name",
+        "unknown_segment",
+        "self_link",
+        "region_missing",
+        "unresolved_segment",
+        "duplicate_segment",
+        "unknown_input",
+        "similar_to_local",
+        "refers_to_left_out",
+    }
+)
+#: Rows at the top of a sheet searched for its header (a title, a date line or a group row may sit above).
+_HEADER_SEARCH_ROWS = 10
+#: RapidFuzz similarity (0..100) at which an unknown header is said to look like a schema column.
+_SUGGEST_SCORE = 70.0
+#: Excel serial numbers read as dates in a date column: 1954-10-03 .. 2119-01-10 (1900 date system).
+_SERIAL_DATES = (20_000.0, 80_000.0)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_NUMBER_WITH_UNIT = re.compile(r"(?P<number>[+-]?[\d,.]+)(?P<unit>[^\d,.]+)")
+_UNIT_CELL = re.compile(r"^(?:\((.*)\)|\[(.*)\]|【(.*)】|(.*))$")
 _LARGEST_INTEGER = 2.0**53
 
 #: Column kind -> dtype of its frame column.
@@ -82,6 +109,8 @@ def load_workbook(
     *,
     limits: Limits = Limits(),
     source_name: str | None = None,
+    skip_error_rows: bool = False,
+    rules: ReadSettings = ReadSettings(),
 ) -> LoadResult:
     """The *load result* of a workbook: its validated data, or None and every error found, plus warnings.
 
@@ -90,6 +119,11 @@ def load_workbook(
     source : the workbook's bytes, or a path to read them from (a missing path raises OSError).
     limits : what the bytes may cost before they are refused (see :func:`chain.guard.check_bytes`).
     source_name : the display name kept in ``ChainData.source``; defaults to the path's file name.
+    skip_error_rows : the user's explicit choice to analyse without the rows in error, when every error
+        sits on a row of a required sheet (``LoadResult.skippable_rows``). The rows left out, and why, are
+        ``ChainData.excluded``; leaving a row out can put others in error (a link to a firm left out), and
+        those are left out too, each named.
+    rules : thresholds of what is suspicious (see :class:`chain.settings.ReadSettings`).
 
     Bytes never make it raise: a refusal or a parser failure is a single error.
 
@@ -108,12 +142,37 @@ def load_workbook(
         return LoadResult(None, errors=(refusal,))
     try:
         book = _read_book(data)
-    except Exception as exc:  # any parser failure is a message about the file, never a crash
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    # Any parser failure is a message about the file, never a crash; a panic in calamine's Rust code
+    # (pyo3's PanicException) derives from BaseException, not Exception.
+    except BaseException as exc:
         return LoadResult(None, errors=(problem("parse_failed", "", detail=_detail(exc)),))
     try:
-        return _Validator(book, name).run()
+        result = _Validator(book, name, rules, keep_grids=skip_error_rows).run()
+        if skip_error_rows and result.skippable_rows:
+            result = _without_error_rows(book, name, rules, result)
+        return result
     except Exception as exc:  # last resort: the caller gets a problem to show, never a traceback
         return LoadResult(None, errors=(problem("parse_failed", "", detail=_detail(exc)),))
+
+
+def _without_error_rows(book: _Book, name: str, rules: ReadSettings, result: LoadResult) -> LoadResult:
+    """Validate again without the rows in error, until no error is left or one can't be left out."""
+    excluded = list(result.errors)
+    omit: dict[str, set[int]] = {}
+    for _ in range(_MAX_EXCLUSION_ROUNDS):
+        for sheet, row in result.skippable_rows:
+            omit.setdefault(sheet, set()).add(row)
+        result = _Validator(book, name, rules, omit, keep_grids=True).run()
+        if result.data is not None:
+            return dataclasses.replace(
+                result, data=dataclasses.replace(result.data, excluded=tuple(excluded))
+            )
+        if not result.skippable_rows:
+            return result
+        excluded.extend(result.errors)
+    return result
 
 
 def _detail(exc: BaseException) -> str:
@@ -134,46 +193,112 @@ class _Book:
     matched: dict[str, schema.Sheet]
     grids: dict[str, list[list[Any]]]
     problems: list[Problem]
-    #: File sheet name -> cells calamine reads as blank although they hold something: (row0, col0, code, value).
-    odd_cells: dict[str, list[tuple[int, int, str, str | None]]]
+    #: File sheet name -> what only the file's XML tells (xlsx only; empty for .xls and .ods).
+    xml: dict[str, _SheetXml]
+    #: File sheet name -> merged ranges as ((first row, first col), (last row, last col)), 0-based.
+    merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]
+
+
+@dataclass
+class _SheetXml:
+    """What calamine does not tell about a sheet and its XML does."""
+
+    #: Cells calamine reads as blank although they hold something: (row0, col0, code, value).
+    odd_cells: list[tuple[int, int, str, str | None]] = field(default_factory=list)
+    #: 0-based rows hidden in Excel.
+    hidden_rows: set[int] = field(default_factory=set)
+    #: (row0, col0) of cells shown as a percentage (a number format with %).
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)
 
 
 def _read_book(data: bytes) -> _Book:
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     found: list[Problem] = []
-    matched: dict[str, schema.Sheet] = {}
-    grids: dict[str, list[list[Any]]] = {}
     names = list(workbook.sheet_names)
-    for meta in workbook.sheets_metadata:
-        sheet = schema.match_sheet(meta.name)
+    metas = {meta.name: meta for meta in workbook.sheets_metadata}
+    matched = _match_sheets(names, found)
+    grids: dict[str, list[list[Any]]] = {}
+    merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    for name in list(matched):
+        meta = metas.get(name)
+        if meta is not None and meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+            del matched[name]
+            continue
+        if meta is not None and meta.visible != python_calamine.SheetVisibleEnum.Visible:
+            found.append(problem("hidden_sheet", name))
+        sheet = workbook.get_sheet_by_name(name)
+        grids[name] = sheet.to_python(skip_empty_area=False)
+        merged[name] = list(sheet.merged_cell_ranges or ())
+    for sheet in schema.SHEETS:
+        if sheet.required and sheet not in matched.values():
+            closest = _closest_sheet(sheet, [n for n in names if n not in matched])
+            found.append(
+                problem(
+                    "missing_sheet",
+                    sheet.zh,
+                    expected_zh=sheet.zh,
+                    expected_en=sheet.en,
+                    found="、".join(names) or "—",
+                    closest=closest or "—",
+                )
+            )
+    percent_sheets = [n for n, s in matched.items() if any(c.unit == "percent" for c in s.columns)]
+    try:
+        xml = _scan_xml(data, list(matched), percent_sheets)
+    except Exception:  # not an xlsx (.xls, .ods), or an odd one: calamine has read the values all the same
+        xml = {}
+    return _Book(names, matched, grids, found, xml, merged)
+
+
+def _match_sheets(names: list[str], found: list[Problem]) -> dict[str, schema.Sheet]:
+    """File sheet name -> schema sheet: by exact name first, then by the one schema name a sheet's name
+    contains (企业名单, 1.产业链图谱), each such reading a warning; two sheets for one schema sheet an error."""
+    matched: dict[str, schema.Sheet] = {}
+    for name in names:
+        sheet = schema.match_sheet(name)
         if sheet is None:
             continue
         if sheet in matched.values():
-            found.append(
-                problem("duplicate_sheet", meta.name, expected_zh=sheet.zh, expected_en=sheet.en),
-            )
+            found.append(problem("duplicate_sheet", name, expected_zh=sheet.zh, expected_en=sheet.en))
             continue
-        if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+        matched[name] = sheet
+    taken = set(matched.values())
+    for name in names:
+        if name in matched or schema.match_sheet(name) is not None:
             continue
-        matched[meta.name] = sheet
-        if meta.visible != python_calamine.SheetVisibleEnum.Visible:
-            found.append(problem("hidden_sheet", meta.name))
-        grids[meta.name] = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-    for sheet in schema.SHEETS:
-        if sheet.required and sheet not in matched.values():
-            found.append(problem("missing_sheet", sheet.zh, expected_zh=sheet.zh, expected_en=sheet.en))
-    try:
-        odd_cells = _odd_cells(data, list(matched))
-    except Exception:  # calamine has read the values; a scan failure only costs these warnings
-        odd_cells = {}
-    return _Book(names, matched, grids, found, odd_cells)
+        candidates = [sheet for sheet in schema.sheets_named_in(name) if sheet not in taken]
+        if len(candidates) > 1:
+            found.append(problem("sheet_ambiguous", name, choices="、".join(c.zh for c in candidates)))
+            continue
+        if not candidates:
+            continue
+        (sheet,) = candidates
+        if sheet in matched.values():
+            other = next(n for n, s in matched.items() if s == sheet)
+            found.append(problem("sheet_ambiguous", name, choices=f"{sheet.zh}（{other}）"))
+            continue
+        matched[name] = sheet
+        found.append(problem("sheet_read_as", name, expected_zh=sheet.zh, expected_en=sheet.en))
+    return matched
 
 
-# Formula and error cells: calamine reads both as "", so the sheet XML is scanned for them.
+def _closest_sheet(sheet: schema.Sheet, names: list[str]) -> str | None:
+    """The file's sheet name most like a missing schema sheet's, if any is alike at all."""
+    folded = {name: schema.fold(name) for name in names}
+    best: tuple[float, str] | None = None
+    for name, text in folded.items():
+        score = max(fuzz.ratio(text, schema.fold(sheet.zh)), fuzz.ratio(text, schema.fold(sheet.en)))
+        if score >= 50 and (best is None or score > best[0]):
+            best = (score, name)
+    return best[1] if best else None
+
+
+# What only the XML tells: formula and error cells (calamine reads both as ""), hidden rows, % formats.
 
 _CELL_STARTS = (b"<c ", b"<c>")
 _LOOK_BACK = 1024
 _TRIGGERS = (b"<f", b":f", b'="e"', b"='e'")
+_HIDDEN_TRIGGERS = (b'hidden="1"', b"hidden='1'", b'hidden="true"', b"hidden='true'")
 _REF = re.compile(rb'\br\s*=\s*["\']([A-Z]+)(\d+)["\']')
 _TYPE = re.compile(rb'\bt\s*=\s*["\'](\w+)["\']')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
@@ -181,21 +306,97 @@ _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.S)
 _ROW_REF = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\shidden\s*=\s*[\"'](?:1|true)[\"'][^>]*>")
+_NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*>")
+_XF_BLOCK = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf\b[^>]*>")
+_ATTR = re.compile(rb'(\w+)\s*=\s*["\']([^"\']*)["\']')
+#: Built-in number formats that show a percentage: 0% and 0.00%.
+_PERCENT_BUILTIN = frozenset({9, 10})
 
 
-def _odd_cells(data: bytes, sheet_names: list[str]) -> dict[str, list[tuple[int, int, str, str | None]]]:
-    """Formula cells without a cached value and error cells of the named sheets, by sheet name."""
-    found: dict[str, list[tuple[int, int, str, str | None]]] = {}
+def _scan_xml(data: bytes, sheet_names: list[str], percent_sheets: list[str]) -> dict[str, _SheetXml]:
+    """Formula cells without a cached value, error cells, hidden rows and (for ``percent_sheets``) cells in
+    a % number format, by sheet name. One streamed pass decides whether a sheet needs a closer look."""
+    found: dict[str, _SheetXml] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = _sheet_members(archive)
+        styles = _percent_styles(archive)
         for name in sheet_names:
             member = members.get(name)
-            if member is None or not _mentions_formula_or_error(archive, member):
+            if member is None:
                 continue
-            cells = _scan_sheet(archive.read(member))
-            if cells:
-                found[name] = cells
+            odd, hidden = _mentions(archive, member)
+            wants_percent = bool(styles) and name in percent_sheets
+            if not (odd or hidden or wants_percent):
+                continue
+            xml = archive.read(member)
+            found[name] = _SheetXml(
+                _scan_sheet(xml) if odd else [],
+                _hidden_rows(xml) if hidden else set(),
+                _styled_cells(xml, styles) if wants_percent else set(),
+            )
     return found
+
+
+def _mentions(archive: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
+    """Whether a sheet's XML may hold a formula or error cell, and a hidden row: streamed substring searches."""
+    tail = b""
+    odd = hidden = False
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 20):
+            window = tail + chunk
+            odd = odd or any(trigger in window for trigger in _TRIGGERS)
+            # Rare enough that one search for the word decides whether the exact forms are looked for.
+            hidden = hidden or (b"hidden" in window and any(t in window for t in _HIDDEN_TRIGGERS))
+            if odd and hidden:
+                break
+            tail = window[-16:]
+    return odd, hidden
+
+
+def _hidden_rows(xml: bytes) -> set[int]:
+    rows = set()
+    for match in _HIDDEN_ROW.finditer(xml):
+        ref = _ROW_REF.search(match.group(0))
+        if ref is not None:
+            rows.add(int(ref.group(1)) - 1)
+    return rows
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
+    """Indices of the cell formats (``s=`` of a cell) whose number format shows a percentage."""
+    try:
+        styles = archive.read("xl/styles.xml")
+    except KeyError:
+        return frozenset()
+    percent_ids = set(_PERCENT_BUILTIN)
+    for tag in _NUM_FMT.findall(styles):
+        attrs = dict(_ATTR.findall(tag))
+        code = _xml_text(attrs.get(b"formatCode", b""))
+        # A % outside quotes and brackets is a percentage format ("0.0%"; not "0.0\"%\"" or "[Red]").
+        if "%" in re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code):
+            with contextlib.suppress(ValueError):
+                percent_ids.add(int(attrs.get(b"numFmtId", b"-1")))
+    block = _XF_BLOCK.search(styles)
+    if block is None:
+        return frozenset()
+    indices = set()
+    for index, tag in enumerate(_XF.findall(block.group(0))):
+        with contextlib.suppress(ValueError):
+            if int(dict(_ATTR.findall(tag)).get(b"numFmtId", b"0")) in percent_ids:
+                indices.add(index)
+    return frozenset(indices)
+
+
+def _styled_cells(xml: bytes, styles: frozenset[int]) -> set[tuple[int, int]]:
+    """(row0, col0) of the cells whose style index is one of ``styles`` (reference written before style)."""
+    pattern = re.compile(
+        rb'<(?:\w+:)?c\s[^>]*?\br\s*=\s*["\']([A-Z]+)(\d+)["\'][^>]*?\bs\s*=\s*["\'](?:'
+        + b"|".join(str(index).encode() for index in sorted(styles))
+        + rb')["\']'
+    )
+    return {(int(row) - 1, _column_index(letters.decode())) for letters, row in pattern.findall(xml)}
 
 
 def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -224,18 +425,6 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
         if rel_id in targets:
             members[element.get("name", "")] = targets[rel_id]
     return members
-
-
-def _mentions_formula_or_error(archive: zipfile.ZipFile, member: str) -> bool:
-    """Whether a sheet's XML may hold a formula or an error cell: a streamed substring search."""
-    tail = b""
-    with archive.open(member) as stream:
-        while chunk := stream.read(1 << 20):
-            window = tail + chunk
-            if any(trigger in window for trigger in _TRIGGERS):
-                return True
-            tail = window[-8:]
-    return False
 
 
 def _scan_sheet(xml: bytes) -> list[tuple[int, int, str, str | None]]:
@@ -399,6 +588,72 @@ def _is_blank(value: object) -> bool:
     return value == "" or (isinstance(value, str) and not value.strip())
 
 
+def _is_placeholder(text: str) -> bool:
+    """Whether a trimmed text cell is one of the marks offices put in empty cells (—, /, 无, N/A)."""
+    return text[:1] in _PLACEHOLDER_START and len(text) <= 8 and schema.fold(text) in schema.PLACEHOLDERS
+
+
+#: First characters a placeholder or a total word may start with (after white space), in any width or case:
+#: a cheap test that rules out almost every cell before it is folded.
+_PLACEHOLDER_START = frozenset(
+    "".join(word[0] for word in schema.PLACEHOLDERS) + "-—–－/／\\＼无空暂Nn＃#….．"
+)
+_TOTAL_START = frozenset(
+    "".join(word[0] for word in schema.TOTAL_WORDS)
+    + "".join(word[0].upper() for word in schema.TOTAL_WORDS)
+    + "ｔｓｇＴＳＧ"
+)
+
+
+def _total_rows(rows: Sequence[Sequence[Any]], columns: Sequence[Sequence[Any]]) -> list[int]:
+    """Positions of the 合计 / 总计 / 小计 rows: one of a row's first three filled cells says so.
+
+    ``columns`` are the same cells column by column. The first column's distinct texts are judged once;
+    only rows whose first cell is blank or a number (a serial) are looked at further right.
+    """
+    if not columns:
+        return []
+    first = columns[0]
+    words = {value for value in set(first) if type(value) is str and _is_total_word(value)}
+    flagged = [i for i, value in enumerate(first) if value in words] if words else []
+    later = [i for i, value in enumerate(first) if type(value) is not str or not value.strip()]
+    flagged += [i for i in later if _is_total(rows[i])]
+    return sorted(set(flagged))
+
+
+def _is_total_word(text: str) -> bool:
+    return text.lstrip()[:1] in _TOTAL_START and schema.fold(text).strip(":：") in schema.TOTAL_WORDS
+
+
+def _is_total(row: Sequence[Any]) -> bool:
+    seen = 0
+    for value in row:
+        if _is_blank(value):
+            continue
+        if isinstance(value, str) and _is_total_word(value):
+            return True
+        seen += 1
+        if seen == 3:
+            return False
+    return False
+
+
+def _unit_word(value: object) -> str | None:
+    """The unit a cell of a units row names ("" for a blank cell), or None when it is not a unit."""
+    if _is_blank(value):
+        return ""
+    if not isinstance(value, str):
+        return None
+    match = _UNIT_CELL.match(schema.fold(value))
+    text = next((group for group in match.groups() if group is not None), "") if match else ""
+    text = re.sub(r"^(?:单位|unit)[:：]?", "", text)
+    return text if text in schema.UNIT_WORDS else None
+
+
+def _allowed_units(column: schema.Column) -> str:
+    return "、".join(schema.UNITS[column.unit]) if column.unit else "—"
+
+
 @dataclass
 class _Table:
     """One sheet read against its schema: coerced column values of the kept rows, and where they came from."""
@@ -407,12 +662,16 @@ class _Table:
     name: str
     #: Excel row of each kept record.
     rows: np.ndarray
+    #: Excel row of the header (1 unless a title sits above it).
+    header_row: int = 1
     #: Column key -> coerced values, one per kept record (defaults when the column is absent).
     coerced: dict[str, Any] = field(default_factory=dict)
     #: Column key -> header as written in the file, for the columns present.
     headers: dict[str, str] = field(default_factory=dict)
     #: Header text -> text values of the columns the schema doesn't know.
     extras: dict[str, list[str]] = field(default_factory=dict)
+    #: Name key -> Excel row of the firms whose rows the user chose to leave out (企业 only).
+    left_out: dict[str, int] = field(default_factory=dict)
 
     def header(self, key: str) -> str:
         return self.headers.get(key, self.sheet.column_by_key[key].zh)
@@ -427,19 +686,35 @@ class _Table:
             dtype = _DTYPES[column.kind]
             if column.kind == "integer" and pd.isna(values).any():
                 dtype = "Int64"
-            columns[column.key] = pd.Series(values, dtype=dtype)
+            columns[column.key] = _text_series(values) if dtype == "str" else pd.Series(values, dtype=dtype)
         columns["row"] = pd.Series(self.rows, dtype="int64")
         for header, values in self.extras.items():
-            columns.setdefault(header, pd.Series(values, dtype="str"))
+            columns.setdefault(header, _text_series(values))
         return pd.DataFrame(columns)
+
+
+def _text_series(values: list[str]) -> pd.Series:
+    """A ``str`` series of Python strings, built through Arrow: half the time of ``pd.Series(dtype="str")``."""
+    return pd.Series(pd.array(pa.array(values, pa.large_string()), dtype="str"))
 
 
 class _Validator:
     """Reads every known sheet against the schema, checks the chain's rules and builds the ChainData."""
 
-    def __init__(self, book: _Book, source: str) -> None:
+    def __init__(
+        self,
+        book: _Book,
+        source: str,
+        rules: ReadSettings = ReadSettings(),
+        omit: dict[str, set[int]] | None = None,
+        keep_grids: bool = False,
+    ) -> None:
         self.book = book
+        self.keep_grids = keep_grids
         self.source = source
+        self.rules = rules
+        #: File sheet name -> Excel rows left out at the user's request (rows in error).
+        self.omit: dict[str, set[int]] = omit or {}
         self.found: list[Problem] = list(book.problems)
         self.tables: dict[str, _Table] = {}
         #: (sheet, header as in the file) -> column position, to list a row's problems left to right.
@@ -452,16 +727,21 @@ class _Validator:
 
     def run(self) -> LoadResult:
         for name, sheet in self.book.matched.items():
-            self.tables[sheet.key] = self.read_table(sheet, name, self.book.grids.pop(name))
+            # The grids are read once, unless rows may be left out in a second reading: freed early, they cost
+            # the garbage collector nothing while the rest is checked.
+            grid = self.book.grids[name] if self.keep_grids else self.book.grids.pop(name)
+            self.tables[sheet.key] = self.read_table(sheet, name, grid)
+        settings = self.read_settings()
         template = self.check_template()
         enterprises = self.check_enterprises(template)
-        links = self.check_links(template, enterprises)
-        projects = self.check_projects(template)
-        demands = self.check_demands(enterprises)
-        settings = self.read_settings()
+        links = self.check_links(template, enterprises, str(settings.get("county") or ""))
+        projects = self.skip_sheet_in_error(self.check_projects(template), "projects")
+        demands = self.skip_sheet_in_error(self.check_demands(enterprises), "demands")
+        if enterprises is not None:
+            self.check_plausibility(enterprises, settings)
         errors, warnings = self.sorted_problems()
         if errors or template is None or enterprises is None or links is None:
-            return LoadResult(None, errors=errors, warnings=warnings)
+            return LoadResult(None, errors=errors, warnings=warnings, skippable_rows=self.skippable(errors))
         data = ChainData(
             enterprises=enterprises,
             links=links,
@@ -472,6 +752,72 @@ class _Validator:
             source=self.source,
         )
         return LoadResult(data, errors=(), warnings=warnings)
+
+    def skip_sheet_in_error(self, frame: pd.DataFrame, key: str) -> pd.DataFrame:
+        """An optional sheet with errors is skipped, not the analysis: its errors become warnings, still
+        located, under one warning that says the sheet was skipped and why."""
+        table = self.tables.get(key)
+        if table is None:
+            return frame
+        errors = [p for p in self.found if p.sheet == table.name and p.severity == "error"]
+        if not errors:
+            return frame
+        self.found = [
+            dataclasses.replace(p, severity="warning")
+            if p.sheet == table.name and p.severity == "error"
+            else p
+            for p in self.found
+        ]
+        self.report("optional_sheet_skipped", table.name, None, None, None, count=len(errors))
+        return _empty_table(table.sheet).frame()
+
+    def check_plausibility(self, enterprises: pd.DataFrame, settings: dict[str, object]) -> None:
+        """Warnings, never changes: numbers that are possible but more likely a slip of units."""
+        table = self.tables["enterprises"]
+        output = enterprises["output"].to_numpy(dtype="float64", na_value=np.nan)
+        total = float(np.nansum(output))
+        county_output = settings.get("county_industrial_output")
+        if isinstance(county_output, float | int) and 0 < county_output < total:
+            self.report(
+                "output_exceeds_county",
+                table.name,
+                None,
+                table.header("output"),
+                None,
+                total=total,
+                county_output=float(county_output),
+                ratio=total / float(county_output),
+            )
+        employees = enterprises["employees"].to_numpy(dtype="float64", na_value=np.nan)
+        usable = (output > 0) & (employees > 0)
+        if usable.sum() < 3:
+            return
+        per_head = output[usable] / employees[usable]
+        median = float(np.median(per_head))
+        factor = self.rules.output_per_employee_factor
+        for index in np.flatnonzero(usable):
+            ratio = output[index] / employees[index] / median
+            if ratio >= factor or ratio <= 1 / factor:
+                self.report(
+                    "output_per_employee",
+                    table.name,
+                    int(enterprises["row"].iloc[index]),
+                    table.header("output"),
+                    cell_text(output[index]),
+                    per_head=output[index] / employees[index],
+                    median=median,
+                    ratio=ratio,
+                )
+
+    def skippable(self, errors: tuple[Problem, ...]) -> tuple[tuple[str, int], ...]:
+        """(sheet, row) of every error when each sits on a data row of a required sheet, else ()."""
+        required = {table.name for table in self.tables.values() if table.sheet.required}
+        rows = []
+        for found in errors:
+            if found.code not in _ROW_CODES or found.sheet not in required or found.row is None:
+                return ()
+            rows.append((found.sheet, found.row))
+        return tuple(dict.fromkeys(rows))
 
     def sorted_problems(self) -> tuple[tuple[Problem, ...], tuple[Problem, ...]]:
         rank = {name: position for position, name in enumerate(self.book.names)}
@@ -488,9 +834,17 @@ class _Validator:
     # One sheet
 
     def read_table(self, sheet: schema.Sheet, name: str, grid: list[list[Any]]) -> _Table:
-        header = [cell_text(value) for value in grid[0]] if grid else []
-        body = grid[1:]
-        width = len(header)
+        # Calamine's grids are rectangular: every row has the sheet's width.
+        width = len(grid[0]) if grid else 0
+        top = self.find_header(sheet, name, grid)
+        header = [cell_text(value) for value in grid[top]] if grid else []
+        header_row = top + 1
+        self.fill_merged(name, grid, top)
+        first = top + 1
+        units = self.units_row(sheet, name, grid, top, header)
+        if units is not None:
+            first += 1
+        body = grid[first:]
         # A row of spaces is as blank as an empty one; most rows are ruled out by their first cell alone.
         blank = [
             row.count("") == width or (_is_blank(row[0]) and all(_is_blank(value) for value in row))
@@ -499,89 +853,267 @@ class _Validator:
         last = len(blank) - 1
         while last >= 0 and blank[last]:
             last -= 1
-        interior = [index + 2 for index in range(last + 1) if blank[index]]
+        interior = [index + first + 1 for index in range(last + 1) if blank[index]]
         if interior:
             self.report(
-                "blank_rows",
-                name,
-                interior[0],
-                None,
-                None,
-                count=len(interior),
-                rows=_ranges(interior),
+                "blank_rows", name, interior[0], None, None, count=len(interior), rows=_ranges(interior)
             )
-        kept = [row for index, row in enumerate(body[: last + 1]) if not blank[index]]
-        rows = np.array([index + 2 for index in range(last + 1) if not blank[index]], dtype="int64")
+        omitted = self.omit.get(name, set())
+        keep = [i for i in range(last + 1) if not blank[i] and i + first + 1 not in omitted]
+        kept = [body[i] for i in keep]
         cells = list(zip(*kept, strict=True)) if kept else [() for _ in range(width)]
-        table = _Table(sheet, name, rows)
+        totals = _total_rows(kept, cells)
+        if totals:
+            rows_text = _ranges([keep[i] + first + 1 for i in totals])
+            self.report("total_rows", name, keep[totals[0]] + first + 1, None, None, rows=rows_text)
+            dropped = set(totals)
+            keep = [row for i, row in enumerate(keep) if i not in dropped]
+            kept = [body[i] for i in keep]
+            cells = list(zip(*kept, strict=True)) if kept else [() for _ in range(width)]
+        rows = np.array([i + first + 1 for i in keep], dtype="int64")
+        hidden_rows = self.book.xml.get(name, _SheetXml()).hidden_rows
+        hidden = sorted(set(rows.tolist()) & {row + 1 for row in hidden_rows}) if hidden_rows else []
+        if hidden:
+            self.report("hidden_rows", name, hidden[0], None, None, count=len(hidden), rows=_ranges(hidden))
+        table = _Table(sheet, name, rows, header_row=header_row)
         letters_of: dict[str, str] = {}
         for index, text in enumerate(header):
             letter = _column_letter(index)
             self.positions.setdefault((name, text or letter), index)
             if not text:
                 if any(not _is_blank(value) for value in cells[index]):
-                    self.report("blank_header", name, 1, letter, None, col_letter=letter)
+                    self.report("blank_header", name, header_row, letter, None, col_letter=letter)
                 continue
             folded = schema.fold(text)
             if folded in letters_of:
-                self.report("duplicate_header", name, 1, text, text, other=letters_of[folded])
+                self.report("duplicate_header", name, header_row, text, text, other=letters_of[folded])
                 continue
             letters_of[folded] = letter
             matched = schema.match_column(sheet, text)
             if matched is None:
                 table.extras[text] = [cell_text(value) for value in cells[index]]
+                self.suggest_column(sheet, table, name, header_row, text)
                 continue
-            column, factor = matched
+            column = matched.column
             if column.key in table.headers:
                 other = letters_of[schema.fold(table.headers[column.key])]
-                self.report("duplicate_header", name, 1, text, text, other=other)
+                self.report("duplicate_header", name, header_row, text, text, other=other)
                 continue
+            factor = self.column_factor(table, matched, text, units[index] if units else "")
             table.headers[column.key] = text
-            table.coerced[column.key] = self.coerce(table, column, factor, text, cells[index])
+            if column.key == "name" and omitted:
+                # Rows left out at the user's request: what their firms were called, for the links to them.
+                table.left_out = {
+                    name_key(cell_text(body[i][index])): i + first + 1
+                    for i in range(last + 1)
+                    if i + first + 1 in omitted and not _is_blank(body[i][index])
+                }
+            if factor is None:
+                table.coerced[column.key] = _defaults(column.kind, len(rows))
+                continue
+            percent_rows = self.percent_rows(name, index, rows) if column.unit == "percent" else set()
+            table.coerced[column.key] = self.coerce(table, column, factor, text, cells[index], percent_rows)
         for column in sheet.columns:
             if column.key in table.coerced:
                 continue
             if column.required:
                 self.report(
-                    "missing_column", name, 1, None, None, expected_zh=column.zh, expected_en=column.en
+                    "missing_column",
+                    name,
+                    header_row,
+                    None,
+                    None,
+                    expected_zh=column.zh,
+                    expected_en=column.en,
                 )
             table.coerced[column.key] = _defaults(column.kind, len(rows))
         self.report_odd_cells(name, header)
         return table
 
+    def find_header(self, sheet: schema.Sheet, name: str, grid: list[list[Any]]) -> int:
+        """The 0-based row of the header: among the first rows, the first that names the most schema columns.
+
+        Rows above it (a title, a date line) are reported once; a sheet whose header is row 1 says nothing.
+        """
+        best, best_count = 0, 0
+        for index, row in enumerate(grid[:_HEADER_SEARCH_ROWS]):
+            keys = set()
+            for value in row:
+                text = cell_text(value)
+                if text and not _is_blank(text):
+                    matched = schema.match_column(sheet, text)
+                    if matched is not None:
+                        keys.add(matched.column.key)
+            if len(keys) > best_count:
+                best, best_count = index, len(keys)
+        if best > 0 and any(not _is_blank(v) for row in grid[:best] for v in row):
+            title = next(cell_text(v) for row in grid[:best] for v in row if not _is_blank(v))
+            self.report("title_rows", name, best + 1, None, title[:60], header_row=best + 1, above=best)
+        return best
+
+    def fill_merged(self, name: str, grid: list[list[Any]], top: int) -> None:
+        """Give every cell of a merged range below the header its range's value, and say where.
+
+        Ranges in the header row keep their value in the first cell only (a group label spread across
+        columns would otherwise name several columns alike); ranges above the header are a title.
+        """
+        filled = []
+        for (first_row, first_col), (last_row, last_col) in self.book.merged.get(name, ()):
+            if last_row <= top or first_row >= len(grid):
+                continue
+            value = grid[first_row][first_col] if first_col < len(grid[first_row]) else ""
+            start = max(first_row, top + 1)
+            for row in range(start, min(last_row, len(grid) - 1) + 1):
+                line = grid[row]
+                for col in range(first_col, min(last_col, len(line) - 1) + 1):
+                    if (row, col) != (first_row, first_col):
+                        line[col] = value
+            if first_row > top and not _is_blank(value):
+                filled.append((first_row, first_col, last_row, last_col))
+        if filled:
+            refs = [
+                f"{_column_letter(c0)}{r0 + 1}:{_column_letter(c1)}{r1 + 1}"
+                for r0, c0, r1, c1 in sorted(filled)
+            ]
+            listed = ", ".join(refs[:_MAX_LISTED_RANGES]) + (", …" if len(refs) > _MAX_LISTED_RANGES else "")
+            self.report("merged_cells", name, min(filled)[0] + 1, None, None, count=len(refs), ranges=listed)
+
+    def units_row(
+        self, sheet: schema.Sheet, name: str, grid: list[list[Any]], top: int, header: list[str]
+    ) -> list[str] | None:
+        """The units written in the row under the header, one per column ("" where none), or None when that
+        row is data. A units row holds nothing but unit words (万元, 人, km, %), bracketed or not."""
+        if top + 1 >= len(grid):
+            return None
+        units = [_unit_word(value) for value in grid[top + 1]]
+        if any(unit is None for unit in units) or not any(units):
+            return None
+        written = "、".join(f"{header[i] or _column_letter(i)}：{u}" for i, u in enumerate(units) if u)
+        self.report("units_row", name, top + 2, None, None, units=written)
+        return [unit or "" for unit in units]
+
+    def column_factor(
+        self, table: _Table, matched: schema.HeaderMatch, header: str, unit_below: str
+    ) -> float | None:
+        """The factor into the column's unit: from the header's unit, else from the units row. A unit the
+        column cannot take is an error at the header, and the column is not read."""
+        column = matched.column
+        if matched.factor is None:
+            self.report(
+                "bad_unit", table.name, table.header_row, header, matched.unit, allowed=_allowed_units(column)
+            )
+            return None
+        if not unit_below or matched.unit:
+            return matched.factor
+        if column.unit is None:
+            return matched.factor
+        factor = schema.unit_factor(column, unit_below)
+        if factor is None:
+            self.report(
+                "bad_unit",
+                table.name,
+                table.header_row + 1,
+                header,
+                unit_below,
+                allowed=_allowed_units(column),
+            )
+        return factor
+
+    def suggest_column(self, sheet: schema.Sheet, table: _Table, name: str, row: int, text: str) -> None:
+        """A header the schema does not know but that looks like one of its columns: "did you mean …"."""
+        base = schema.split_unit(schema.fold(text))[0]
+        best: tuple[float, schema.Column] | None = None
+        for column in sheet.columns:
+            if column.key in table.headers:
+                continue
+            score = max(fuzz.ratio(base, other) for other in column.names)
+            if score >= _SUGGEST_SCORE and (best is None or score > best[0]):
+                best = (score, column)
+        if best is not None:
+            self.report(
+                "unknown_header", name, row, text, text, expected_zh=best[1].zh, expected_en=best[1].en
+            )
+
+    def percent_rows(self, name: str, col: int, rows: np.ndarray) -> set[int]:
+        """Excel rows of the cells of column ``col`` shown in a % number format."""
+        cells = self.book.xml.get(name, _SheetXml()).percent_cells
+        return {row0 + 1 for row0, col0 in cells if col0 == col} & set(rows.tolist()) if cells else set()
+
     def report_odd_cells(self, name: str, header: list[str]) -> None:
-        for row, col, code, value in self.book.odd_cells.get(name, ()):
+        for row, col, code, value in self.book.xml.get(name, _SheetXml()).odd_cells:
             column = header[col] if col < len(header) and header[col] else _column_letter(col)
             self.report(code, name, row + 1, column, value)
 
+    def note(
+        self, code: str, table: _Table, header: str, indices: list[int], example: object, **params
+    ) -> None:
+        """One warning for the cells of a column read the same way, listing their rows."""
+        if not indices:
+            return
+        rows = [int(table.rows[i]) for i in indices]
+        self.report(
+            code,
+            table.name,
+            rows[0],
+            header,
+            cell_text(example),
+            count=len(rows),
+            rows=_ranges(rows),
+            **params,
+        )
+
     def coerce(
-        self, table: _Table, column: schema.Column, factor: float, header: str, cells: Sequence[Any]
+        self,
+        table: _Table,
+        column: schema.Column,
+        factor: float,
+        header: str,
+        cells: Sequence[Any],
+        percent_rows: set[int] = frozenset(),
     ) -> Any:
         """The values of one column, coerced per its kind, every failure reported at its cell."""
         kind = column.kind
         if kind in ("number", "integer"):
-            return self.coerce_numbers(table, column, factor, header, cells)
+            return self.coerce_numbers(table, column, factor, header, cells, percent_rows)
         if kind in ("text", "credit_code"):
             texts = [value.strip() if type(value) is str else cell_text(value) for value in cells]
+            marks = {text for text in set(texts) if _is_placeholder(text)}
+            if marks:
+                found = [i for i, text in enumerate(texts) if text in marks]
+                self.note("placeholder", table, header, found, texts[found[0]])
+                for index in found:
+                    texts[index] = ""
             if column.required:
                 for index in [i for i, text in enumerate(texts) if not text]:
-                    self.report("required_blank", table.name, int(table.rows[index]), header, "")
+                    self.report(
+                        "required_blank", table.name, int(table.rows[index]), header, cell_text(cells[index])
+                    )
             if kind == "credit_code":
                 for index, text in enumerate(texts):
                     if text and not is_valid_credit_code(text):
                         self.report("bad_credit_code", table.name, int(table.rows[index]), header, text)
             return texts
         convert = _CONVERTERS[kind](column)
-        table_of = {value: convert(value) for value in set(cells)}
+        table_of = {
+            value: _PLACEHOLDER if type(value) is str and _is_placeholder(value.strip()) else convert(value)
+            for value in set(cells)
+        }
         values = [table_of[value] for value in cells]
+        marked = [i for i, value in enumerate(values) if value is _PLACEHOLDER]
+        self.note("placeholder", table, header, marked, cells[marked[0]] if marked else "")
         for index, value in enumerate(values):
-            if value is _BLANK:
+            if value is _BLANK or value is _PLACEHOLDER:
                 if column.required:
-                    self.report("required_blank", table.name, int(table.rows[index]), header, "")
+                    self.report(
+                        "required_blank", table.name, int(table.rows[index]), header, cell_text(cells[index])
+                    )
                 values[index] = _BLANK_AS[kind]
             elif value is _BAD:
                 self.report_bad(kind, column, table.name, int(table.rows[index]), header, cells[index])
                 values[index] = _BLANK_AS[kind]
+        if kind == "date":
+            serials = [i for i, cell in enumerate(cells) if type(cell) is float and values[i] is not None]
+            self.note("serial_date", table, header, serials, cells[serials[0]] if serials else "")
         return values
 
     def report_bad(
@@ -597,25 +1129,46 @@ class _Validator:
             self.report("bad_choice", sheet, row, header, text, allowed=allowed)
 
     def coerce_numbers(
-        self, table: _Table, column: schema.Column, factor: float, header: str, cells: Sequence[Any]
+        self,
+        table: _Table,
+        column: schema.Column,
+        factor: float,
+        header: str,
+        cells: Sequence[Any],
+        percent_rows: set[int] = frozenset(),
     ) -> np.ndarray:
         # Calamine gives floats for number cells: one pass for those, per-cell work only for the rest.
         numbers = np.array([value if type(value) is float else np.nan for value in cells], dtype="float64")
-        percent = column.zh.endswith("(%)")
+        percent = column.unit == "percent"
         failed = np.zeros(len(cells), dtype=bool)
+        with_unit: list[int] = []
+        marked: list[int] = []
         for index in [i for i, value in enumerate(cells) if type(value) is not float]:
             cell = cells[index]
             row = int(table.rows[index])
-            if _is_blank(cell):
+            placeholder = type(cell) is str and _is_placeholder(cell.strip())
+            if placeholder:
+                marked.append(index)
+            if placeholder or _is_blank(cell):
                 if column.required:
-                    self.report("required_blank", table.name, row, header, "")
+                    self.report("required_blank", table.name, row, header, cell_text(cell))
                 continue
             number = parse_number(cell, percent=percent)
+            if number is None:
+                number = self.number_with_unit(column, cell, factor)
+                if number is not None:
+                    with_unit.append(index)
             if number is None:
                 self.report("not_a_number", table.name, row, header, cell_text(cell))
                 failed[index] = True
             else:
                 numbers[index] = number
+        if marked:
+            self.note("placeholder", table, header, marked, cells[marked[0]])
+        if with_unit:
+            self.note("unit_in_cell", table, header, with_unit, cells[with_unit[0]])
+        if percent:
+            self.read_percentages(table, header, cells, numbers, percent_rows)
         if column.kind == "integer":
             for index in np.flatnonzero(np.isfinite(numbers) & (numbers != np.floor(numbers))):
                 self.report(
@@ -645,6 +1198,45 @@ class _Validator:
         return numbers
 
     # Domain rules
+
+    def number_with_unit(self, column: schema.Column, cell: object, factor: float) -> float | None:
+        """A number typed with its unit (53140.7万元, 156人, 1,300公里) in the column's own unit, or None."""
+        if not isinstance(cell, str) or column.unit is None:
+            return None
+        match = _NUMBER_WITH_UNIT.fullmatch(schema.fold(cell))
+        if match is None:
+            return None
+        number = parse_number(match["number"])
+        unit_factor = schema.unit_factor(column, match["unit"])
+        if number is None or unit_factor is None:
+            return None
+        # The header's factor is applied to the whole column later: undo it for this cell.
+        return number * unit_factor / factor
+
+    def read_percentages(
+        self, table: _Table, header: str, cells: Sequence[Any], numbers: np.ndarray, percent_rows: set[int]
+    ) -> None:
+        """A percentage cell (0.296 shown as 29.6%) is 29.6 in a percent column; without formats to tell,
+        a column whose values all lie within ±1 is a warning (0.296 may mean 29.6%)."""
+        if percent_rows:
+            formatted = [
+                i for i in range(len(cells)) if int(table.rows[i]) in percent_rows and type(cells[i]) is float
+            ]
+            for index in formatted:
+                numbers[index] = round(numbers[index] * 100.0, 10)
+            self.note("percent_format", table, header, formatted, cells[formatted[0]] if formatted else "")
+            return
+        finite = numbers[np.isfinite(numbers)]
+        if len(finite) >= 3 and np.all(np.abs(finite) <= 1.0) and np.any(finite != 0):
+            indices = [int(i) for i in np.flatnonzero(np.isfinite(numbers))]
+            self.report(
+                "percent_fraction",
+                table.name,
+                int(table.rows[indices[0]]),
+                header,
+                cell_text(cells[indices[0]]),
+                count=len(indices),
+            )
 
     def check_template(self) -> pd.DataFrame | None:
         table = self.tables.get("template")
@@ -697,12 +1289,13 @@ class _Validator:
         first_row: dict[str, int] = {}
         for index, name in enumerate(names):
             row = int(table.rows[index])
-            if name in first_row:
+            key = name_key(name)
+            if key in first_row:
                 self.report(
-                    "duplicate_name", table.name, row, table.header("name"), name, other=first_row[name]
+                    "duplicate_name", table.name, row, table.header("name"), name, other=first_row[key]
                 )
-            elif name:
-                first_row[name] = row
+            elif key:
+                first_row[key] = row
         frame = table.frame()
         if template is not None:
             category_of = dict(zip(template["segment"], template["category"], strict=True))
@@ -723,23 +1316,44 @@ class _Validator:
                 self.report("unknown_segment", table.name, row, table.header(key), values[index])
 
     def check_links(
-        self, template: pd.DataFrame | None, enterprises: pd.DataFrame | None
+        self, template: pd.DataFrame | None, enterprises: pd.DataFrame | None, county: str
     ) -> pd.DataFrame | None:
         table = self.tables.get("links")
         if table is None:
             return None
         name, coerced = table.name, table.coerced
-        suppliers: list[str] = coerced["supplier"]
-        buyers: list[str] = coerced["buyer"]
-        for index in [i for i, (s, b) in enumerate(zip(suppliers, buyers, strict=True)) if s and s == b]:
-            self.report("self_link", name, int(table.rows[index]), table.header("buyer"), buyers[index])
         if enterprises is None or template is None:
+            self.report_self_links(table)
             return None
+        # Parties are one party when their names normalise alike (invisible characters, bracket widths):
+        # a local firm takes its name as written in 企业, an outside party the first spelling met.
+        local_name: dict[str, str] = {}
         segment_of: dict[str, str] = {}
         for enterprise, segment in zip(enterprises["name"], enterprises["segment"], strict=True):
+            key = name_key(enterprise)
+            local_name.setdefault(key, enterprise)
             segment_of.setdefault(enterprise, segment)
+        outside_name: dict[str, str] = {}
+        for party in ("supplier", "buyer"):
+            spelling: dict[str, str] = {}
+            for text in coerced[party]:
+                if text not in spelling:
+                    key = name_key(text)
+                    spelling[text] = local_name.get(key) or outside_name.setdefault(key, text)
+            coerced[party] = [spelling[text] for text in coerced[party]]
+        self.report_self_links(table)
+        suppliers: list[str] = coerced["supplier"]
+        buyers: list[str] = coerced["buyer"]
         supplier_local = _isin(suppliers, segment_of)
         buyer_local = _isin(buyers, segment_of)
+        in_county = {
+            "supplier_region": _in_county(coerced["supplier_region"], county),
+            "buyer_region": _in_county(coerced["buyer_region"], county),
+        }
+        misspelt = self.report_links_to_left_out(table, supplier_local, buyer_local)
+        misspelt |= self.report_misspelt_locals(
+            table, enterprises, county, in_county, supplier_local, buyer_local
+        )
         for parties, local, region in (
             (suppliers, supplier_local, "supplier_region"),
             (buyers, buyer_local, "buyer_region"),
@@ -747,7 +1361,7 @@ class _Validator:
             regions: list[str] = coerced[region]
             expected = table.sheet.column_by_key[region]
             for index in np.flatnonzero(~local):
-                if parties[index] and not regions[index]:
+                if parties[index] and not regions[index] and (index, region) not in misspelt:
                     self.report(
                         "region_missing",
                         name,
@@ -757,13 +1371,15 @@ class _Validator:
                         expected_zh=expected.zh,
                         expected_en=expected.en,
                     )
+        self.report_county_parties(table, county, in_county, supplier_local, buyer_local, misspelt)
+        self.unify_regions(table, supplier_local, buyer_local)
         known = set(template["segment"])
         self.report_unknown_segments(table, "segment", known)
         self.report_unknown_segments(table, "buyer_segment", known)
         given: list[str] = coerced["segment"]
         resolved = [g or segment_of.get(s, "") for g, s in zip(given, suppliers, strict=True)]
         for index in np.flatnonzero(~supplier_local):
-            if not resolved[index] and suppliers[index]:
+            if not resolved[index] and suppliers[index] and (int(index), "supplier_region") not in misspelt:
                 self.report(
                     "unresolved_segment",
                     name,
@@ -776,7 +1392,170 @@ class _Validator:
         position = frame.columns.get_loc("row")
         frame.insert(position, "supplier_local", supplier_local)
         frame.insert(position + 1, "buyer_local", buyer_local)
+        frame.insert(position + 2, "supplier_in_county", supplier_local | in_county["supplier_region"])
+        frame.insert(position + 3, "buyer_in_county", buyer_local | in_county["buyer_region"])
         return frame if table.has("supplier", "buyer", "value") else None
+
+    def report_links_to_left_out(
+        self, table: _Table, supplier_local: np.ndarray, buyer_local: np.ndarray
+    ) -> set[tuple[int, str]]:
+        """A link to a firm whose 企业 row was left out is left out too, and says why (not "fill in the
+        region", which would make the firm an outside party)."""
+        firms = self.tables["enterprises"]
+        if not firms.left_out:
+            return set()
+        reported: set[tuple[int, str]] = set()
+        for party, local, region in (
+            ("supplier", supplier_local, "supplier_region"),
+            ("buyer", buyer_local, "buyer_region"),
+        ):
+            parties: list[str] = table.coerced[party]
+            for index in np.flatnonzero(~local):
+                row = firms.left_out.get(name_key(parties[index]))
+                if row is not None:
+                    reported.add((int(index), region))
+                    self.report(
+                        "refers_to_left_out",
+                        table.name,
+                        int(table.rows[index]),
+                        table.header(party),
+                        parties[index],
+                        sheet_left_out=firms.name,
+                        row_left_out=row,
+                    )
+        return reported
+
+    def report_self_links(self, table: _Table) -> None:
+        suppliers, buyers = table.coerced["supplier"], table.coerced["buyer"]
+        for index in [i for i, (s, b) in enumerate(zip(suppliers, buyers, strict=True)) if s and s == b]:
+            self.report("self_link", table.name, int(table.rows[index]), table.header("buyer"), buyers[index])
+
+    def report_misspelt_locals(
+        self,
+        table: _Table,
+        enterprises: pd.DataFrame,
+        county: str,
+        in_county: dict[str, np.ndarray],
+        supplier_local: np.ndarray,
+        buyer_local: np.ndarray,
+    ) -> set[tuple[int, str]]:
+        """A party not in 企业, with a blank region or the county's, whose name is like a local firm's is an
+        error with the suggestion: it is most likely that firm misspelt, and an outside party it must not be.
+
+        Returns (index, region key) of the cells reported, whose missing region is not reported again.
+        """
+        names = list(enterprises["name"])
+        cores: list[str] = []
+        reported: set[tuple[int, str]] = set()
+        verdicts: dict[str, tuple[int, float] | None] = {}
+        for party, local, region in (
+            ("supplier", supplier_local, "supplier_region"),
+            ("buyer", buyer_local, "buyer_region"),
+        ):
+            parties: list[str] = table.coerced[party]
+            regions: list[str] = table.coerced[region]
+            for index in np.flatnonzero(~local):
+                text = parties[index]
+                if not text or (regions[index] and not in_county[region][index]):
+                    continue
+                if text not in verdicts:
+                    cores = cores or [name_core(n, county) for n in names]
+                    verdicts[text] = closest(name_core(text, county), cores, self.rules.name_similarity)
+                found = verdicts[text]
+                if found is None:
+                    continue
+                reported.add((int(index), region))
+                self.report(
+                    "similar_to_local",
+                    table.name,
+                    int(table.rows[index]),
+                    table.header(party),
+                    text,
+                    suggestion=names[found[0]],
+                    similarity=found[1],
+                )
+        return reported
+
+    def report_county_parties(
+        self,
+        table: _Table,
+        county: str,
+        in_county: dict[str, np.ndarray],
+        supplier_local: np.ndarray,
+        buyer_local: np.ndarray,
+        misspelt: set[tuple[int, str]],
+    ) -> None:
+        """One warning naming the parties of the county that 企业 does not list (a building site, a hospital):
+        what they buy is local final demand, what they sell is local supply; neither leaves the county."""
+        named: dict[str, int] = {}
+        for party, local, region in (
+            ("supplier", supplier_local, "supplier_region"),
+            ("buyer", buyer_local, "buyer_region"),
+        ):
+            parties: list[str] = table.coerced[party]
+            for index in np.flatnonzero(~local & in_county[region]):
+                if (int(index), region) not in misspelt:
+                    named.setdefault(parties[index], int(table.rows[index]))
+        if named:
+            first = min(named.values())
+            listed = "、".join(list(named)[:_MAX_LISTED_NAMES]) + (
+                "…" if len(named) > _MAX_LISTED_NAMES else ""
+            )
+            self.report(
+                "county_parties", table.name, first, None, None, count=len(named), names=listed, county=county
+            )
+
+    def unify_regions(self, table: _Table, supplier_local: np.ndarray, buyer_local: np.ndarray) -> None:
+        """One outside party, one place: spellings of one place (陕西紫阳, 陕西省紫阳县, 紫阳县) become its most
+        used spelling, with a warning; a party in places that differ is a warning, and stays as written."""
+        sides = (
+            ("supplier", ~supplier_local, "supplier_region"),
+            ("buyer", ~buyer_local, "buyer_region"),
+        )
+        first_region: dict[str, str] = {}
+        several: set[str] = set()
+        for party, outside, region in sides:
+            for name, place in zip(
+                compress(table.coerced[party], outside), compress(table.coerced[region], outside), strict=True
+            ):
+                if name and place and first_region.setdefault(name, place) != place:
+                    several.add(name)
+        if not several:
+            return
+        where = [
+            (name, place, region, index)
+            for party, outside, region in sides
+            for index in np.flatnonzero(outside).tolist()
+            if (name := table.coerced[party][index]) in several and (place := table.coerced[region][index])
+        ]
+        cells = pd.DataFrame(where, columns=["party", "region", "key", "index"]).set_index("index")
+        for party in several:
+            mine = cells[cells["party"] == party]
+            by_region: dict[str, list[tuple[str, int]]] = {}
+            for index, region, key in zip(mine.index, mine["region"], mine["key"], strict=True):
+                by_region.setdefault(region, []).append((key, int(index)))
+            by_core: dict[str, list[str]] = {}
+            for region in by_region:
+                by_core.setdefault(place_core(region), []).append(region)
+            row = int(table.rows[min(index for cells_ in by_region.values() for _, index in cells_)])
+            if len(by_core) > 1:
+                self.report("several_regions", table.name, row, None, party, regions="、".join(by_region))
+            for written in by_core.values():
+                if len(written) < 2:
+                    continue
+                chosen = max(written, key=lambda r: (len(by_region[r]), -min(i for _, i in by_region[r])))
+                for region in written:
+                    for key, index in by_region[region]:
+                        table.coerced[key][index] = chosen
+                self.report(
+                    "region_spellings",
+                    table.name,
+                    row,
+                    None,
+                    party,
+                    spellings="、".join(written),
+                    chosen=chosen,
+                )
 
     def check_projects(self, template: pd.DataFrame | None) -> pd.DataFrame:
         table = self.tables.get("projects") or _empty_table(schema.PROJECTS)
@@ -789,8 +1568,11 @@ class _Validator:
         table = self.tables.get("demands") or _empty_table(schema.DEMANDS)
         frame = table.frame()
         if enterprises is not None and table.has("enterprise"):
-            values: list[str] = table.coerced["enterprise"]
-            for index in np.flatnonzero(~_isin(values, set(enterprises["name"]))):
+            local_name = {name_key(n): n for n in enterprises["name"]}
+            values: list[str] = [local_name.get(name_key(v), v) for v in table.coerced["enterprise"]]
+            table.coerced["enterprise"] = values
+            frame["enterprise"] = pd.Series(values, dtype="str")
+            for index in np.flatnonzero(~_isin(values, local_name.values())):
                 if not values[index]:
                     continue
                 row = int(table.rows[index])
@@ -820,7 +1602,7 @@ class _Validator:
                     "unknown_setting", table.name, row, table.header("key"), key_text, allowed=allowed
                 )
                 continue
-            setting, factor = matched
+            setting, factor = matched.column, matched.factor or 1.0
             if setting.key in first_row:
                 self.report(
                     "duplicate_setting",
@@ -848,6 +1630,12 @@ def _empty_table(sheet: schema.Sheet) -> _Table:
     table = _Table(sheet, sheet.zh, np.empty(0, dtype="int64"))
     table.coerced = {column.key: _defaults(column.kind, 0) for column in sheet.columns}
     return table
+
+
+def _in_county(regions: list[str], county: str) -> np.ndarray:
+    """Whether each region names the county itself (by place-name core), once per distinct region."""
+    verdict = {region: is_county(region, county) for region in set(regions)}
+    return np.fromiter((verdict[region] for region in regions), dtype=bool, count=len(regions))
 
 
 def _isin(values: list[str], known: Iterable[str] | dict[str, Any]) -> np.ndarray:
@@ -910,6 +1698,9 @@ def _date_converter(column: schema.Column) -> Callable[[Any], Any]:
     def convert(value: Any) -> Any:
         if _is_blank(value):
             return _BLANK
+        if type(value) is float:
+            low, high = _SERIAL_DATES
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value)) if low <= value <= high else _BAD
         date = parse_date(value)
         return _BAD if date is None else date
 

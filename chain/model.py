@@ -23,7 +23,13 @@ class ChainData:
       (tuple of str), deputy, row.
     - ``links``: supplier, buyer, product, segment (resolved: the 产品环节, else the local supplier's),
       supplier_region, buyer_region, buyer_segment, value (float, 万元), volume (float or NaN), unit,
-      distance_km (float or NaN), supplier_local (bool), buyer_local (bool), row.
+      distance_km (float or NaN), supplier_local (bool), buyer_local (bool), supplier_in_county (bool),
+      buyer_in_county (bool), row. ``*_local``: the party is named in 企业 (a local firm).
+      ``*_in_county``: the party is local, or not in 企业 but its region names the county itself
+      (``settings["county"]``, compared by place-name core, :mod:`chain.places`, until a gazetteer):
+      a *local-unlisted* party such as a construction site or a hospital, never an outside market or
+      supplier. Every analysis reads all four columns; a links frame without them is refused (KeyError),
+      never defaulted.
     - ``template``: segment, category, stage (upstream|midstream|downstream or ""), inputs (tuple of
       segments, self-loops removed), note, row. In sheet order.
     - ``projects``: name, segment, investor, investment, capacity, status (choice key or ""),
@@ -43,6 +49,14 @@ class ChainData:
     settings: dict[str, object] = field(default_factory=dict)
     #: Display name of where the data came from (a file name, or the bundled sample).
     source: str = ""
+    #: The errors of the rows the user chose to leave out of the analysis (``load_workbook(...,
+    #: skip_error_rows=True)``), each located by sheet, row and column; () when nothing was left out.
+    excluded: tuple[Problem, ...] = ()
+
+    @property
+    def excluded_rows(self) -> tuple[tuple[str, int], ...]:
+        """(sheet, Excel row) of each row left out of the analysis, in report order, once each."""
+        return tuple(dict.fromkeys((p.sheet, p.row) for p in self.excluded if p.row is not None))
 
     @property
     def county(self) -> str:
@@ -60,6 +74,10 @@ class LoadResult:
     data: ChainData | None
     errors: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    #: When every error sits on a data row of a required sheet, those rows as (sheet, Excel row): the
+    #: workbook can then be analysed without them (``skip_error_rows=True``). () when some error (a missing
+    #: sheet or column, a header problem) can't be left out with a row, or when there are no errors.
+    skippable_rows: tuple[tuple[str, int], ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -48,8 +48,8 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     # Refusals of the byte guard and of the isolated parse: the file as a whole.
     "file_empty": (
         "error",
-        "文件为空，请重新选择 .xlsx 工作簿。",
-        "The file is empty: choose an .xlsx workbook.",
+        "文件为空，请重新选择工作簿（.xlsx、.xls 或 .ods）。",
+        "The file is empty: choose a workbook (.xlsx, .xls or .ods).",
     ),
     "file_too_large": (
         "error",
@@ -58,13 +58,10 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     ),
     "not_xlsx": (
         "error",
-        "这不是 .xlsx 工作簿。请在 Excel 中“另存为 → Excel 工作簿(*.xlsx)”后再上传。",
-        "This is not an .xlsx workbook. In Excel use Save As -> Excel Workbook (*.xlsx), then upload it.",
-    ),
-    "legacy_or_encrypted": (
-        "error",
-        "这是旧版 .xls 或加密的工作簿。请取消密码保护，并另存为 .xlsx 后再上传。",
-        "This is a legacy .xls or a password-protected workbook: remove the password and save as .xlsx.",
+        "这不是工作簿：可上传 .xlsx、.xls 或 .ods 文件。其他格式请在 Excel 或 WPS 中"
+        "“另存为 → Excel 工作簿(*.xlsx)”后再上传。",
+        "This is not a workbook: upload an .xlsx, .xls or .ods file. Convert other files in Excel or WPS "
+        "with Save As -> Excel Workbook (*.xlsx).",
     ),
     "zip_corrupt": (
         "error",
@@ -108,11 +105,26 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "读取工作簿所需内存超过 {limit_mb} MB，已停止。请删除无关工作表或拆分文件。",
         "Reading the workbook needed over {limit_mb} MB of memory and was stopped: split the file.",
     ),
+    "encrypted": (
+        "error",
+        "工作簿设置了打开密码（已加密），无法读取。请在 Excel 或 WPS 中打开它，取消密码后保存，再上传。",
+        "The workbook is password-protected (encrypted) and cannot be read: open it in Excel or WPS, "
+        "remove the password, save it and upload it again.",
+    ),
+    "html_or_xml_spreadsheet": (
+        "error",
+        "这个文件其实是网页或 XML 表格，只是文件名为 .xls（很多业务系统这样导出）。"
+        "请用 Excel 或 WPS 打开，“另存为 → Excel 工作簿(*.xlsx)”后再上传。",
+        "This file is a web page or an XML spreadsheet saved with an .xls name (many systems export "
+        "these): open it in Excel or WPS and Save As -> Excel Workbook (*.xlsx), then upload that.",
+    ),
     # Structure.
     "missing_sheet": (
         "error",
-        "缺少工作表“{expected_zh}”（英文名 {expected_en}）。",
-        "The sheet '{expected_zh}' ('{expected_en}') is missing.",
+        "缺少工作表“{expected_zh}”（英文名 {expected_en}）。工作簿中的工作表：{found}；最接近的是“{closest}”。"
+        "请把对应的工作表改名为“{expected_zh}”。",
+        "The sheet '{expected_zh}' ('{expected_en}') is missing. Sheets in the workbook: {found}; the closest "
+        "is '{closest}'. Rename the right sheet to '{expected_zh}'.",
     ),
     "duplicate_sheet": (
         "error",
@@ -244,6 +256,126 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "企业“{value}”不在“企业”表中。",
         "The enterprise '{value}' is not in the enterprises sheet.",
     ),
+    # How a county workbook was read: each a located warning, so nothing is interpreted unseen.
+    "sheet_read_as": (
+        "warning",
+        "工作表“{sheet}”按“{expected_zh}”读取（名称中含有“{expected_zh}”）。",
+        "The sheet '{sheet}' was read as '{expected_en}' ('{expected_zh}'): its name contains it.",
+    ),
+    "sheet_ambiguous": (
+        "warning",
+        "工作表“{sheet}”的名称可对应多个工作表（{choices}），未读取。请改为其中一个标准名称。",
+        "The sheet '{sheet}' could stand for several sheets ({choices}) and was not read: rename it to one.",
+    ),
+    "title_rows": (
+        "warning",
+        "第 1–{above} 行是标题（“{value}”），表头从第 {header_row} 行读取。",
+        "Rows 1–{above} are a title ('{value}'); the header was read from row {header_row}.",
+    ),
+    "units_row": (
+        "warning",
+        "第 {row} 行是单位行，已按其单位读取：{units}。",
+        "Row {row} holds units and was read as such: {units}.",
+    ),
+    "merged_cells": (
+        "warning",
+        "{count} 处合并单元格（{ranges}）：其值已填入合并范围内的每一行。",
+        "{count} merged ranges ({ranges}): their value was repeated into each row they span.",
+    ),
+    "total_rows": (
+        "warning",
+        "第 {rows} 行是合计/小计行，未计入（否则会重复计算）。",
+        "Rows {rows} are total or subtotal rows and were left out (they would count twice).",
+    ),
+    "hidden_rows": (
+        "warning",
+        "有 {count} 个隐藏行（第 {rows} 行），已照常读取。如为已关停企业，请删除这些行。",
+        "{count} hidden rows (rows {rows}) were read all the same: delete them if they are closed firms.",
+    ),
+    "bad_unit": (
+        "error",
+        "“{column}”的单位“{value}”无法识别，此列未读取。可用单位：{allowed}。",
+        "The unit '{value}' of '{column}' is not one this column takes, so it was not read. Units: {allowed}.",
+    ),
+    "unknown_header": (
+        "warning",
+        "列“{value}”未被识别，已忽略。是否应为“{expected_zh}”？如是，请改为该列名。",
+        "The column '{value}' is not known and was ignored. Did you mean '{expected_zh}' ({expected_en})?",
+    ),
+    "placeholder": (
+        "warning",
+        "{count} 个单元格填的是“{value}”等占位符（第 {rows} 行），按空值读取。",
+        "{count} cells hold a placeholder such as '{value}' (rows {rows}) and were read as blank.",
+    ),
+    "unit_in_cell": (
+        "warning",
+        "{count} 个单元格带有单位（如“{value}”，第 {rows} 行），已按单位换算为本列单位。",
+        "{count} cells carry a unit (such as '{value}', rows {rows}); they were converted to the column's unit.",
+    ),
+    "percent_format": (
+        "warning",
+        "{count} 个单元格是百分比格式（如 {value} 显示为百分数，第 {rows} 行），已按百分数读取（×100）。",
+        "{count} cells are in a percentage format (such as {value}, rows {rows}) and were read as percent (x100).",
+    ),
+    "percent_fraction": (
+        "warning",
+        "本列 {count} 个值都在 ±1 之内（如 {value}）。如果 0.296 表示 29.6%，请改填 29.6。",
+        "All {count} values of this column lie within ±1 (such as {value}). If 0.296 means 29.6%, write 29.6.",
+    ),
+    "serial_date": (
+        "warning",
+        "{count} 个日期是 Excel 日期序号（如 {value}，第 {rows} 行），已换算为日期。",
+        "{count} dates are Excel serial numbers (such as {value}, rows {rows}) and were converted to dates.",
+    ),
+    "similar_to_local": (
+        "error",
+        "“{value}”不在“企业”表中，但与本地企业“{suggestion}”很相似。是否应为“{suggestion}”？"
+        "如是，请改为与“企业”表完全一致的名称；如确为另一家企业，请在“企业”表中加入它，或填写其外地所在地。",
+        "'{value}' is not in the enterprises sheet but is very like the local firm '{suggestion}'. Did you mean "
+        "'{suggestion}'? If so, write the name exactly as in the enterprises sheet; if it is another firm, add it "
+        "there or fill in its region outside the county.",
+    ),
+    "refers_to_left_out": (
+        "error",
+        "“{value}”所在的{sheet_left_out}第 {row_left_out} 行已按您的选择不纳入分析，因此本行也不纳入。",
+        "'{value}' is on {sheet_left_out} row {row_left_out}, which you chose to leave out, so this row is "
+        "left out too.",
+    ),
+    "county_parties": (
+        "warning",
+        "{count} 个交易方所在地为本县但不在“企业”表中（{names}）：视为本县其他单位，其采购计为本地最终需求，"
+        "不计为外销或延链缺口。",
+        "{count} parties are in the county ({county}) but not in the enterprises sheet ({names}): they count as "
+        "other local units, whose purchases are local final demand, not exports or downstream gaps.",
+    ),
+    "several_regions": (
+        "warning",
+        "外地企业“{value}”出现在多个所在地（{regions}）。如为同一企业，请统一所在地。",
+        "The outside company '{value}' appears in several regions ({regions}): if it is one company, use one.",
+    ),
+    "region_spellings": (
+        "warning",
+        "外地企业“{value}”的所在地有多种写法（{spellings}），视为同一地点，统一为“{chosen}”。",
+        "The outside company '{value}' has one place written several ways ({spellings}): read as '{chosen}'.",
+    ),
+    "optional_sheet_skipped": (
+        "warning",
+        "工作表“{sheet}”有 {count} 个问题（见下），本次分析未使用该表；产业链分析照常进行。",
+        "The sheet '{sheet}' has {count} problems (listed below) and was skipped; the chain is analysed as usual.",
+    ),
+    "output_exceeds_county": (
+        "warning",
+        "企业产值合计 {total:,.0f} 万元，是县域工业总产值 {county_output:,.0f} 万元的 {ratio:.1f} 倍。"
+        "请检查是否有企业按“元”填报。",
+        "The firms' output adds up to {total:,.0f} (10k yuan), {ratio:.1f}x the county's industrial output "
+        "{county_output:,.0f}: check for firms that reported in yuan.",
+    ),
+    "output_per_employee": (
+        "warning",
+        "人均产值 {per_head:,.1f} 万元，是全链中位数 {median:,.1f} 万元的 {ratio:,.4g} 倍。是否按“元”或“亿元”填报？",
+        "Output per employee is {per_head:,.1f} (10k yuan), {ratio:,.4g}x the chain's median of {median:,.1f}: "
+        "was it reported in yuan or 100M yuan?",
+    ),
 }
 
 
@@ -263,5 +395,5 @@ def problem(
     """
     severity, zh, en = CATALOGUE[code]
     text = None if value is None else str(value)
-    fields = {"value": text, "column": column, "sheet": sheet, **params}
+    fields = {"value": text, "column": column, "sheet": sheet, "row": row, **params}
     return Problem(sheet, row, column, text, code, severity, zh.format(**fields), en.format(**fields))

@@ -20,20 +20,28 @@ __all__ = [
     "LINKS",
     "LIST_SEPARATORS",
     "MONEY_UNITS",
+    "PLACEHOLDERS",
     "PROJECTS",
     "SETTINGS",
     "SETTING_KEYS",
     "SHEETS",
     "TEMPLATE",
+    "TOTAL_WORDS",
     "TRUE_WORDS",
+    "UNITS",
+    "UNIT_WORDS",
     "Choice",
     "Column",
+    "HeaderMatch",
     "Setting",
     "Sheet",
     "fold",
     "match_column",
     "match_sheet",
+    "sheets_named_in",
     "split_list",
+    "split_unit",
+    "unit_factor",
 ]
 
 Kind = Literal["text", "number", "integer", "bool", "date", "choice", "list", "credit_code"]
@@ -42,21 +50,44 @@ Kind = Literal["text", "number", "integer", "bool", "date", "choice", "list", "c
 LIST_SEPARATORS = "、,;，；"
 _SPLIT = re.compile(f"[{re.escape(LIST_SEPARATORS)}]")
 
-#: Words accepted in a yes/no column, after folding.
-TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "t"})
-FALSE_WORDS = frozenset({"否", "n", "no", "false", "0", "×", "f", ""})
+#: Words accepted in a yes/no column, after folding (规上/规下 and ticks are how statistics offices mark it).
+TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "✔", "t", "规上", "有"})
+FALSE_WORDS = frozenset({"否", "n", "no", "false", "0", "×", "✗", "✘", "f", "", "规下"})
 
-#: Money units a header may carry in brackets, as a factor to 万元 (the unit every amount is kept in).
-MONEY_UNITS: dict[str, float] = {
-    "万元": 1.0,
-    "元": 0.0001,
-    "千元": 0.1,
-    "百万元": 100.0,
-    "亿元": 10000.0,
-    "10kyuan": 1.0,
-    "yuan": 0.0001,
-    "100myuan": 10000.0,
+#: Cells that mean "nothing here" in county workbooks, after folding: read as blank (a required column
+#: then reports the blank at its cell). Words such as "NA" or "None" are not among them: they can be names.
+PLACEHOLDERS = frozenset(
+    {"-", "--", "—", "——", "–", "－", "/", "\\", "无", "空", "n/a", "#n/a", "暂无", "…", "..."}
+)
+
+#: Words of 合计 rows (after folding, without colons): such a row sums others and is left out.
+TOTAL_WORDS = frozenset({"合计", "总计", "小计", "总合计", "累计", "total", "subtotal", "grandtotal", "sum"})
+
+UnitKind = Literal["money", "people", "distance", "percent"]
+
+#: Units a header (in brackets), a units row or a cell may carry, per kind of quantity: the factor that turns
+#: a number in that unit into the unit the column is kept in (万元, persons, km, percent points).
+UNITS: dict[str, dict[str, float]] = {
+    "money": {
+        "万元": 1.0,
+        "万": 1.0,
+        "元": 0.0001,
+        "千元": 0.1,
+        "百万元": 100.0,
+        "亿元": 10000.0,
+        "亿": 10000.0,
+        "10kyuan": 1.0,
+        "yuan": 0.0001,
+        "100myuan": 10000.0,
+    },
+    "people": {"人": 1.0, "名": 1.0, "个": 1.0, "persons": 1.0, "people": 1.0},
+    "distance": {"km": 1.0, "公里": 1.0, "千米": 1.0, "米": 0.001, "m": 0.001},
+    "percent": {"%": 1.0, "百分比": 1.0, "百分点": 1.0},
 }
+#: Money units, kept under their old name for the docs generator.
+MONEY_UNITS: dict[str, float] = UNITS["money"]
+#: Every unit word of every kind, for recognising a units row under the header.
+UNIT_WORDS = frozenset(unit for table in UNITS.values() for unit in table)
 
 
 def fold(text: object) -> str:
@@ -80,6 +111,31 @@ def split_list(cell: str) -> list[str]:
     return [item.strip() for item in _SPLIT.split(cell) if item.strip()]
 
 
+#: A unit after a name: in brackets of any width (folded to ``()``), square brackets, 【】 or after a slash;
+#: "单位:" inside the brackets is dropped.
+_UNIT = re.compile(
+    r"^(?P<base>.+?)(?:\((?P<a>[^()]*)\)|\[(?P<b>[^\[\]]*)\]|【(?P<c>[^【】]*)】|/(?P<d>[^/]+))$"
+)
+_UNIT_LABEL = re.compile(r"^(?:单位|unit)[:：]?")
+
+
+def split_unit(folded: str) -> tuple[str, str | None]:
+    """A folded header as (name, unit in its brackets or after a slash, or None).
+
+    >>> split_unit("产值(亿元)"), split_unit("用工人数【人】"), split_unit("产值(单位:万元)"), split_unit("产值")
+    (('产值', '亿元'), ('用工人数', '人'), ('产值', '万元'), ('产值', None))
+    """
+    match = _UNIT.match(folded)
+    if match is None:
+        return folded, None
+    unit = next(group for group in match.group("a", "b", "c", "d") if group is not None)
+    return match["base"], _UNIT_LABEL.sub("", unit)
+
+
+def _base(folded: str) -> str:
+    return split_unit(folded)[0]
+
+
 @dataclass(frozen=True)
 class Choice:
     """One allowed value of an enumerated column: stored as ``key``, written as ``zh`` or ``en``."""
@@ -98,11 +154,25 @@ class Column:
     kind: Kind = "text"
     required: bool = False
     money: bool = False
+    #: The kind of quantity a number column holds, so that a unit in its header or cells can be read.
+    unit: UnitKind | None = None
     minimum: float | None = None
     choices: tuple[Choice, ...] = ()
     aliases: tuple[str, ...] = ()
     help_zh: str = ""
     help_en: str = ""
+
+    #: Folded names the column goes by exactly, and the same without units (see :meth:`names`).
+    exact_names: frozenset[str] = field(init=False, repr=False, compare=False)
+    names: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.money and self.unit is None:
+            object.__setattr__(self, "unit", "money")
+        exact = frozenset(fold(name) for name in (self.zh, self.key, *self.aliases))
+        object.__setattr__(self, "exact_names", exact)
+        # Every folded name the column goes by, units dropped: canonical zh and en, and each synonym.
+        object.__setattr__(self, "names", frozenset(_base(name) for name in exact))
 
     @property
     def en(self) -> str:
@@ -194,7 +264,14 @@ ENTERPRISES = Sheet(
     help_zh="每行一家本地企业。",
     help_en="One row per local enterprise.",
     columns=(
-        Column("name", "企业名称", required=True, help_zh="不可重复", help_en="unique"),
+        Column(
+            "name",
+            "企业名称",
+            required=True,
+            aliases=("单位名称", "企业名", "企业", "名称"),
+            help_zh="不可重复",
+            help_en="unique",
+        ),
         Column(
             "credit_code",
             "统一社会信用代码",
@@ -203,16 +280,49 @@ ENTERPRISES = Sheet(
             help_en="18 characters, GB 32100-2015 checksum",
         ),
         Column(
-            "segment", "产业链环节", required=True, help_zh="须为图谱中的环节", help_en="a template segment"
+            "segment",
+            "产业链环节",
+            required=True,
+            aliases=("所属环节", "环节", "产业链"),
+            help_zh="须为图谱中的环节",
+            help_en="a template segment",
         ),
         Column("category", "材料类别", help_zh="默认取环节的类别", help_en="defaults to the segment's"),
-        Column("town", "所在镇"),
-        Column("above_scale", "规上企业", kind="bool", help_zh="是/否", help_en="Y/N"),
-        Column("output", "产值(万元)", required=True, **_AMOUNT),
-        Column("employees", "用工人数", kind="integer", required=True, minimum=0.0),
-        Column("growth_pct", "同比增长(%)", kind="number"),
-        Column("products", "主要产品", kind="list", help_zh="用、分隔", help_en="split on 、 , ;"),
-        Column("deputy", "包联代表"),
+        Column("town", "所在镇", aliases=("所在乡镇", "镇", "乡镇", "所属镇")),
+        Column(
+            "above_scale",
+            "规上企业",
+            kind="bool",
+            aliases=("是否规上", "是否规上企业", "规模以上", "规上"),
+            help_zh="是/否",
+            help_en="Y/N",
+        ),
+        Column("output", "产值(万元)", required=True, aliases=("工业总产值", "总产值", "年产值"), **_AMOUNT),
+        Column(
+            "employees",
+            "用工人数",
+            kind="integer",
+            required=True,
+            unit="people",
+            minimum=0.0,
+            aliases=("从业人员", "从业人数", "从业人员数", "职工人数", "员工人数", "职工", "用工"),
+        ),
+        Column(
+            "growth_pct",
+            "同比增长(%)",
+            kind="number",
+            unit="percent",
+            aliases=("同比增长率", "同比增速", "增速", "增长率", "产值增速", "同比"),
+        ),
+        Column(
+            "products",
+            "主要产品",
+            kind="list",
+            aliases=("产品", "主营产品"),
+            help_zh="用、分隔",
+            help_en="split on 、 , ;",
+        ),
+        Column("deputy", "包联代表", aliases=("包联人大代表", "联系代表")),
     ),
 )
 
@@ -223,24 +333,56 @@ LINKS = Sheet(
     help_zh="每行一条供应方→采购方的供需关系。",
     help_en="One row per supplier -> buyer relation.",
     columns=(
-        Column("supplier", "供应方", required=True),
-        Column("buyer", "采购方", required=True, help_zh="不能与供应方相同", help_en="not the supplier"),
-        Column("product", "产品", required=True),
+        Column("supplier", "供应方", required=True, aliases=("供应商", "供方", "供货方", "供货单位")),
+        Column(
+            "buyer",
+            "采购方",
+            required=True,
+            aliases=("需方", "购买方", "客户", "采购单位"),
+            help_zh="不能与供应方相同",
+            help_en="not the supplier",
+        ),
+        Column("product", "产品", required=True, aliases=("产品名称", "交易产品", "品名")),
         Column(
             "segment",
             "产品环节",
             help_zh="产品所属环节；本地供应方可省略",
             help_en="the product's segment; defaults to a local supplier's",
         ),
-        Column("supplier_region", "供应方所在地", help_zh="外地供应方必填", help_en="required if external"),
-        Column("buyer_region", "采购方所在地", help_zh="外地采购方必填", help_en="required if external"),
+        Column(
+            "supplier_region",
+            "供应方所在地",
+            aliases=("供应方地区", "供方所在地", "供应商所在地"),
+            help_zh="外地供应方必填",
+            help_en="required if external",
+        ),
+        Column(
+            "buyer_region",
+            "采购方所在地",
+            aliases=("采购方地区", "需方所在地", "客户所在地"),
+            help_zh="外地采购方必填",
+            help_en="required if external",
+        ),
         Column(
             "buyer_segment", "采购方环节", help_zh="外地采购方所在环节", help_en="an external buyer's segment"
         ),
-        Column("value", "年交易额(万元)", required=True, **_AMOUNT),
-        Column("volume", "年交易量", kind="number", minimum=0.0),
+        Column(
+            "value",
+            "年交易额(万元)",
+            required=True,
+            aliases=("交易额", "年采购额", "采购额", "年交易金额"),
+            **_AMOUNT,
+        ),
+        Column("volume", "年交易量", kind="number", minimum=0.0, aliases=("交易量", "采购量")),
         Column("unit", "单位"),
-        Column("distance_km", "运输距离(km)", kind="number", minimum=0.0, aliases=("运输距离(公里)",)),
+        Column(
+            "distance_km",
+            "运输距离(km)",
+            kind="number",
+            unit="distance",
+            minimum=0.0,
+            aliases=("运输距离", "运距", "距离"),
+        ),
     ),
 )
 
@@ -311,7 +453,26 @@ DEMANDS = Sheet(
 
 SHEETS: tuple[Sheet, ...] = (ENTERPRISES, LINKS, TEMPLATE, SETTINGS, PROJECTS, DEMANDS)
 
-_UNIT = re.compile(r"^(?P<base>.+?)\((?P<unit>[^()]+)\)$")
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """The column a header stands for, and what its unit means."""
+
+    column: Column
+    #: Factor from the header's unit to the unit the column is kept in; None when the header names a unit
+    #: this column cannot take (``产值(美元)``): the column is recognised, its numbers can't be read.
+    factor: float | None
+    #: The unit as written in the header ("" when none).
+    unit: str = ""
+
+
+def unit_factor(column: Column, unit: str) -> float | None:
+    """The factor of a unit word for a column, or None when the column does not take that unit.
+
+    >>> unit_factor(ENTERPRISES.column_by_key["output"], "亿元"), unit_factor(LINKS.column_by_key["value"], "人")
+    (10000.0, None)
+    """
+    return UNITS[column.unit].get(fold(unit)) if column.unit else None
 
 
 def match_sheet(name: str) -> Sheet | None:
@@ -327,30 +488,45 @@ def match_sheet(name: str) -> Sheet | None:
     return None
 
 
-def match_column(sheet: Sheet, header: str) -> tuple[Column, float] | None:
-    """The column a header stands for, and the factor that turns its amounts into 万元.
+def sheets_named_in(name: str) -> list[Sheet]:
+    """The schema sheets whose zh or en name a workbook sheet name contains (企业名单, 1.产业链图谱).
 
-    A money column also matches its base name alone (amounts then in 万元) or with a unit in
-    brackets from :data:`MONEY_UNITS`.
+    >>> [s.key for s in sheets_named_in("1.产业链图谱")], [s.key for s in sheets_named_in("企业诉求")]
+    (['template'], ['enterprises', 'demands'])
+    """
+    wanted = fold(name)
+    return [sheet for sheet in SHEETS if fold(sheet.zh) in wanted or fold(sheet.key) in wanted]
 
-    >>> column, factor = match_column(ENTERPRISES, "产值（亿元）")
-    >>> column.key, factor
+
+def match_column(sheet: Sheet, header: str) -> HeaderMatch | None:
+    """The column a header stands for, by its zh or en name or a synonym, with the unit it is written in.
+
+    A unit may follow the name in brackets (``产值（亿元）``, ``运输距离【千米】``) or, for a number column, be
+    written right after it (``距离km``); a column without a unit kind takes a bracketed note (``企业名称(全称)``).
+
+    >>> m = match_column(ENTERPRISES, "产值（亿元）")
+    >>> m.column.key, m.factor
     ('output', 10000.0)
-    >>> match_column(ENTERPRISES, "output")[0].key
-    'output'
+    >>> match_column(ENTERPRISES, "从业人员(人)").column.key, match_column(LINKS, "运距（公里）").factor
+    ('employees', 1.0)
+    >>> match_column(ENTERPRISES, "产值(美元)").factor is None
+    True
     """
     wanted = fold(header)
     for column in sheet.columns:
-        names = {fold(column.zh), fold(column.key), *(fold(a) for a in column.aliases)}
-        if wanted in names:
-            return column, 1.0
-    unit_match = _UNIT.match(wanted)
+        if wanted in column.exact_names:
+            return HeaderMatch(column, 1.0)
+    base, unit = split_unit(wanted)
     for column in sheet.columns:
-        if not column.money:
+        if base not in column.names:
             continue
-        bases = {fold(column.base_zh), fold(column.key)}
-        if wanted in bases:
-            return column, 1.0
-        if unit_match and unit_match["base"] in bases and unit_match["unit"] in MONEY_UNITS:
-            return column, MONEY_UNITS[unit_match["unit"]]
+        if unit is None or (column.unit is None and fold(unit) not in UNIT_WORDS):
+            return HeaderMatch(column, 1.0)
+        return HeaderMatch(column, unit_factor(column, unit), unit)
+    for column in sheet.columns:
+        if column.unit is None:
+            continue
+        for word, factor in UNITS[column.unit].items():
+            if len(wanted) > len(word) and wanted.endswith(word) and wanted[: -len(word)] in column.names:
+                return HeaderMatch(column, factor, word)
     return None

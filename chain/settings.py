@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["AnalysisSettings", "Limits", "PairWeights", "TargetWeights"]
+__all__ = ["AnalysisSettings", "Limits", "PairWeights", "ReadSettings", "TargetWeights"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,20 @@ class AnalysisSettings:
     concentration_share: float = 0.6
     target_weights: TargetWeights = field(default_factory=TargetWeights)
     pair_weights: PairWeights = field(default_factory=PairWeights)
+
+
+@dataclass(frozen=True)
+class ReadSettings:
+    """Thresholds of what the loader calls suspicious. Hashable, so it can key a cache."""
+
+    #: A link party not in 企业, with a blank region or the county's, whose name core (no place prefix, no
+    #: 有限公司…) is at least this similar to a local firm's (RapidFuzz normalised Indel similarity, 0..1) is
+    #: an error with a suggestion. 0.75 lets one character in four differ; the bundled sample's most alike
+    #: pair of different firms scores 0.67 (tests/test_read.py checks the sample raises none).
+    name_similarity: float = 0.75
+    #: A firm whose output per employee is this many times above (or below) the chain's median is flagged:
+    #: 10,000 is 元 typed under 万元, so 100 catches it with room for real spread between trades.
+    output_per_employee_factor: float = 100.0
 
 
 @dataclass(frozen=True)

@@ -32,12 +32,15 @@ from chain.schema import (
     FALSE_WORDS,
     LINKS,
     LIST_SEPARATORS,
+    PLACEHOLDERS,
     PROJECTS,
     SETTING_KEYS,
     SETTINGS,
     SHEETS,
     TEMPLATE,
+    TOTAL_WORDS,
     TRUE_WORDS,
+    UNITS,
     Column,
     Sheet,
 )
@@ -1110,9 +1113,16 @@ def _describe(column: Column) -> tuple[str, str]:
     if column.money:
         zh.append("单位万元")
         en.append("in 10k yuan (万元)")
+    elif column.unit is not None:
+        units = "/".join(u for u in UNITS[column.unit] if not u.isascii() or column.unit != "money")
+        zh.append(f"表头可注明单位：{units}")
+        en.append(f"the header may name its unit: {units}")
     if column.minimum is not None:
         zh.append(f"不小于{column.minimum:g}")
         en.append(f">= {column.minimum:g}")
+    if column.aliases:
+        zh.append("也可写作：" + "、".join(column.aliases))
+        en.append("also accepted: " + ", ".join(column.aliases))
     if column.choices:
         zh.append("可选：" + "/".join(choice.zh for choice in column.choices))
         en.append("allowed: " + "/".join(choice.en for choice in column.choices))
@@ -1238,8 +1248,30 @@ def _instructions(book: Workbook) -> None:
         ),
         (f"是/否列可填：{yes}（是）或 {no}（否）。", f"Yes/no columns accept {yes} (yes) or {no} (no)."),
         (
-            "表名、列名也可用英文名；全角半角、空格不影响识别。",
-            "Sheet and column names may be in English; full-width forms and spaces don't matter.",
+            "表名、列名也可用英文名；全角半角、空格、换行不影响识别。表名含标准名也可（如“企业名单”“1.产业链图谱”）。",
+            "Sheet and column names may be in English; full-width forms, spaces and line breaks don't matter. "
+            "A sheet name that contains a standard name is read as it (企业名单, 1.产业链图谱).",
+        ),
+        (
+            "表头上方可有标题行，表头下方可有单位行（如“万元”“人”）；合并单元格按其值填入每行；"
+            f"{'/'.join(sorted(TOTAL_WORDS - {'total', 'subtotal', 'grandtotal', 'sum'}))}行不计入；"
+            "隐藏的行和表照常读取并提示。",
+            "A title may sit above the header and a units row under it; merged cells count for every row they "
+            "span; total rows (合计/小计) are left out; hidden rows and sheets are read, with a warning.",
+        ),
+        (
+            "数字可带千分位、全角数字或单位（如“53140.7万元”“156人”）；空格可填 "
+            f"{' '.join(sorted(p for p in PLACEHOLDERS if not p.isascii() or p in '-/'))} 等占位符；"
+            "日期可写 2023-09-01、2023.9.1、2023年9月1日。",
+            "Numbers may carry thousands separators, full-width digits or a unit (53140.7万元, 156人); empty "
+            "cells may hold a placeholder such as — / 无; dates may be 2023-09-01, 2023.9.1 or 2023年9月1日.",
+        ),
+        (
+            "“供需关系”中本地企业的名称须与“企业”表一致；与本地企业相似却不在“企业”表中的名称会报错并提示正确名称。"
+            "所在地为本县、但不在“企业”表中的单位（如工程项目部）视为本县其他单位，不计为外销。",
+            "Local firms in 供需关系 must be named as in 企业: a name like a local firm's but not in 企业 is an "
+            "error that suggests the right one. A party in the county but not in 企业 (a building site) is another "
+            "local unit, not an export market.",
         ),
         (
             "环节之间可以构成循环（如残极回收），系统会提示但照常分析。",

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook as open_with_openpyxl
 
 from chain.__main__ import main
 from tests.factory import TINY, make_workbook
@@ -114,3 +115,17 @@ def test_module_runs_as_a_command(workbooks) -> None:
     assert done.returncode == 1
     report = json.loads(done.stdout.decode("utf-8"))
     assert report["errors"][0]["message"].startswith("“约500”不是数字")
+
+
+def test_analysis_commands_leave_out_rows_in_error_only_when_asked(workbooks, tmp_path, capsys) -> None:
+    assert main(["gaps", str(workbooks["bad"]), "--lang", "en"]) == 1
+    refused = capsys.readouterr().err
+    assert "--skip-error-rows" in refused
+    out = tmp_path / "gaps.xlsx"
+    assert main(["gaps", str(workbooks["bad"]), "--skip-error-rows", "--lang", "en", "-o", str(out)]) == 0
+    named = capsys.readouterr().err
+    assert "left out: 企业 row 2 产值(万元)" in named and "left out: 企业 row 3 用工人数" in named
+    about = {row[0]: row[1] for row in open_with_openpyxl(out).worksheets[0].iter_rows(values_only=True)}
+    # The two firms, and the three links to them (甲矿业 -> 乙碳素, 外地矿 -> 乙碳素, 乙碳素 -> 丁电极).
+    assert about["rows left out"] == 5
+    assert {"企业 row 2", "企业 row 3", "供需关系 row 2", "供需关系 row 3", "供需关系 row 4"} <= set(about)
