@@ -72,6 +72,7 @@ MEASURE_COLORS: dict[str, str] = {
     "before": "#A6A6A6",
     "after": "#0072B2",
     "local": "#0072B2",
+    "local_unit": "#56B4E9",
     "external": "#8C8C8C",
     "focus": "#1A1A1A",
     "region": "#A6A6A6",
@@ -93,6 +94,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "region_unknown": ("未注明地区", "region not given"),
     "local_sales": ("本县企业销售", "local firms' sales"),
     "local_purchases": ("本县企业采购", "local firms' purchases"),
+    "local_units": ("本县其他单位", "other local units"),
+    "local_units_sales": ("本县其他单位供货", "other local units' supplies"),
     "includes": ("包括", "includes"),
     "whole_chain": ("全链", "whole chain"),
     "upstream_to_downstream": ("上游 → 下游", "upstream → downstream"),
@@ -109,6 +112,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "customers": ("客户", "customers"),
     "links_away": ("间接伙伴({k}级)", "partners {k} links away"),
     "local": ("本县企业", "local firm"),
+    "local_unit": ("本县其他单位", "other local unit"),
     "external": ("外地企业", "outside company"),
     "this_firm": ("本企业", "this firm"),
     "sells_to_firm": ("向本企业供货(万元)", "sells to this firm (10k yuan)"),
@@ -860,10 +864,15 @@ def _fold_regions(totals: pd.Series, top: int, other: str) -> dict[str, str]:
 def flow_sankey(
     data: ChainData, segments: pd.DataFrame, lang: str = "zh", *, top_regions: int = 10
 ) -> go.Figure:
-    """The market of each segment as flows of money: on the left who supplies it — local firms, or outside
-    regions (what local buyers buy from outside: leakage); on the right who buys it — local firms, or
-    outside regions (exports). So a segment's inflow equals its outflow: local sales + purchases from
-    outside = local demand + exports, and every segment sits in the middle column.
+    """The market of each segment as flows of money: on the left who supplies it — local firms, other
+    local units, or outside regions (what local buyers buy from outside: leakage); on the right who buys
+    it — local firms, other local units (local final demand), or outside regions (exports). So a segment's
+    inflow equals its outflow: local firms' sales + other local units' supplies + purchases from outside =
+    local demand + local final demand + exports, and every segment sits in the middle column.
+
+    *Other local units* are parties in the county that are not in 企业 (a construction site, a hospital:
+    ``supplier_in_county`` / ``buyer_in_county`` without ``*_local``); each side has one node for them,
+    so the county itself never shows as an outside region.
 
     Segment level only (no enterprise nodes). On each side the ``top_regions`` largest regions keep their
     name and the rest fold into one "other regions" node whose hover lists them. Segments are coloured by
@@ -871,8 +880,8 @@ def flow_sankey(
 
     Parameters
     ----------
-    data : the chain data (``links``: supplier_local, buyer_local, supplier_region, buyer_region, segment,
-        value).
+    data : the chain data (``links``: supplier_local, buyer_local, supplier_in_county, buyer_in_county,
+        supplier_region, buyer_region, segment, value).
     segments : ``ChainReport.segments`` (segment, category: the order and the colours).
     lang : "zh" or "en".
     top_regions : regions kept by name on each side.
@@ -881,6 +890,8 @@ def flow_sankey(
     value = pd.to_numeric(links["value"], errors="coerce").fillna(0.0).to_numpy()
     supplier_local = links["supplier_local"].to_numpy(dtype=bool)
     buyer_local = links["buyer_local"].to_numpy(dtype=bool)
+    supplier_in_county = links["supplier_in_county"].to_numpy(dtype=bool)
+    buyer_in_county = links["buyer_in_county"].to_numpy(dtype=bool)
     segment_of = links["segment"].astype("string").fillna("").to_numpy()
     unknown = _word("region_unknown", lang)
     other = _word("other_regions", lang)
@@ -894,16 +905,20 @@ def flow_sankey(
         return frame.groupby([f"k{i}" for i in range(len(keys))], sort=False)["value"].sum()
 
     positive = value > 0
-    # Local buyers' purchases: from local firms, and from outside by supplier region.
+    # Local buyers' purchases: from local firms, from other local units, and from outside by supplier region.
     bought_locally = totals(positive & buyer_local & supplier_local, segment_of)
-    bought_outside = totals(positive & buyer_local & ~supplier_local, regions("supplier_region"), segment_of)
-    # Local firms' sales outside, by buyer region.
-    exported = totals(positive & supplier_local & ~buyer_local, segment_of, regions("buyer_region"))
+    bought_from_units = totals(positive & buyer_local & supplier_in_county & ~supplier_local, segment_of)
+    bought_outside = totals(
+        positive & buyer_local & ~supplier_in_county, regions("supplier_region"), segment_of
+    )
+    # Local firms' sales outside the county, by buyer region, and to other local units (final demand).
+    exported = totals(positive & supplier_local & ~buyer_in_county, segment_of, regions("buyer_region"))
+    sold_to_units = totals(positive & supplier_local & buyer_in_county & ~buyer_local, segment_of)
     if bought_outside.empty and exported.empty:
         return _empty(lang, "no_flows")
     local_sales = bought_locally.add(
         exported.groupby(level=0).sum() if not exported.empty else pd.Series(dtype=float), fill_value=0.0
-    )
+    ).add(sold_to_units, fill_value=0.0)
 
     fold_in = _fold_regions(bought_outside.groupby(level=0).sum(), top_regions, other)
     fold_out = _fold_regions(exported.groupby(level=1).sum(), top_regions, other)
@@ -918,7 +933,12 @@ def flow_sankey(
 
     order = [str(s) for s in segments["segment"]]
     category_of = {str(s): str(c) for s, c in zip(segments["segment"], segments["category"], strict=True)}
-    used = {s for _, s in inbound} | {s for s, _ in outbound} | set(local_sales.index)
+    used = (
+        {s for _, s in inbound}
+        | {s for s, _ in outbound}
+        | set(local_sales.index)
+        | set(bought_from_units.index)
+    )
     shown = [s for s in order if s in used] + sorted(used - set(order))
     colors = category_colors(category_of.get(s, "") for s in shown)
 
@@ -937,18 +957,21 @@ def flow_sankey(
         return [(_word("includes", lang), "、".join(names[:12]) + more)] if names else []
 
     nodes: list[tuple[tuple[str, str], str, str, str]] = []  # (key, label, colour, hover)
+
+    def party(key: tuple[str, str], word: str, color: str, rows: list[tuple[str, str]]) -> None:
+        name = _word(word, lang)
+        nodes.append((key, name, color, _hover(name, rows)))
+
     sales_total = float(local_sales.sum())
-    purchases_total = float(bought_locally.sum()) + sum(inbound.values())
+    units_supply_total = float(bought_from_units.sum())
+    purchases_total = float(bought_locally.sum()) + units_supply_total + sum(inbound.values())
+    units_demand_total = float(sold_to_units.sum())
     if sales_total > 0:
-        name = _word("local_sales", lang)
-        nodes.append(
-            (
-                ("local", "sales"),
-                name,
-                MEASURE_COLORS["local"],
-                _hover(name, [(_word("trade_amount", lang), _amount(sales_total))]),
-            )
-        )
+        trade = [(_word("trade_amount", lang), _amount(sales_total))]
+        party(("local", "sales"), "local_sales", MEASURE_COLORS["local"], trade)
+    if units_supply_total > 0:
+        trade = [(label("local_supply", lang), _amount(units_supply_total))]
+        party(("units", "sales"), "local_units_sales", MEASURE_COLORS["local_unit"], trade)
     for region in ranked(inbound, 0):
         amount = sum(v for (r, _), v in inbound.items() if r == region)
         rows = [(label("leakage", lang), _amount(amount)), *(folded(fold_in) if region == other else [])]
@@ -956,7 +979,7 @@ def flow_sankey(
     for segment in shown:
         from_outside = sum(v for (_, s), v in inbound.items() if s == segment)
         to_outside = sum(v for (s, _), v in outbound.items() if s == segment)
-        locally = float(bought_locally.get(segment, 0.0))
+        locally = float(bought_locally.get(segment, 0.0)) + float(bought_from_units.get(segment, 0.0))
         rows = [
             (label("category", lang), category_of.get(segment, "")),
             (label("demand", lang), _amount(locally + from_outside)),
@@ -964,17 +987,16 @@ def flow_sankey(
             (label("leakage", lang), _amount(from_outside)),
             (label("exports", lang), _amount(to_outside)),
         ]
+        final = float(sold_to_units.get(segment, 0.0))
+        if final > 0:
+            rows.append((label("local_final_demand", lang), _amount(final)))
         nodes.append((("segment", segment), segment, color_of(segment), _hover(segment, rows)))
     if purchases_total > 0:
-        name = _word("local_purchases", lang)
-        nodes.append(
-            (
-                ("local", "purchases"),
-                name,
-                MEASURE_COLORS["local"],
-                _hover(name, [(_word("trade_amount", lang), _amount(purchases_total))]),
-            )
-        )
+        trade = [(_word("trade_amount", lang), _amount(purchases_total))]
+        party(("local", "purchases"), "local_purchases", MEASURE_COLORS["local"], trade)
+    if units_demand_total > 0:
+        trade = [(label("local_final_demand", lang), _amount(units_demand_total))]
+        party(("units", "purchases"), "local_units", MEASURE_COLORS["local_unit"], trade)
     for region in ranked(outbound, 1):
         amount = sum(v for (_, r), v in outbound.items() if r == region)
         rows = [(label("exports", lang), _amount(amount)), *(folded(fold_out) if region == other else [])]
@@ -984,15 +1006,23 @@ def flow_sankey(
     flows: list[tuple[tuple[str, str], tuple[str, str], float, str, str]] = []
     for segment, amount in local_sales.items():
         flows.append((("local", "sales"), ("segment", segment), float(amount), segment, "local_sales"))
+    for segment, amount in bought_from_units.items():
+        flows.append((("units", "sales"), ("segment", segment), float(amount), segment, "local_units_sales"))
     for (region, segment), amount in inbound.items():
         flows.append((("in", region), ("segment", segment), amount, segment, "leakage"))
     for segment in shown:
         # Local buyers' whole demand for the segment, wherever they bought it.
-        demand = float(bought_locally.get(segment, 0.0)) + sum(
-            v for (_, s), v in inbound.items() if s == segment
+        demand = (
+            float(bought_locally.get(segment, 0.0))
+            + float(bought_from_units.get(segment, 0.0))
+            + sum(v for (_, s), v in inbound.items() if s == segment)
         )
         if demand > 0:
             flows.append((("segment", segment), ("local", "purchases"), demand, segment, "demand"))
+    for segment, amount in sold_to_units.items():
+        flows.append(
+            (("segment", segment), ("units", "purchases"), float(amount), segment, "local_final_demand")
+        )
     for (segment, region), amount in outbound.items():
         flows.append((("segment", segment), ("out", region), amount, segment, "exports"))
 
@@ -1097,10 +1127,12 @@ def exports_bar(segments: pd.DataFrame, lang: str = "zh", top: int = 15) -> go.F
     """Where local output leaves the county: a pair of horizontal bars per segment, its exports and its
     downstream gap (inputs exported to be processed elsewhere, for a missing or weak segment). The two are
     different segments' money, so they stand side by side, not stacked. Largest (exports + gap) on top.
+    Sales to other local units (local final demand) stay in the county: they are no bar, only a hover line.
 
     Parameters
     ----------
-    segments : ``ChainReport.segments`` (segment, exports, downstream_gap; status in the hover).
+    segments : ``ChainReport.segments`` (segment, exports, downstream_gap; status and local_final_demand
+        in the hover).
     top : how many segments to show; segments with neither are left out.
     """
     exports = _numeric(segments, "exports")
@@ -1109,7 +1141,11 @@ def exports_bar(segments: pd.DataFrame, lang: str = "zh", top: int = 15) -> go.F
     chosen = chosen.sort_values("_size", ascending=False, kind="stable").head(top).drop(columns="_size")
     if chosen.empty:
         return _empty(lang)
-    keys = [k for k in ("category", "status", "firms", "exports", "downstream_gap") if k in chosen]
+    keys = [
+        k
+        for k in ("category", "status", "firms", "exports", "local_final_demand", "downstream_gap")
+        if k in chosen
+    ]
     hover = _bar_hover(chosen, lang, keys)
     names = [_esc(s) for s in chosen["segment"]]
     fig = go.Figure()
@@ -1161,13 +1197,14 @@ def _ego_columns(graph: nx.DiGraph, firm: Hashable) -> dict[Hashable, tuple[int,
 
 def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
     """One firm's supply network: its suppliers on the left, the firm in the middle, its customers on the
-    right (and, for a deeper ego graph, their partners further out); local firms are blue circles, outside
-    companies grey diamonds; edge width by annual value, in a few width classes.
+    right (and, for a deeper ego graph, their partners further out); local firms are blue circles, other
+    local units (in the county, not in 企业) light blue squares, outside companies grey diamonds; edge
+    width by annual value, in a few width classes.
 
     Parameters
     ----------
-    graph : :func:`chain.graph.firm_graph` — edge attribute ``weight`` (万元), node attributes local, region,
-        segment.
+    graph : :func:`chain.graph.firm_graph` — edge attribute ``weight`` (万元), node attributes local,
+        in_county, region, segment.
     firm : the firm at the centre.
     lang : "zh" or "en".
     """
@@ -1207,11 +1244,16 @@ def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
     for trace in _edge_traces(edges, positions, classes, edge_colors, lang, edge_hover):
         fig.add_trace(trace)
 
+    def kind_of(node: Hashable) -> str:
+        attrs = graph.nodes[node]
+        if attrs.get("local", False):
+            return "local"
+        return "local_unit" if attrs.get("in_county", False) else "external"
+
     def node_hover(node: Hashable) -> str:
         attrs = graph.nodes[node]
-        local = bool(attrs.get("local", False))
         rows = [
-            ("", _word("local" if local else "external", lang)),
+            ("", _word(kind_of(node), lang)),
             (label("region", lang), str(attrs.get("region", "") or "—")),
             (label("segment", lang), str(attrs.get("segment", "") or "—")),
         ]
@@ -1223,8 +1265,8 @@ def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
         return _hover(str(node), rows)
 
     kinds = {
-        "local": ([n for n in placed if n != firm and graph.nodes[n].get("local", False)], "circle"),
-        "external": ([n for n in placed if n != firm and not graph.nodes[n].get("local", False)], "diamond"),
+        kind: ([n for n in placed if n != firm and kind_of(n) == kind], symbol)
+        for kind, symbol in (("local", "circle"), ("local_unit", "square"), ("external", "diamond"))
     }
     for kind, (members, symbol) in kinds.items():
         if not members:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -34,6 +35,7 @@ SEGMENT_COLUMNS = (
     "leakage",
     "local_share",
     "exports",
+    "local_final_demand",
     "local_buyers",
     "leakage_distance_km",
     "downstream_gap",
@@ -55,6 +57,7 @@ _COMPARED = (
     "leakage",
     "local_share",
     "exports",
+    "local_final_demand",
     "local_buyers",
     "leakage_distance_km",
     "downstream_gap",
@@ -100,21 +103,30 @@ class WhatIf:
 def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainReport:
     """The *gap analysis* of a chain: for every template segment s,
 
-    - demand(s): value of links with a local buyer and product segment s; local supply(s): the part of it
-      with a local supplier; leakage(s) = demand(s) − local supply(s); local share(s) = local supply / demand
-      (NaN when demand is 0); exports(s): value of links with a local supplier, product s, external buyer;
+    - demand(s): value of links with a local buyer (a firm named in 企业, ``buyer_local``) and product
+      segment s; local supply(s): the part of it whose supplier is in the county (``supplier_in_county``:
+      a local firm, or a local-unlisted party, one not in 企业 whose region is the county itself);
+      leakage(s) = demand(s) − local supply(s); local share(s) = local supply / demand (NaN when demand
+      is 0); exports(s): value of links with a local supplier, product s, and a buyer outside the county
+      (``~buyer_in_county``); local final demand(s) (``local_final_demand``): value of links with a local
+      supplier, product s, and a local-unlisted buyer (a construction site, a hospital) — sold in the
+      county, so neither an export nor a downstream gap;
     - status: *missing* with no local firm, *weak* with fewer than ``settings.min_firms`` firms or a local
       share below ``settings.weak_share``, *strong* otherwise (also when there is no local demand), with
       its reason in words and numbers (``reason_zh``, ``reason_en``);
     - an *upstream gap* when leakage > 0 (``local_buyers`` buy from outside, at ``leakage_distance_km``,
       the value-weighted distance of those purchases);
     - a *downstream gap* when s is missing or weak and local firms export its template inputs to be
-      processed elsewhere: exports of s's inputs to external buyers whose buyer segment is s, plus all
-      exports of s's inputs whose buyer segment is blank (``downstream_gap``);
+      processed elsewhere: exports of s's inputs to buyers outside the county whose buyer segment is s,
+      plus all exports of s's inputs whose buyer segment is blank (``downstream_gap``);
     - ``concentration``: the largest firm's share of the segment output, ``concentrated`` when two or more
       firms and concentration >= ``settings.concentration_share``;
     - ``score``: (leakage + downstream gap) / the largest such sum over the segments, a 0..1 priority
       (both are 万元 that could stay in the county).
+
+    Whether a party not in 企业 is in the county is decided by the loader (``supplier_in_county``,
+    ``buyer_in_county``), for now by comparing place-name cores (:mod:`chain.places`) until a gazetteer
+    resolves regions to administrative divisions.
 
     Parameters
     ----------
@@ -131,7 +143,8 @@ def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainR
     ...                               "output": [200.0], "employees": [20], "growth_pct": [10.0]}),
     ...     links=pd.DataFrame({"supplier": ["外地矿"], "buyer": ["乙碳素"], "segment": ["原料"],
     ...                         "buyer_segment": [""], "value": [60.0], "distance_km": [300.0],
-    ...                         "supplier_local": [False], "buyer_local": [True]}),
+    ...                         "supplier_local": [False], "buyer_local": [True],
+    ...                         "supplier_in_county": [False], "buyer_in_county": [True]}),
     ...     template=pd.DataFrame({"segment": ["原料", "煅烧"], "category": ["碳素", "碳素"],
     ...                            "stage": ["upstream", "midstream"], "inputs": [(), ("原料",)]}),
     ...     projects=pd.DataFrame({"name": [], "segment": []}), demands=pd.DataFrame())
@@ -196,6 +209,7 @@ def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainR
             "leakage": leakage,
             "local_share": local_share,
             "exports": flow_metrics["exports"],
+            "local_final_demand": flow_metrics["local_final_demand"],
             "local_buyers": flow_metrics["local_buyers"].astype("int64"),
             "leakage_distance_km": flow_metrics["leakage_distance_km"],
             "downstream_gap": downstream_gap.astype(float),
@@ -235,9 +249,10 @@ def what_if(
     name: str = "拟引进项目",
 ) -> WhatIf:
     """A *what-if* adds a hypothetical local firm ``name`` in ``segment`` with ``expected_output`` and lets
-    it meet local demand for the segment up to its output: every external purchase of the segment by a
-    local buyer is moved to it in the same proportion, min(output, leakage) / leakage, and the chain is
-    analysed again. So leakage after = max(0, leakage − output).
+    it meet local demand for the segment up to its output: every purchase of the segment by a local buyer
+    from a supplier outside the county (``~supplier_in_county``; a local-unlisted supplier keeps its sales)
+    is moved to it in the same proportion, min(output, leakage) / leakage, and the chain is analysed again.
+    So leakage after = max(0, leakage − output).
 
     Parameters
     ----------
@@ -406,21 +421,24 @@ def _firm_metrics(enterprises: pd.DataFrame, segments: list[str]) -> dict[str, n
 
 
 def _flow_metrics(links: pd.DataFrame, segments: list[str]) -> dict[str, np.ndarray]:
-    """Demand, local supply, leakage, exports, local buyers buying outside and the value-weighted
-    distance of those purchases, per product segment."""
+    """Demand, local supply, leakage, exports, local final demand, local buyers buying outside and the
+    value-weighted distance of those purchases, per product segment."""
     count = len(segments)
     codes = _segment_codes(links["segment"], segments)
     value = links["value"].to_numpy(dtype=float)
     distance = links["distance_km"].to_numpy(dtype=float)
     buyer_local = links["buyer_local"].to_numpy(dtype=bool)
     supplier_local = links["supplier_local"].to_numpy(dtype=bool)
+    supplier_in_county = links["supplier_in_county"].to_numpy(dtype=bool)
+    buyer_in_county = links["buyer_in_county"].to_numpy(dtype=bool)
     known = codes >= 0
 
     def per_segment(mask: np.ndarray, weights: np.ndarray = value) -> np.ndarray:
         chosen = mask & known
         return np.bincount(codes[chosen], weights=weights[chosen], minlength=count).astype(float)
 
-    bought_outside = buyer_local & ~supplier_local
+    # Bought from outside the county: a local-unlisted supplier (in the county, not in 企业) is not leakage.
+    bought_outside = buyer_local & ~supplier_in_county
     with_distance = bought_outside & ~np.isnan(distance)
     weighted_distance = per_segment(with_distance, value * np.nan_to_num(distance))
     distance_weight = per_segment(with_distance)
@@ -437,19 +455,20 @@ def _flow_metrics(links: pd.DataFrame, segments: list[str]) -> dict[str, np.ndar
 
     return {
         "demand": per_segment(buyer_local),
-        "local_supply": per_segment(buyer_local & supplier_local),
+        "local_supply": per_segment(buyer_local & supplier_in_county),
         "leakage": per_segment(bought_outside),
-        "exports": per_segment(supplier_local & ~buyer_local),
+        "exports": per_segment(supplier_local & ~buyer_in_county),
+        "local_final_demand": per_segment(supplier_local & buyer_in_county & ~buyer_local),
         "local_buyers": local_buyers,
         "leakage_distance_km": leakage_distance,
     }
 
 
 def _downstream_exports(links: pd.DataFrame, template: pd.DataFrame, segments: list[str]) -> np.ndarray:
-    """Per segment d: exports of d's template inputs to external buyers in d, plus all exports of d's
-    inputs whose buyer segment is blank."""
+    """Per segment d: exports of d's template inputs to buyers outside the county in d, plus all exports
+    of d's inputs whose buyer segment is blank (sales to local-unlisted buyers are not exports)."""
     count = len(segments)
-    exported = links["supplier_local"].to_numpy(dtype=bool) & ~links["buyer_local"].to_numpy(dtype=bool)
+    exported = links["supplier_local"].to_numpy(dtype=bool) & ~links["buyer_in_county"].to_numpy(dtype=bool)
     product = _segment_codes(links["segment"][exported], segments)
     buyer_segments = links["buyer_segment"][exported]
     buyer_segment = _segment_codes(buyer_segments, segments)
@@ -506,10 +525,11 @@ def _with_project(data: ChainData, segment: str, expected_output: float, name: s
     )
     new_enterprises = pd.concat([enterprises, added], ignore_index=True)
 
+    # Purchases that leave the county: a local-unlisted supplier keeps its sales.
     moved = (
         (links["segment"] == segment)
         & links["buyer_local"].astype(bool)
-        & ~links["supplier_local"].astype(bool)
+        & ~links["supplier_in_county"].astype(bool)
     ).to_numpy(dtype=bool)
     leakage = float(links.loc[moved, "value"].sum())
     fraction = min(float(expected_output), leakage) / leakage if leakage > 0 else 0.0
@@ -523,6 +543,7 @@ def _with_project(data: ChainData, segment: str, expected_output: float, name: s
     supplied["supplier"] = name
     supplied["supplier_region"] = ""
     supplied["supplier_local"] = True
+    supplied["supplier_in_county"] = True
     supplied["distance_km"] = math.nan
     if "volume" in supplied.columns:
         supplied["volume"] = math.nan
@@ -542,15 +563,9 @@ def _blank_like(column: pd.Series) -> object:
 
 
 def _replace(data: ChainData, **frames: pd.DataFrame) -> ChainData:
-    return ChainData(
-        enterprises=frames.get("enterprises", data.enterprises),
-        links=frames.get("links", data.links),
-        template=data.template,
-        projects=data.projects,
-        demands=data.demands,
-        settings=dict(data.settings),
-        source=data.source,
-    )
+    """A copy of ``data`` with ``frames`` replaced; every other field (settings, source, rows left out)
+    carried over."""
+    return dataclasses.replace(data, settings=dict(data.settings), **frames)
 
 
 def _changes(before: ChainReport, after: ChainReport) -> pd.DataFrame:

@@ -126,9 +126,11 @@ def firm_graph(data: ChainData, firm: str, depth: int = 1) -> nx.DiGraph:
 
     Returns
     -------
-    A new DiGraph; nodes carry ``local`` (bool), ``region`` (the town of a local firm, the region of an
-    external party) and ``segment`` (a local firm's segment; for an external party the buyer segment given
-    for it, else the segment of what it sells).
+    A new DiGraph; nodes carry ``local`` (bool: named in 企业), ``in_county`` (bool: a local firm, or a
+    local-unlisted party whose region is the county itself — a construction site, a hospital — which is
+    no outside company), ``region`` (the town of a local firm, the region of another party) and
+    ``segment`` (a local firm's segment; for another party the buyer segment given for it, else the
+    segment of what it sells).
 
     Raises
     ------
@@ -157,7 +159,9 @@ def firm_graph(data: ChainData, firm: str, depth: int = 1) -> nx.DiGraph:
     for name in sorted(reached):
         if name in local_firms.index:
             record = local_firms.loc[name]
-            graph.add_node(name, local=True, region=str(record["town"]), segment=str(record["segment"]))
+            graph.add_node(
+                name, local=True, in_county=True, region=str(record["town"]), segment=str(record["segment"])
+            )
         else:
             graph.add_node(name, local=False, **_external_party(inside, name))
     for (supplier, buyer), value in weights.items():
@@ -165,10 +169,11 @@ def firm_graph(data: ChainData, firm: str, depth: int = 1) -> nx.DiGraph:
     return graph
 
 
-def _external_party(links: pd.DataFrame, name: str) -> dict[str, str]:
-    """Region and segment of an external party, from the links that name it."""
+def _external_party(links: pd.DataFrame, name: str) -> dict[str, object]:
+    """Whether a party not in 企业 is in the county, its region and segment, from the links that name it."""
     as_supplier = links[links["supplier"] == name]
     as_buyer = links[links["buyer"] == name]
+    in_county = bool(as_supplier["supplier_in_county"].any() or as_buyer["buyer_in_county"].any())
     regions = [*as_supplier["supplier_region"], *as_buyer["buyer_region"]]
     region = next((region for region in regions if region), "")
     buyer_segments = [segment for segment in as_buyer["buyer_segment"] if segment]
@@ -178,4 +183,4 @@ def _external_party(links: pd.DataFrame, name: str) -> dict[str, str]:
         segment = str(as_supplier.groupby("segment")["value"].sum().idxmax())
     else:
         segment = ""
-    return {"region": region, "segment": segment}
+    return {"in_county": in_county, "region": region, "segment": segment}

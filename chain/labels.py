@@ -46,6 +46,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "leakage": ("外购额(万元)", "leakage (10k yuan)"),
     "local_share": ("本地配套率", "local share"),
     "exports": ("外销额(万元)", "exports (10k yuan)"),
+    "local_final_demand": ("本地最终需求(万元)", "local final demand (10k yuan)"),
     "local_buyers": ("外购本地企业数", "local buyers buying outside"),
     "leakage_distance_km": ("外购加权距离(km)", "leakage distance (km)"),
     "downstream_gap": ("外流待加工额(万元)", "output processed elsewhere (10k yuan)"),

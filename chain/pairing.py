@@ -42,7 +42,8 @@ def local_pairs(
 ) -> pd.DataFrame:
     """A *local pair* is a local firm in segment s and a local firm in segment d, for a template edge
     s -> d, with no link yet from the first to the second (whatever the product), where the d firm buys
-    products of s from outside (``value_from_outside`` > 0): a meeting that could bring that purchase home.
+    products of s from outside the county (``value_from_outside`` > 0; purchases from a local-unlisted
+    supplier are not counted): a meeting that could bring that purchase home.
     Each outside purchase (buyer x segment) keeps its best ``weights.suppliers_per_purchase`` local
     suppliers (0 keeps all).
 
@@ -262,11 +263,12 @@ def _local_link_keys(links: pd.DataFrame, firms: pd.Index) -> np.ndarray:
 def _outside_purchases(
     links: pd.DataFrame, firms: pd.Index, segments: pd.Index
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Per (local buyer, product segment): the value bought from external suppliers, and where its
-    trades (one per outside supplier and region, largest first, then by name) start and how many."""
+    """Per (local buyer, product segment): the value bought from suppliers outside the county (a
+    local-unlisted supplier is in the county: not an outside purchase), and where its trades (one per
+    outside supplier and region, largest first, then by name) start and how many."""
     bought = (
         links["buyer_local"].to_numpy(dtype=bool)
-        & ~links["supplier_local"].to_numpy(dtype=bool)
+        & ~links["supplier_in_county"].to_numpy(dtype=bool)
         & (links["value"].to_numpy(dtype=float) > 0)
     )
     buyer = _positions(links["buyer"][bought], firms)

@@ -47,8 +47,10 @@ def recruiting_targets(
     max_distance: float | None = None,
 ) -> pd.DataFrame:
     """A *recruiting target* is an outside company (name + region) that already trades a gap segment
-    with the county: for an upstream gap s, an external supplier selling s to local firms; for a downstream
-    gap d, an external buyer of d's inputs (those bought as d, or with no buyer segment given).
+    with the county: for an upstream gap s, a supplier outside the county selling s to local firms
+    (``~supplier_in_county``); for a downstream gap d, a buyer outside the county (``~buyer_in_county``)
+    of d's inputs (those bought as d, or with no buyer segment given). A party in the county but not in
+    企业 (a construction site, a hospital) is never a target.
 
     Each row has the value traded (``value``, 万元), the local firms it serves or buys from (``partners``,
     ``local_partners``), the value-weighted distance of its links (NaN when none is known), its products,
@@ -183,14 +185,15 @@ def _normalised(values: np.ndarray) -> np.ndarray:
 
 
 def _upstream_candidates(data: ChainData, segments: pd.DataFrame) -> pd.DataFrame:
-    """External suppliers of segments with leakage, one row per (segment, name, region)."""
+    """Suppliers outside the county of segments with leakage, one row per (segment, name, region)."""
     links = data.links
     names = pd.Index(segments["segment"])
     product = _positions(links["segment"], names)
     leaking = np.append(segments["leakage"].to_numpy(dtype=float) > 0, False)
+    # Bought from outside the county: a local-unlisted supplier is already in the county, never a target.
     bought = (
         links["buyer_local"].to_numpy(dtype=bool)
-        & ~links["supplier_local"].to_numpy(dtype=bool)
+        & ~links["supplier_in_county"].to_numpy(dtype=bool)
         & leaking[product]
     )
     trades = {
@@ -206,7 +209,8 @@ def _upstream_candidates(data: ChainData, segments: pd.DataFrame) -> pd.DataFram
 
 
 def _downstream_candidates(data: ChainData, segments: pd.DataFrame) -> pd.DataFrame:
-    """External buyers of the inputs of segments with a downstream gap, one row per (segment, name, region)."""
+    """Buyers outside the county of the inputs of segments with a downstream gap, one row per (segment,
+    name, region)."""
     links = data.links
     names = pd.Index(segments["segment"])
     has_gap = np.array(["downstream" in kinds for kinds in segments["gaps"]], dtype=bool)
@@ -223,7 +227,8 @@ def _downstream_candidates(data: ChainData, segments: pd.DataFrame) -> pd.DataFr
         ),
         dtype=np.int64,
     ).reshape(-1, 2)
-    exported = links["supplier_local"].to_numpy(dtype=bool) & ~links["buyer_local"].to_numpy(dtype=bool)
+    # Sold outside the county: a local-unlisted buyer (a construction site, a hospital) is no outside market.
+    exported = links["supplier_local"].to_numpy(dtype=bool) & ~links["buyer_in_county"].to_numpy(dtype=bool)
     product = _positions(links["segment"][exported], names)
     buyer_segments = links["buyer_segment"][exported]
     buyer_segment = _positions(buyer_segments, names)

@@ -13,6 +13,7 @@ from chain.gaps import ChainReport
 from chain.model import ChainData
 
 __all__ = [
+    "PARTNER_COLUMNS",
     "ChainTotals",
     "chain_totals",
     "filter_segments",
@@ -120,32 +121,45 @@ def segment_firms(data: ChainData, segment: str) -> pd.DataFrame:
     return firms.sort_values("output", ascending=False, kind="stable")
 
 
-def _partners(links: pd.DataFrame, party: str, local: str, region: str) -> pd.DataFrame:
-    grouped = links.groupby([party, local, region], sort=False, as_index=False)["value"].sum()
-    grouped.columns = ["name", "local", "region", "value"]
+#: Columns of the partner lists (:func:`segment_suppliers`, :func:`segment_buyers`, :func:`firm_suppliers`,
+#: :func:`firm_customers`).
+PARTNER_COLUMNS = ("name", "local", "listed", "region", "value")
+
+
+def _partners(links: pd.DataFrame, side: str) -> pd.DataFrame:
+    """The parties on ``side`` ("supplier" or "buyer") of ``links``, one row per (name, region), largest
+    value first. ``local`` is True for a party in the county: a firm named in 企业 (``listed``) or a
+    local-unlisted party (a construction site, a hospital: its region is the county itself), which a
+    reader takes for local, not for an outside market; ``listed`` tells the two apart."""
+    grouped = links.groupby(
+        [side, f"{side}_in_county", f"{side}_local", f"{side}_region"], sort=False, as_index=False
+    )["value"].sum()
+    grouped.columns = list(PARTNER_COLUMNS)
     return grouped.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def segment_suppliers(data: ChainData, segment: str) -> pd.DataFrame:
-    """Who supplies ``segment``'s products to local buyers: name, local, region, value (万元), largest first."""
+    """Who supplies ``segment``'s products to local buyers: :data:`PARTNER_COLUMNS` (value in 万元), largest
+    first."""
     links = data.links[(data.links["segment"] == segment) & data.links["buyer_local"]]
-    return _partners(links, "supplier", "supplier_local", "supplier_region")
+    return _partners(links, "supplier")
 
 
 def segment_buyers(data: ChainData, segment: str) -> pd.DataFrame:
-    """Who buys ``segment``'s products from local firms: name, local, region, value (万元), largest first."""
+    """Who buys ``segment``'s products from local firms: :data:`PARTNER_COLUMNS` (value in 万元), largest
+    first."""
     links = data.links[(data.links["segment"] == segment) & data.links["supplier_local"]]
-    return _partners(links, "buyer", "buyer_local", "buyer_region")
+    return _partners(links, "buyer")
 
 
 def firm_suppliers(data: ChainData, firm: str) -> pd.DataFrame:
-    """A firm's suppliers: name, local, region, value (万元), largest first."""
-    return _partners(data.links[data.links["buyer"] == firm], "supplier", "supplier_local", "supplier_region")
+    """A firm's suppliers: :data:`PARTNER_COLUMNS` (value in 万元), largest first."""
+    return _partners(data.links[data.links["buyer"] == firm], "supplier")
 
 
 def firm_customers(data: ChainData, firm: str) -> pd.DataFrame:
-    """A firm's customers: name, local, region, value (万元), largest first."""
-    return _partners(data.links[data.links["supplier"] == firm], "buyer", "buyer_local", "buyer_region")
+    """A firm's customers: :data:`PARTNER_COLUMNS` (value in 万元), largest first."""
+    return _partners(data.links[data.links["supplier"] == firm], "buyer")
 
 
 #: Columns of :func:`purchase_groups`.

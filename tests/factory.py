@@ -68,3 +68,23 @@ def make_workbook(sheets: Mapping[str, Rows] | None = None, **overrides: Rows | 
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+#: :data:`TINY` with parties in the county that are not in 企业 (local-unlisted: their region names 设置's
+#: 县名 测试县) and one more outside buyer. Added links, by hand:
+#: - 城关镇废料站 (测试县) sells 原料 25 to 乙碳素, 县煅烧作坊 (陕西省测试县) sells 煅烧 15 to 丁电极: local
+#:   supply, not leakage, never a recruiting target;
+#: - 乙碳素 sells 煅烧 30 to 县医院 (测试县), 丁电极 sells 电极 12 to XX县人民医院 (陕西省测试县): local final
+#:   demand, neither exports nor a downstream gap;
+#: - 丙碳素 sells 煅烧 20 to 外地铝厂 (河南郑州), buyer segment blank: an export feeding 电极's downstream gap.
+TINY_COUNTY: dict[str, list[list[Any]]] = {
+    **TINY,
+    "供需关系": [
+        *TINY["供需关系"],
+        ["城关镇废料站", "乙碳素", "石油焦", "原料", "测试县", "", "", 25, 3],
+        ["县煅烧作坊", "丁电极", "煅后焦", "煅烧", "陕西省测试县", "", "", 15, 8],
+        ["乙碳素", "县医院", "煅后焦", "", "", "测试县", "", 30, 5],
+        ["丁电极", "XX县人民医院", "电极糊", "", "", "陕西省测试县", "", 12, 6],
+        ["丙碳素", "外地铝厂", "煅后焦", "", "", "河南郑州", "", 20, 800],
+    ],
+}

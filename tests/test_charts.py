@@ -39,12 +39,15 @@ SEGMENTS = pd.DataFrame(
 )
 
 
-def _links(rows: list[tuple[str, str, str, str, str, float, bool, bool]]) -> pd.DataFrame:
-    """links frame from (supplier, buyer, segment, supplier_region, buyer_region, value, s_local, b_local)."""
+def _links(rows: list[tuple[str, str, str, str, str, float, bool, bool, bool, bool]]) -> pd.DataFrame:
+    """links frame from (supplier, buyer, segment, supplier_region, buyer_region, value, s_local, b_local,
+    s_in_county, b_in_county)."""
     columns = ["supplier", "buyer", "segment", "supplier_region", "buyer_region", "value"]
     frame = pd.DataFrame([row[:6] for row in rows], columns=columns)
     frame["supplier_local"] = [row[6] for row in rows]
     frame["buyer_local"] = [row[7] for row in rows]
+    frame["supplier_in_county"] = [row[8] for row in rows]
+    frame["buyer_in_county"] = [row[9] for row in rows]
     frame["buyer_segment"] = ""
     frame["product"] = frame["segment"]
     return frame
@@ -52,13 +55,30 @@ def _links(rows: list[tuple[str, str, str, str, str, float, bool, bool]]) -> pd.
 
 LINKS = _links(
     [
-        ("甲矿业", "乙碳素", "原料", "", "", 40.0, True, True),
-        ("外地矿", "乙碳素", "原料", "陕西西安", "", 60.0, False, True),
-        ("乙碳素", "丁电极", "煅烧", "", "", 100.0, True, True),
-        ("外地煅烧厂", "丁电极", "煅烧", "江苏南通", "", 50.0, False, True),
-        ("丁电极", "外地钢厂", "电极", "", "河北唐山", 400.0, True, False),
-        ("外地纸箱厂", "丁电极", "包装", "湖北十堰", "", 10.0, False, True),
+        ("甲矿业", "乙碳素", "原料", "", "", 40.0, True, True, True, True),
+        ("外地矿", "乙碳素", "原料", "陕西西安", "", 60.0, False, True, False, True),
+        ("乙碳素", "丁电极", "煅烧", "", "", 100.0, True, True, True, True),
+        ("外地煅烧厂", "丁电极", "煅烧", "江苏南通", "", 50.0, False, True, False, True),
+        ("丁电极", "外地钢厂", "电极", "", "河北唐山", 400.0, True, False, True, False),
+        ("外地纸箱厂", "丁电极", "包装", "湖北十堰", "", 10.0, False, True, False, True),
     ]
+)
+
+#: LINKS plus parties in the county that are not in 企业 (tests/factory.py TINY_COUNTY, 县名 测试县).
+COUNTY_LINKS = pd.concat(
+    [
+        LINKS,
+        _links(
+            [
+                ("城关镇废料站", "乙碳素", "原料", "测试县", "", 25.0, False, True, True, True),
+                ("县煅烧作坊", "丁电极", "煅烧", "陕西省测试县", "", 15.0, False, True, True, True),
+                ("乙碳素", "县医院", "煅烧", "", "测试县", 30.0, True, False, True, True),
+                ("丁电极", "XX县人民医院", "电极", "", "陕西省测试县", 12.0, True, False, True, True),
+                ("丙碳素", "外地铝厂", "煅烧", "", "河南郑州", 20.0, True, False, True, False),
+            ]
+        ),
+    ],
+    ignore_index=True,
 )
 
 
@@ -313,6 +333,62 @@ def test_sankey_each_segment_balances_inflow_and_outflow():
     assert into_raw == {"本县企业销售": 40.0, "陕西西安": 60.0}
 
 
+def _flows(sankey: go.Sankey) -> dict[tuple[str, str], float]:
+    labels = list(sankey.node.label)
+    return {
+        (labels[s], labels[t]): v
+        for s, t, v in zip(sankey.link.source, sankey.link.target, sankey.link.value, strict=True)
+    }
+
+
+def test_sankey_shows_the_county_as_other_local_units_never_as_an_outside_market():
+    sankey = charts.flow_sankey(_data(COUNTY_LINKS), SEGMENTS).data[0]
+    labels = list(sankey.node.label)
+    assert labels == [
+        "本县企业销售",
+        "本县其他单位供货",
+        "陕西西安",
+        "江苏南通",
+        "湖北十堰",
+        "原料",
+        "煅烧",
+        "电极",
+        "包装",
+        "本县企业采购",
+        "本县其他单位",
+        "河北唐山",
+        "河南郑州",
+    ]
+    assert not {"测试县", "陕西省测试县"} & set(labels)
+    # Local firms sell 40 + 100 to each other, 400 + 20 outside and 30 + 12 to other local units.
+    assert _flows(sankey) == {
+        ("本县企业销售", "原料"): 40.0,
+        ("本县企业销售", "煅烧"): 100.0 + 30.0 + 20.0,
+        ("本县企业销售", "电极"): 400.0 + 12.0,
+        ("本县其他单位供货", "原料"): 25.0,
+        ("本县其他单位供货", "煅烧"): 15.0,
+        ("陕西西安", "原料"): 60.0,
+        ("江苏南通", "煅烧"): 50.0,
+        ("湖北十堰", "包装"): 10.0,
+        ("原料", "本县企业采购"): 40.0 + 60.0 + 25.0,
+        ("煅烧", "本县企业采购"): 100.0 + 50.0 + 15.0,
+        ("包装", "本县企业采购"): 10.0,
+        ("煅烧", "本县其他单位"): 30.0,
+        ("电极", "本县其他单位"): 12.0,
+        ("电极", "河北唐山"): 400.0,
+        ("煅烧", "河南郑州"): 20.0,
+    }
+    for segment in ["原料", "煅烧", "电极", "包装"]:
+        inflow = sum(v for (_, t), v in _flows(sankey).items() if t == segment)
+        outflow = sum(v for (s, _), v in _flows(sankey).items() if s == segment)
+        assert inflow == pytest.approx(outflow)
+    hover = sankey.node.customdata[labels.index("煅烧")]
+    assert "本地供给(万元): 115" in hover and "外销额(万元): 20" in hover
+    assert "本地最终需求(万元): 30" in hover
+    english = list(charts.flow_sankey(_data(COUNTY_LINKS), SEGMENTS, "en").data[0].node.label)
+    assert {"other local units", "other local units' supplies"} <= set(english)
+
+
 @pytest.mark.parametrize(("lang", "other"), [("zh", "其他地区"), ("en", "other regions")])
 def test_sankey_folds_regions_beyond_the_top(lang, other):
     sankey = charts.flow_sankey(_data(), SEGMENTS, lang, top_regions=1).data[0]
@@ -355,6 +431,15 @@ def test_exports_bar_shows_exports_and_downstream_gap_side_by_side():
     assert exports.name == "exports (10k yuan)"
 
 
+def test_exports_bar_names_local_final_demand_in_the_hover_only():
+    # Sales to other local units stay in the county: no bar of their own, a hover line.
+    segments = SEGMENTS.assign(local_final_demand=[0.0, 30.0, 12.0, 0.0])
+    fig = charts.exports_bar(segments)
+    assert [trace.name for trace in fig.data] == ["外销额(万元)", "外流待加工额(万元)"]
+    assert list(fig.data[0].y) == ["电极"]  # 煅烧 sells only to other local units: not an export
+    assert "本地最终需求(万元): 12" in fig.data[0].hovertext[0]
+
+
 def test_bars_without_anything_to_show_say_so():
     quiet = SEGMENTS.assign(leakage=0.0, exports=0.0, downstream_gap=0.0)
     assert charts.leakage_bar(quiet, "en").layout.annotations[0].text == "no data"
@@ -376,10 +461,10 @@ def test_category_bar_counts_segments_and_sums_output_by_status():
 
 def _ego() -> nx.DiGraph:
     graph = nx.DiGraph()
-    graph.add_node("丁电极", local=True, region="涧池镇", segment="电极")
-    graph.add_node("乙碳素", local=True, region="城关镇", segment="煅烧")
-    graph.add_node("外地煅烧厂", local=False, region="江苏南通", segment="煅烧")
-    graph.add_node("外地钢厂", local=False, region="河北唐山", segment="电极")
+    graph.add_node("丁电极", local=True, in_county=True, region="涧池镇", segment="电极")
+    graph.add_node("乙碳素", local=True, in_county=True, region="城关镇", segment="煅烧")
+    graph.add_node("外地煅烧厂", local=False, in_county=False, region="江苏南通", segment="煅烧")
+    graph.add_node("外地钢厂", local=False, in_county=False, region="河北唐山", segment="电极")
     graph.add_edge("乙碳素", "丁电极", weight=100.0)
     graph.add_edge("外地煅烧厂", "丁电极", weight=50.0)
     graph.add_edge("丁电极", "外地钢厂", weight=4000.0)
@@ -408,6 +493,18 @@ def test_firm_network_hover_has_value_and_region():
     assert "region: 河北唐山" in buyer and "buys from this firm (10k yuan): 4,000" in buyer
     edge = next(h for h in hovers if h.startswith("<b>丁电极 → 外地钢厂</b>"))
     assert "4,000" in edge and "河北唐山" in edge
+
+
+def test_firm_network_draws_parties_in_the_county_as_other_local_units():
+    ego = _ego()
+    ego.add_node("县医院", local=False, in_county=True, region="测试县", segment="")
+    ego.add_edge("丁电极", "县医院", weight=12.0)
+    fig = charts.firm_network(ego, "丁电极")
+    kinds = {t.name: list(t.customdata) for t in fig.data if t.customdata is not None}
+    assert kinds["本县其他单位"] == ["县医院"]
+    assert kinds["外地企业"] == ["外地煅烧厂", "外地钢厂"]
+    english = {t.name for t in charts.firm_network(ego, "丁电极", "en").data}
+    assert "other local unit" in english
 
 
 def test_firm_network_of_an_unknown_firm_is_an_empty_picture():

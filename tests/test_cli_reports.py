@@ -10,12 +10,13 @@ import openpyxl
 import pytest
 
 from chain.__main__ import main
-from tests.factory import TINY, make_workbook
+from tests.factory import TINY, TINY_COUNTY, make_workbook
 
 SEGMENT_KEYS = {
     "segment", "category", "stage", "status", "reason", "firms", "output", "employees", "demand",
-    "local_supply", "leakage", "local_share", "exports", "gaps", "score",
+    "local_supply", "leakage", "local_share", "exports", "local_final_demand", "gaps", "score",
 }  # fmt: skip
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample.xlsx"
 TARGET_KEYS = {
     "segment",
     "gap",
@@ -59,6 +60,38 @@ def test_gaps_json_follows_the_contract(tiny, capsys) -> None:
     assert by_segment["电极"]["local_share"] is None  # no local demand: empty, not 0
     # 3 of 4 segments have a local firm; value: local supply (40 + 100) / demand (100 + 150 + 10).
     assert document["completeness"] == {"segments": 0.75, "value": pytest.approx(140 / 260)}
+
+
+def test_gaps_json_counts_sales_to_the_county_as_local_final_demand(tmp_path, capsys) -> None:
+    path = tmp_path / "county.xlsx"
+    path.write_bytes(make_workbook(TINY_COUNTY))
+    by_segment = {row["segment"]: row for row in run_json(capsys, "gaps", str(path))["segments"]}
+    # 煅烧: 乙碳素 -> 县医院 (测试县) 30 is local final demand, 丙碳素 -> 外地铝厂 (河南郑州) 20 an export;
+    # 县煅烧作坊 (陕西省测试县) -> 丁电极 15 is local supply: leakage stays 外地煅烧厂's 50.
+    calcining = by_segment["煅烧"]
+    assert (calcining["exports"], calcining["local_final_demand"]) == (20, 30)
+    assert (calcining["demand"], calcining["local_supply"], calcining["leakage"]) == (165, 115, 50)
+    # 电极: 400 to 外地钢厂 is an export, 12 to XX县人民医院 is not; its downstream gap is the 20 only.
+    electrodes = by_segment["电极"]
+    assert electrodes["exports"] == 400 and electrodes["local_final_demand"] == 12
+    assert electrodes["downstream_gap"] == 20
+
+
+def test_sample_county_projects_are_local_final_demand_not_exports(capsys) -> None:
+    # The sample's 11 links to project departments in 陕西汉阴 (县名 汉阴县(示例数据)): 7 of 商品混凝土 worth
+    # 7,573.7 + 7,350 + 1,694.5 + 12,182.8 + 10,304.6 + 2,052.8 + 2,240.1 = 43,398.5 (all its sales
+    # outside 企业) and 4 of 新型墙材 worth 3,081.8 + 7,877.9 + 9,131.5 + 1,162.6 = 21,253.8, of 30,655.8.
+    by_segment = {row["segment"]: row for row in run_json(capsys, "gaps", str(SAMPLE))["segments"]}
+    concrete, walls = by_segment["商品混凝土"], by_segment["新型墙材"]
+    assert concrete["exports"] == pytest.approx(0)
+    assert concrete["local_final_demand"] == pytest.approx(43398.5)
+    assert walls["exports"] == pytest.approx(30655.8 - 21253.8)
+    assert walls["local_final_demand"] == pytest.approx(21253.8)
+    # 装配式构件 was "fed" only by concrete sold to those county sites: no downstream gap any more.
+    assert by_segment["装配式构件"]["downstream_gap"] == 0
+    assert by_segment["装配式构件"]["gaps"] == []
+    targets = run_json(capsys, "targets", str(SAMPLE))["targets"]
+    assert not [row["name"] for row in targets if "汉阴" in row["region"]]
 
 
 def test_targets_json_is_best_first_with_reasons(tiny, capsys) -> None:

@@ -12,7 +12,7 @@ from chain.gaps import SEGMENT_COLUMNS, analyze, what_if
 from chain.load import load_workbook
 from chain.model import ChainData
 from chain.settings import AnalysisSettings
-from tests.factory import TINY, make_workbook
+from tests.factory import TINY, TINY_COUNTY, make_workbook
 
 __all__ = ["LINK_HEADER", "chain_data", "link"]
 
@@ -86,7 +86,15 @@ TINY_EXPECTED = {
         "growth_pct": (200 * 10 + 300 * -2) / (200 + 300),  # output-weighted = 2.8
         "concentration": 300 / 500,
     },
-    "电极": {"firms": 1, "output": 500, "demand": 0, "leakage": 0, "exports": 400, "local_buyers": 0},
+    "电极": {
+        "firms": 1,
+        "output": 500,
+        "demand": 0,
+        "leakage": 0,
+        "exports": 400,
+        "local_final_demand": 0,
+        "local_buyers": 0,
+    },
     "包装": {"firms": 0, "output": 0, "demand": 10, "local_supply": 0, "leakage": 10, "local_share": 0.0},
 }
 
@@ -362,3 +370,83 @@ def test_what_if_with_zero_output_changes_only_the_firm_count():
 def test_what_if_rejects_bad_arguments(segment, output, name, message):
     with pytest.raises(ValueError, match=message):
         what_if(chain_data(), None, segment, output, name=name)
+
+
+# Parties in the county but not in 企业 (tests/factory.py TINY_COUNTY, 县名 测试县): TINY's links plus
+# 城关镇废料站(测试县) -> 乙 原料 25; 县煅烧作坊(陕西省测试县) -> 丁 煅烧 15; 乙 -> 县医院(测试县) 煅烧 30;
+# 丁 -> XX县人民医院(陕西省测试县) 电极 12; 丙 -> 外地铝厂(河南郑州) 煅烧 20, buyer segment blank.
+COUNTY_EXPECTED = {
+    "原料": {
+        "demand": 40 + 60 + 25,
+        "local_supply": 40 + 25,  # the in-county supplier is local supply ...
+        "leakage": 60,  # ... not leakage
+        "local_share": 65 / 125,
+        "exports": 0,
+        "local_final_demand": 0,
+        "local_buyers": 1,
+        "leakage_distance_km": 300,  # only the outside purchase
+    },
+    "煅烧": {
+        "demand": 100 + 50 + 15,
+        "local_supply": 100 + 15,
+        "leakage": 50,
+        "exports": 20,  # 外地铝厂 only: 县医院 is in the county
+        "local_final_demand": 30,  # 县医院
+        "leakage_distance_km": 1300,
+    },
+    "电极": {"demand": 0, "exports": 400, "local_final_demand": 12, "downstream_gap": 20},
+    "包装": {"demand": 10, "leakage": 10, "exports": 0, "local_final_demand": 0},
+}
+
+
+@pytest.fixture(scope="module")
+def county():
+    return analyze(chain_data(**{"供需关系": TINY_COUNTY["供需关系"]}))
+
+
+@pytest.mark.parametrize(
+    ("segment", "metric", "expected"),
+    [
+        (segment, metric, value)
+        for segment, metrics in COUNTY_EXPECTED.items()
+        for metric, value in metrics.items()
+    ],
+)
+def test_county_parties_by_hand(county, segment, metric, expected):
+    assert row(county, segment)[metric] == pytest.approx(expected)
+
+
+def test_county_buyers_are_no_downstream_gap_and_county_suppliers_no_leakage(county):
+    table = county.segments.set_index("segment")
+    # 电极 (weak) is fed by the 煅烧 export to 外地铝厂 (20), not by the sale to 县医院 (30).
+    assert table["gaps"].to_dict() == {
+        "原料": ("upstream",),
+        "煅烧": ("upstream",),
+        "电极": ("downstream",),
+        "包装": ("upstream",),
+    }
+    # score = (leakage + downstream gap) / 60: 60, 50, 20, 10
+    assert table["score"].tolist() == pytest.approx([1, 50 / 60, 20 / 60, 10 / 60])
+    assert county.completeness.demand == pytest.approx(125 + 165 + 10)
+    assert county.completeness.local_supply == pytest.approx(65 + 115)
+    assert county.completeness.value == pytest.approx(180 / 300)
+
+
+def test_a_links_frame_without_the_in_county_flags_is_refused():
+    data = chain_data()
+    bare = data.links.drop(columns=["supplier_in_county", "buyer_in_county"])
+    old = ChainData(data.enterprises, bare, data.template, data.projects, data.demands, dict(data.settings))
+    with pytest.raises(KeyError, match="in_county"):
+        analyze(old)
+
+
+def test_what_if_replaces_only_purchases_that_leave_the_county():
+    data = chain_data(**{"供需关系": TINY_COUNTY["供需关系"]})
+    result = what_if(data, None, "煅烧", 100, name="新煅烧厂")
+    calcined = row(result.after, "煅烧")
+    # Only 外地煅烧厂's 50 moves to the project; 县煅烧作坊's 15 stays where it is.
+    assert calcined["leakage"] == pytest.approx(0)
+    assert calcined["local_supply"] == pytest.approx(165)
+    assert calcined["exports"] == pytest.approx(20)
+    assert calcined["local_final_demand"] == pytest.approx(30)
+    assert row(result.after, "原料")["leakage"] == pytest.approx(60)

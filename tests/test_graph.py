@@ -7,6 +7,7 @@ import pytest
 
 from chain.gaps import analyze
 from chain.graph import cycles, firm_graph, layers, segment_graph, template_graph
+from tests.factory import TINY_COUNTY
 from tests.test_gaps import chain_data
 
 HEADER = ["环节", "材料类别", "链位", "上游环节", "说明"]
@@ -78,9 +79,34 @@ def test_firm_graph_depth_one():
     assert set(graph) == {"丁电极", "乙碳素", "外地煅烧厂", "外地钢厂", "外地纸箱厂"}
     assert graph.edges["乙碳素", "丁电极"]["weight"] == pytest.approx(100)
     assert graph.edges["丁电极", "外地钢厂"]["weight"] == pytest.approx(400)
-    assert graph.nodes["丁电极"] == {"local": True, "region": "涧池镇", "segment": "电极"}
-    assert graph.nodes["外地煅烧厂"] == {"local": False, "region": "江苏南通", "segment": "煅烧"}
-    assert graph.nodes["外地钢厂"] == {"local": False, "region": "河北唐山", "segment": ""}
+    assert graph.nodes["丁电极"] == {"local": True, "in_county": True, "region": "涧池镇", "segment": "电极"}
+    assert graph.nodes["外地煅烧厂"] == {
+        "local": False,
+        "in_county": False,
+        "region": "江苏南通",
+        "segment": "煅烧",
+    }
+    assert graph.nodes["外地钢厂"] == {
+        "local": False,
+        "in_county": False,
+        "region": "河北唐山",
+        "segment": "",
+    }
+
+
+def test_firm_graph_tells_parties_in_the_county_from_outside_ones():
+    # TINY_COUNTY: 县煅烧作坊 (陕西省测试县) sells to 丁电极, which sells to XX县人民医院 (陕西省测试县); neither
+    # is in 企业, both are in the county.
+    graph = firm_graph(chain_data(**{"供需关系": TINY_COUNTY["供需关系"]}), "丁电极")
+    assert graph.nodes["县煅烧作坊"] == {
+        "local": False,
+        "in_county": True,
+        "region": "陕西省测试县",
+        "segment": "煅烧",
+    }
+    assert graph.nodes["XX县人民医院"]["in_county"] is True
+    assert graph.nodes["外地钢厂"]["in_county"] is False
+    assert graph.edges["丁电极", "XX县人民医院"]["weight"] == pytest.approx(12)
 
 
 def test_firm_graph_depth_two_and_zero():

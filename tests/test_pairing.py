@@ -8,7 +8,7 @@ import pytest
 from chain.gaps import analyze
 from chain.pairing import PAIR_COLUMNS, local_pairs
 from chain.settings import PairWeights
-from tests.factory import TINY
+from tests.factory import TINY, TINY_COUNTY
 from tests.test_gaps import chain_data, link
 
 FIRMS = [
@@ -100,6 +100,16 @@ def test_tiny_has_one_pair():
     pairs = local_pairs(data, analyze(data))
     # 丁电极 buys 煅烧 from outside; 乙碳素 already supplies it, 丙碳素 does not
     assert pairs[["supplier", "buyer", "value_from_outside"]].values.tolist() == [["丙碳素", "丁电极", 50.0]]
+
+
+def test_a_supplier_in_the_county_is_no_outside_purchase():
+    # TINY_COUNTY: 丁电极 also buys 煅烧 15 from 县煅烧作坊 (陕西省测试县, not in 企业), which is in the
+    # county: what 丁电极 buys from outside stays 外地煅烧厂's 50, and 县煅烧作坊 is not listed to replace.
+    data = chain_data(**{"供需关系": TINY_COUNTY["供需关系"]})
+    pairs = local_pairs(data, analyze(data))
+    assert pairs[["supplier", "buyer", "value_from_outside"]].values.tolist() == [["丙碳素", "丁电极", 50.0]]
+    assert pairs["outside_suppliers"].tolist() == [("外地煅烧厂(江苏南通) 50万元",)]
+    assert pairs["reason_zh"].iloc[0].startswith("丁电极现从外地采购煅烧产品 50 万元；")
 
 
 def test_unknown_segment_is_refused(data):

@@ -16,13 +16,16 @@ from chain.model import ChainData
 from chain.pairing import local_pairs
 from chain.targets import recruiting_targets
 
-REGIONS = ["西安", "南通", "唐山"]
+#: The county of the random chains; an external party whose region is the county is local-unlisted.
+COUNTY = "测试县"
+REGIONS = ["西安", "南通", "唐山", COUNTY]
 
 
 @st.composite
 def chains(draw) -> ChainData:
     """A valid chain: a template with random inputs (cycles allowed), firms in it, and links between
-    local and external parties, with product segments always resolved as the loader does."""
+    local and external parties (some of them local-unlisted: their region is the county), with product
+    segments and the in-county flags always resolved as the loader does."""
     segments = [f"S{i}" for i in range(draw(st.integers(1, 6)))]
     inputs = [
         tuple(
@@ -91,6 +94,9 @@ def chains(draw) -> ChainData:
                 "buyer_local": buyer_local,
             }
         )
+        record = records[-1]
+        record["supplier_in_county"] = supplier_local or record["supplier_region"] == COUNTY
+        record["buyer_in_county"] = buyer_local or record["buyer_region"] == COUNTY
     columns = [
         "supplier",
         "buyer",
@@ -103,9 +109,12 @@ def chains(draw) -> ChainData:
         "distance_km",
         "supplier_local",
         "buyer_local",
+        "supplier_in_county",
+        "buyer_in_county",
     ]
+    flags = ("supplier_local", "buyer_local", "supplier_in_county", "buyer_in_county")
     links = pd.DataFrame(records, columns=columns).astype(
-        {"value": float, "distance_km": float, "supplier_local": bool, "buyer_local": bool}
+        {"value": float, "distance_km": float} | dict.fromkeys(flags, bool)
     )
     for column in columns[:7]:
         links[column] = links[column].astype("str")
@@ -113,7 +122,7 @@ def chains(draw) -> ChainData:
     projects = pd.DataFrame(
         {"name": pd.Series(dtype="str"), "segment": pd.Series(dtype="str"), "status": pd.Series(dtype="str")}
     )
-    return ChainData(enterprises, links, template, projects, pd.DataFrame())
+    return ChainData(enterprises, links, template, projects, pd.DataFrame(), settings={"county": COUNTY})
 
 
 def close(a, b) -> bool:
@@ -136,10 +145,19 @@ def test_accounting_identities(data):
     by_segment = links[local_buyer].groupby("segment")["value"].sum().reindex(table.index, fill_value=0)
     assert close(table["demand"], by_segment)
     assert close(table["demand"].sum(), links.loc[local_buyer, "value"].sum())
-    # each local -> local link counted once, in local supply
-    assert close(table["local_supply"].sum(), links.loc[local_buyer & links["supplier_local"], "value"].sum())
-    # exports are exactly the local -> external links
-    assert close(table["exports"].sum(), links.loc[links["supplier_local"] & ~local_buyer, "value"].sum())
+    # each link from a party in the county to a local buyer counted once, in local supply
+    in_county_supplier = links["supplier_in_county"]
+    assert close(table["local_supply"].sum(), links.loc[local_buyer & in_county_supplier, "value"].sum())
+    # exports are exactly the local -> outside-the-county links; local final demand the local -> local-unlisted
+    local_supplier, in_county_buyer = links["supplier_local"], links["buyer_in_county"]
+    assert close(table["exports"].sum(), links.loc[local_supplier & ~in_county_buyer, "value"].sum())
+    unlisted_buyer = in_county_buyer & ~local_buyer
+    assert close(table["local_final_demand"].sum(), links.loc[local_supplier & unlisted_buyer, "value"].sum())
+    # every sale of a local firm is local demand, local final demand or an export, once
+    sold = links[local_supplier].groupby("segment")["value"].sum().reindex(table.index, fill_value=0)
+    sold_locally = links[local_supplier & local_buyer].groupby("segment")["value"].sum()
+    sold_locally = sold_locally.reindex(table.index, fill_value=0)
+    assert close(table["exports"] + table["local_final_demand"] + sold_locally, sold)
     completeness = report.completeness
     assert close(completeness.demand, table["demand"].sum())
     assert completeness.segments_with_firms == (table["firms"] > 0).sum()
@@ -182,6 +200,13 @@ def test_upstream_targets_account_for_the_leakage(data):
     assert close(sold_in, leakage[sold_in.index])
     assert set(sold_in.index) <= set(leakage[leakage > 0].index) | set(sold_in[sold_in == 0].index)
     assert targets["score"].is_monotonic_decreasing
+
+
+@PROPERTY
+@given(chains())
+def test_no_party_in_the_county_is_a_target(data):
+    targets = recruiting_targets(data, analyze(data))
+    assert COUNTY not in set(targets["region"])
 
 
 @PROPERTY

@@ -8,7 +8,7 @@ import pytest
 from chain.gaps import analyze
 from chain.settings import TargetWeights
 from chain.targets import TARGET_COLUMNS, recruiting_targets
-from tests.factory import TINY
+from tests.factory import TINY, TINY_COUNTY
 from tests.test_gaps import chain_data, downstream_sheets, link
 
 # TINY plus two more outside sellers of 原料: leakage(原料) = 60 + 30 + 20 = 110.
@@ -170,3 +170,25 @@ def test_inputs_are_not_changed():
     recruiting_targets(data, report)
     pd.testing.assert_frame_equal(report.segments, before[0])
     pd.testing.assert_frame_equal(data.links, before[1])
+
+
+def test_parties_in_the_county_are_never_targets():
+    # TINY_COUNTY (tests/factory.py): 城关镇废料站 and 县煅烧作坊 sell into the county from inside it, 县医院
+    # and XX县人民医院 buy in it: none is a target. Candidates: 外地煅烧厂 50 / 1300 km (gap 50), 外地矿
+    # 60 / 300 km (gap 60), 外地铝厂 20 / 800 km (downstream 电极, gap 20), 外地纸箱厂 10 / 400 km (gap 10);
+    # maxima: value 60, partners 1, distance 1300, gap 60.
+    table = targets({"供需关系": TINY_COUNTY["供需关系"]})
+    assert table["name"].tolist() == ["外地煅烧厂", "外地矿", "外地铝厂", "外地纸箱厂"]
+    assert table["gap"].tolist() == ["upstream", "upstream", "downstream", "upstream"]
+    assert table["segment"].tolist() == ["煅烧", "原料", "电极", "包装"]
+    assert table["value"].tolist() == pytest.approx([50, 60, 20, 10])
+    assert table["partners"].tolist() == [("丁电极",), ("乙碳素",), ("丙碳素",), ("丁电极",)]
+    assert table["score"].tolist() == pytest.approx(
+        [
+            0.35 * 50 / 60 + 0.20 + 0.15 * 1300 / 1300 + 0.30 * 50 / 60,
+            0.35 * 60 / 60 + 0.20 + 0.15 * 300 / 1300 + 0.30 * 60 / 60,
+            0.35 * 20 / 60 + 0.20 + 0.15 * 800 / 1300 + 0.30 * 20 / 60,
+            0.35 * 10 / 60 + 0.20 + 0.15 * 400 / 1300 + 0.30 * 10 / 60,
+        ]
+    )
+    assert not set(table["region"]) & {"测试县", "陕西省测试县"}

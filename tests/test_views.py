@@ -8,6 +8,7 @@ import pytest
 from chain.gaps import analyze
 from chain.load import load_workbook
 from chain.views import (
+    PARTNER_COLUMNS,
     chain_totals,
     filter_segments,
     firm_customers,
@@ -20,7 +21,7 @@ from chain.views import (
     status_counts,
     top_gaps,
 )
-from tests.factory import make_workbook
+from tests.factory import TINY_COUNTY, make_workbook
 
 
 @pytest.fixture(scope="module")
@@ -69,13 +70,38 @@ def test_partners(tiny) -> None:
     assert segment_inputs(data, "电极") == ("煅烧", "包装")
     assert list(segment_firms(data, "煅烧")["name"]) == ["丙碳素", "乙碳素"]
     suppliers = segment_suppliers(data, "煅烧")
+    assert tuple(suppliers.columns) == PARTNER_COLUMNS
     assert list(zip(suppliers["name"], suppliers["local"], suppliers["value"], strict=True)) == [
         ("乙碳素", True, 100),
         ("外地煅烧厂", False, 50),
     ]
+    assert suppliers["listed"].tolist() == [True, False]
     assert list(segment_buyers(data, "电极")["name"]) == ["外地钢厂"]
     assert list(firm_suppliers(data, "丁电极")["name"]) == ["乙碳素", "外地煅烧厂", "外地纸箱厂"]
     assert list(firm_customers(data, "丁电极")["region"]) == ["河北唐山"]
+
+
+def test_partners_in_the_county_read_as_local_but_not_listed() -> None:
+    # TINY_COUNTY: 县医院 (测试县) buys 煅烧 30 from 乙碳素; 县煅烧作坊 (陕西省测试县) sells 煅烧 15 to 丁电极.
+    data = load_workbook(make_workbook(TINY_COUNTY)).data
+    buyers = segment_buyers(data, "煅烧")
+    assert buyers[["name", "local", "listed", "region", "value"]].to_numpy().tolist() == [
+        ["丁电极", True, True, "", 100.0],
+        ["县医院", True, False, "测试县", 30.0],
+        ["外地铝厂", False, False, "河南郑州", 20.0],
+    ]
+    suppliers = firm_suppliers(data, "丁电极")
+    assert suppliers[["name", "local", "listed"]].to_numpy().tolist() == [
+        ["乙碳素", True, True],
+        ["外地煅烧厂", False, False],
+        ["县煅烧作坊", True, False],
+        ["外地纸箱厂", False, False],
+    ]
+    customers = firm_customers(data, "丁电极")
+    assert customers[["name", "local", "listed", "region"]].to_numpy().tolist() == [
+        ["外地钢厂", False, False, "河北唐山"],
+        ["XX县人民医院", True, False, "陕西省测试县"],
+    ]
 
 
 def test_purchase_groups_one_row_per_outside_purchase_best_first() -> None:
