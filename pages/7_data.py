@@ -1,4 +1,8 @@
-"""数据 Data — upload a workbook, read its validation report, download the template and the sample."""
+"""数据 Data — upload a workbook, read its validation report, download the template and the sample.
+
+When every error of an upload sits on a data row of a required sheet, the report offers to analyse without
+those rows: an explicit choice, undone here, and the rows left out are named on every page and export.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from chain.problems import Problem
 from ui import facade
 from ui.facade import Source
 from ui.frame import GENERATION_KEY, OUTCOME_KEY, UPLOAD_KEY, Frame, frame, use_sample, use_upload
-from ui.widgets import download_pair, table
+from ui.widgets import download_pair, places, table
 
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -55,6 +59,11 @@ def _process(fr: Frame, source: Source) -> None:
                 )
                 st.write(_step(fr, *step))
                 steps.append(step)
+                left_out = loaded.data.excluded_rows if loaded.data is not None else ()
+                if left_out:
+                    step = ("data_step_excluded", {"count": len(left_out)})
+                    st.write(_step(fr, *step))
+                    steps.append(step)
             if loaded.ok:
                 st.write(fr.t("data_step_analyse"))
                 steps.append(("data_step_analyse", {}))
@@ -67,7 +76,13 @@ def _process(fr: Frame, source: Source) -> None:
         status.update(state=state)
     use_upload(source)
     # The steps, as catalogue keys and parameters, so they show in whichever language is chosen later.
-    st.session_state[OUTCOME_KEY] = {"sha": source.sha, "name": source.name, "state": state, "steps": steps}
+    st.session_state[OUTCOME_KEY] = {
+        "sha": source.sha,
+        "skip": source.skip_error_rows,
+        "name": source.name,
+        "state": state,
+        "steps": steps,
+    }
     st.rerun()
 
 
@@ -77,13 +92,18 @@ def _outcome(fr: Frame) -> None:
     current = st.session_state.get(UPLOAD_KEY)
     if not outcome or not isinstance(current, Source) or outcome["sha"] != current.sha:
         return
+    if outcome.get("skip", False) != current.skip_error_rows:
+        return
     failed = outcome["state"] == "error"
     count = fr.error_count
-    label = (
-        fr.t("data_status_errors", name=outcome["name"], count=count)
-        if failed
-        else fr.t("data_status_ok", name=outcome["name"])
-    )
+    data = fr.loaded.data if fr.loaded is not None else None
+    left_out = data.excluded_rows if data is not None else ()
+    if failed:
+        label = fr.t("data_status_errors", name=outcome["name"], count=count)
+    elif left_out:
+        label = fr.t("data_status_excluded", name=outcome["name"], count=len(left_out))
+    else:
+        label = fr.t("data_status_ok", name=outcome["name"])
     with st.status(label, state=outcome["state"], expanded=failed):
         for key, params in outcome["steps"]:
             st.write(_step(fr, key, params))
@@ -94,7 +114,7 @@ def _upload(fr: Frame) -> None:
     generation = st.session_state.get(GENERATION_KEY, 0)
     uploaded = st.file_uploader(
         fr.t("data_upload"),
-        type=["xlsx"],
+        type=["xlsx", "xls", "ods"],
         key=f"uploader_{generation}",
         # The size limit in the user's language: Streamlit's own refusal of a bigger file is in English.
         help=fr.t("data_upload_help", mb=facade.LIMITS.max_file_mb),
@@ -148,14 +168,51 @@ def _loaded(fr: Frame, loaded: LoadResult) -> None:
     columns[-1].metric(schema.SETTINGS.name(fr.lang), f"{len(data.settings):,}", border=True)
 
 
+def _interpretations(fr: Frame, loaded: LoadResult) -> None:
+    """How many things were interpreted or noted while reading (every one is a warning of the report)."""
+    if loaded.warnings:
+        st.info(fr.t("data_interpretations", count=len(loaded.warnings)), icon=":material/info:")
+
+
+def _excluded(fr: Frame, source: Source, loaded: LoadResult) -> None:
+    """When the data in use leaves rows out (the user's choice), say so and offer to check every row."""
+    if not source.skip_error_rows:
+        return
+    data = loaded.data
+    left_out = data.excluded_rows if data is not None else ()
+    if left_out:
+        st.warning(fr.t("data_excluded_notice", count=len(left_out)), icon=":material/playlist_remove:")
+    if st.button(fr.t("data_include_all"), key="include_all_rows", icon=":material/restart_alt:"):
+        _process(fr, facade.with_error_rows_left_out(source, False))
+
+
+def _leave_out_choice(fr: Frame, source: Source, loaded: LoadResult) -> None:
+    """The explicit choice to analyse without the rows in error, when every error sits on such a row."""
+    rows = loaded.skippable_rows
+    if not loaded.errors or not rows or source.skip_error_rows:
+        return
+    with st.container(border=True):
+        st.markdown(fr.t("data_skip_explain", count=len(rows), rows=places(rows, fr.lang)))
+        if st.button(
+            fr.t("data_skip_button", count=len(rows)),
+            key="skip_error_rows",
+            type="primary",
+            icon=":material/playlist_remove:",
+        ):
+            _process(fr, facade.with_error_rows_left_out(source))
+
+
 def _report(fr: Frame, source: Source, loaded: LoadResult) -> None:
     st.subheader(fr.t("data_report"))
     problems = facade.problems_frame(loaded)
     if problems.empty:
         st.success(fr.t("data_report_clean"))
         return
-    summary = fr.t("data_report_summary", errors=len(loaded.errors), warnings=len(loaded.warnings))
+    # The errors of rows left out of the analysis are listed with the rest, and counted.
+    errors = int((problems["severity"] == "error").sum())
+    summary = fr.t("data_report_summary", errors=errors, warnings=len(loaded.warnings))
     (st.error if loaded.errors else st.warning)(summary)
+    _leave_out_choice(fr, source, loaded)
     left, right = st.columns(2)
     sheets = sorted(set(problems["sheet"]))
     chosen_sheets = left.multiselect(
@@ -174,7 +231,7 @@ def _report(fr: Frame, source: Source, loaded: LoadResult) -> None:
     if severities:
         shown = shown[shown["severity"].isin(severities)]
     table(shown, facade.PROBLEM_COLUMNS, fr.lang, key="report_table")
-    stem = f"{fr.t('export_problems_title')}_{source.name.removesuffix('.xlsx')}"
+    stem = f"{fr.t('export_problems_title')}_{source.name.rsplit('.', 1)[0]}"
     download_pair(facade.problems_downloads(source, fr.lang), stem, fr.lang, key="report_download")
 
 
@@ -188,6 +245,8 @@ def main() -> None:
             _files(fr)
         if fr.source is not None and fr.loaded is not None:
             _loaded(fr, fr.loaded)
+            _excluded(fr, fr.source, fr.loaded)
+            _interpretations(fr, fr.loaded)
             _report(fr, fr.source, fr.loaded)
 
 

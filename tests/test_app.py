@@ -193,8 +193,8 @@ def test_english_counts_are_singular_for_one() -> None:
     assert_clean(at)
     assert t("source_warnings", "en", count=1) == "1 warning"
     assert t("source_warnings", "en", count=2) == "2 warnings"
-    # The sample has one warning.
-    assert sidebar_text(at).endswith("[validated] · 1 warning")
+    # The sample has two warnings: a template cycle, and parties in the county that are not in 企业.
+    assert sidebar_text(at).endswith("[validated] · 2 warnings")
 
 
 def test_pairing_segment_filter(sample_report) -> None:

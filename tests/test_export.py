@@ -95,6 +95,7 @@ def segments_frame() -> pd.DataFrame:
             "leakage": [60.0, 50.0, 10.0],
             "local_share": [0.4, 2 / 3, float("nan")],
             "exports": [0.0, 400.0, 0.0],
+            "local_final_demand": [0.0, 25.0, 0.0],
             "local_buyers": [1, 1, 1],
             "leakage_distance_km": [300.0, 1300.0, 400.0],
             "downstream_gap": [0.0, 0.0, 0.0],
@@ -539,3 +540,29 @@ def test_export_table_is_usable_as_a_value_but_not_compared_by_frame() -> None:
     assert {table: 1}[table] == 1
     with pytest.raises(dataclasses.FrozenInstanceError):
         table.key = "other"  # type: ignore[misc]
+
+
+def test_about_names_each_row_left_out_in_the_export_language() -> None:
+    from chain.export import about_excluded
+    from chain.problems import problem
+
+    excluded = [
+        problem("not_a_number", "企业", 4, "产值(万元)", "约500"),
+        problem("negative", "企业", 4, "用工人数", "-3"),
+        problem("not_a_number", "=供需关系", 12, "年交易额(万元)", "=1+1"),
+    ]
+    assert about_excluded([], "zh") == {}
+    for lang, label, place, joiner in (
+        ("zh", "未纳入分析的行", "企业 第4行", "；"),
+        ("en", "rows left out", "企业 row 4", "; "),
+    ):
+        about = {"source": "county.xlsx", **about_excluded(excluded, lang)}
+        book = read(to_xlsx([report_table("targets", targets_frame())], about, lang))
+        rows = sheet_rows(next(iter(book.values())))  # the About sheet comes first
+        items = {row[0]: row[1] for row in rows[1:]}
+        assert items[label] == 2
+        colon = "：" if lang == "zh" else ": "
+        assert items[place] == joiner.join(f"{p.column}{colon}{p.message(lang)}" for p in excluded[:2])
+        # A sheet name and a value from the workbook are data in the About sheet too, never a formula.
+        other = next(key for key in items if str(key).startswith("'=供需关系"))
+        assert "12" in other and str(items[other]).startswith("年交易额(万元)")

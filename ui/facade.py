@@ -1,13 +1,15 @@
 """The one place where Streamlit caches wrap the domain: every page gets its analysis from here.
 
 Caches are keyed on the SHA-256 of the workbook bytes plus the settings (``st.cache_data`` would hash
-large frames from a sample and could serve a stale entry after a one-cell edit); the bytes travel in an
+large frames from a sample and could serve a stale entry after a one-cell edit) and on whether the user
+chose to leave the rows in error out (:attr:`Source.skip_error_rows`); the bytes travel in an
 unhashed ``_bytes`` argument. Results are pickleable objects of ``chain/`` (frames, reports, figures,
 bytes), never graphs, uploaded files or widgets. Every cache is bounded.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,6 +78,7 @@ __all__ = [
     "upload_source",
     "what_if",
     "what_if_figure",
+    "with_error_rows_left_out",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +101,9 @@ class Source:
     data: bytes = field(repr=False, compare=False)
     #: The bundled sample is ours and loads in-process; uploads are parsed in a child process.
     sample: bool = False
+    #: The user's explicit choice to analyse without the rows in error (``LoadResult.skippable_rows``);
+    #: those rows are then named on every page and in every export. Part of every cache key.
+    skip_error_rows: bool = False
 
 
 def sample_source() -> Source | None:
@@ -113,6 +119,11 @@ def upload_source(name: str, data: bytes) -> Source:
     return Source(hashlib.sha256(data).hexdigest(), name, data, sample=False)
 
 
+def with_error_rows_left_out(source: Source, leave_out: bool = True) -> Source:
+    """The same workbook, analysed without its rows in error (``leave_out``) or with every row."""
+    return dataclasses.replace(source, skip_error_rows=leave_out)
+
+
 @st.cache_resource(show_spinner=False)
 def prepare_uploads() -> None:
     """Start a parse helper once per server, ahead of the first upload, so it does not wait for imports."""
@@ -125,19 +136,19 @@ def check_bytes(data: bytes) -> Problem | None:
 
 
 @st.cache_data(max_entries=_WORKBOOKS, show_spinner=False)
-def _load(sha: str, name: str, sample: bool, _bytes: bytes) -> LoadResult:
+def _load(sha: str, name: str, sample: bool, skip: bool, _bytes: bytes) -> LoadResult:
     if sample:
-        return load.load_workbook(_bytes, limits=LIMITS, source_name=name)
-    return isolate.load_isolated(_bytes, LIMITS, name)
+        return load.load_workbook(_bytes, limits=LIMITS, source_name=name, skip_error_rows=skip)
+    return isolate.load_isolated(_bytes, LIMITS, name, skip_error_rows=skip)
 
 
 def load_data(source: Source) -> LoadResult:
     """Guard, parse and validate a workbook: the data when it has no errors, and every problem found."""
-    return _load(source.sha, source.name, source.sample, _bytes=source.data)
+    return _load(source.sha, source.name, source.sample, source.skip_error_rows, _bytes=source.data)
 
 
-def _data(sha: str, name: str, sample: bool, data: bytes) -> ChainData:
-    loaded = _load(sha, name, sample, _bytes=data)
+def _data(sha: str, name: str, sample: bool, skip: bool, data: bytes) -> ChainData:
+    loaded = _load(sha, name, sample, skip, _bytes=data)
     if loaded.data is None or loaded.errors:
         # Pages only ask for analysis of a workbook that loaded cleanly; reaching here is a bug.
         raise ValueError(f"{name} has {len(loaded.errors)} errors and cannot be analysed")
@@ -145,13 +156,17 @@ def _data(sha: str, name: str, sample: bool, data: bytes) -> ChainData:
 
 
 @st.cache_data(max_entries=_WORKBOOKS * 4, show_spinner=False)
-def _analyze(sha: str, name: str, sample: bool, settings: AnalysisSettings, _bytes: bytes) -> ChainReport:
-    return gaps.analyze(_data(sha, name, sample, _bytes), settings)
+def _analyze(
+    sha: str, name: str, sample: bool, skip: bool, settings: AnalysisSettings, _bytes: bytes
+) -> ChainReport:
+    return gaps.analyze(_data(sha, name, sample, skip, _bytes), settings)
 
 
 def analyze(source: Source, settings: AnalysisSettings) -> ChainReport:
     """The gap analysis of a clean workbook under ``settings``."""
-    return _analyze(source.sha, source.name, source.sample, settings, _bytes=source.data)
+    return _analyze(
+        source.sha, source.name, source.sample, source.skip_error_rows, settings, _bytes=source.data
+    )
 
 
 @st.cache_data(max_entries=_VIEWS, show_spinner=False)
@@ -159,6 +174,7 @@ def _targets(
     sha: str,
     name: str,
     sample: bool,
+    skip: bool,
     settings: AnalysisSettings,
     segment: str | None,
     gap: str | None,
@@ -167,8 +183,8 @@ def _targets(
     max_distance: float | None,
     _bytes: bytes,
 ) -> pd.DataFrame:
-    data = _data(sha, name, sample, _bytes)
-    report = _analyze(sha, name, sample, settings, _bytes=_bytes)
+    data = _data(sha, name, sample, skip, _bytes)
+    report = _analyze(sha, name, sample, skip, settings, _bytes=_bytes)
     return targets.recruiting_targets(
         data,
         report,
@@ -196,6 +212,7 @@ def recruiting_targets(
         source.sha,
         source.name,
         source.sample,
+        source.skip_error_rows,
         settings,
         segment,
         gap,
@@ -207,15 +224,25 @@ def recruiting_targets(
 
 
 @st.cache_data(max_entries=_VIEWS, show_spinner=False)
-def _pairs(sha: str, name: str, sample: bool, settings: AnalysisSettings, segment: str | None, _bytes: bytes):
-    data = _data(sha, name, sample, _bytes)
-    report = _analyze(sha, name, sample, settings, _bytes=_bytes)
+def _pairs(
+    sha: str,
+    name: str,
+    sample: bool,
+    skip: bool,
+    settings: AnalysisSettings,
+    segment: str | None,
+    _bytes: bytes,
+):
+    data = _data(sha, name, sample, skip, _bytes)
+    report = _analyze(sha, name, sample, skip, settings, _bytes=_bytes)
     return pairing.local_pairs(data, report, settings.pair_weights, segment=segment)
 
 
 def local_pairs(source: Source, settings: AnalysisSettings, *, segment: str | None = None) -> pd.DataFrame:
     """Suggested local introductions (best first); see :func:`chain.pairing.local_pairs`."""
-    return _pairs(source.sha, source.name, source.sample, settings, segment, _bytes=source.data)
+    return _pairs(
+        source.sha, source.name, source.sample, source.skip_error_rows, settings, segment, _bytes=source.data
+    )
 
 
 @st.cache_data(max_entries=_VIEWS, show_spinner=False)
@@ -223,13 +250,14 @@ def _what_if(
     sha: str,
     name: str,
     sample: bool,
+    skip: bool,
     settings: AnalysisSettings,
     segment: str,
     expected_output: float,
     project: str,
     _bytes: bytes,
 ) -> WhatIf:
-    return gaps.what_if(_data(sha, name, sample, _bytes), settings, segment, expected_output, project)
+    return gaps.what_if(_data(sha, name, sample, skip, _bytes), settings, segment, expected_output, project)
 
 
 def what_if(
@@ -240,6 +268,7 @@ def what_if(
         source.sha,
         source.name,
         source.sample,
+        source.skip_error_rows,
         settings,
         segment,
         float(expected_output),
@@ -256,14 +285,15 @@ def _chain_map(
     sha: str,
     name: str,
     sample: bool,
+    skip: bool,
     settings: AnalysisSettings,
     lang: str,
     category: str | None,
     selected: str | None,
     _bytes: bytes,
 ) -> go.Figure:
-    data = _data(sha, name, sample, _bytes)
-    report = _analyze(sha, name, sample, settings, _bytes=_bytes)
+    data = _data(sha, name, sample, skip, _bytes)
+    report = _analyze(sha, name, sample, skip, settings, _bytes=_bytes)
     return charts.chain_map(graph.segment_graph(data, report), lang, category=category, selected=selected)
 
 
@@ -272,33 +302,47 @@ def chain_map_figure(
 ) -> go.Figure:
     """The layered chain map coloured by status, optionally one category only and one segment highlighted."""
     return _chain_map(
-        source.sha, source.name, source.sample, settings, lang, category, selected, _bytes=source.data
+        source.sha,
+        source.name,
+        source.sample,
+        source.skip_error_rows,
+        settings,
+        lang,
+        category,
+        selected,
+        _bytes=source.data,
     )
 
 
 @st.cache_data(max_entries=_VIEWS, show_spinner=False)
 def _flow(
-    sha: str, name: str, sample: bool, settings: AnalysisSettings, lang: str, _bytes: bytes
+    sha: str, name: str, sample: bool, skip: bool, settings: AnalysisSettings, lang: str, _bytes: bytes
 ) -> go.Figure:
-    data = _data(sha, name, sample, _bytes)
-    report = _analyze(sha, name, sample, settings, _bytes=_bytes)
+    data = _data(sha, name, sample, skip, _bytes)
+    report = _analyze(sha, name, sample, skip, settings, _bytes=_bytes)
     return charts.flow_sankey(data, report.segments, lang)
 
 
 def flow_figure(source: Source, settings: AnalysisSettings, lang: str) -> go.Figure:
     """The Sankey of outside regions -> segments -> markets."""
-    return _flow(source.sha, source.name, source.sample, settings, lang, _bytes=source.data)
+    return _flow(
+        source.sha, source.name, source.sample, source.skip_error_rows, settings, lang, _bytes=source.data
+    )
 
 
 @st.cache_data(max_entries=_VIEWS, show_spinner=False)
-def _firm_network(sha: str, name: str, sample: bool, lang: str, firm: str, _bytes: bytes) -> go.Figure:
-    data = _data(sha, name, sample, _bytes)
+def _firm_network(
+    sha: str, name: str, sample: bool, skip: bool, lang: str, firm: str, _bytes: bytes
+) -> go.Figure:
+    data = _data(sha, name, sample, skip, _bytes)
     return charts.firm_network(graph.firm_graph(data, firm, depth=1), firm, lang)
 
 
 def firm_network_figure(source: Source, lang: str, firm: str) -> go.Figure:
     """One firm's suppliers and customers, local and outside."""
-    return _firm_network(source.sha, source.name, source.sample, lang, firm, _bytes=source.data)
+    return _firm_network(
+        source.sha, source.name, source.sample, source.skip_error_rows, lang, firm, _bytes=source.data
+    )
 
 
 #: Segment filters as a hashable cache key: categories, stages, statuses, gap kinds.
@@ -318,12 +362,13 @@ def _segment_chart(
     sha: str,
     name: str,
     sample: bool,
+    skip: bool,
     settings: AnalysisSettings,
     lang: str,
     filters: SegmentFilters,
     _bytes: bytes,
 ) -> go.Figure:
-    report = _analyze(sha, name, sample, settings, _bytes=_bytes)
+    report = _analyze(sha, name, sample, skip, settings, _bytes=_bytes)
     categories, stages, statuses, gap_kinds = filters
     shown = filter_segments(
         report.segments, categories=categories, stages=stages, statuses=statuses, gap_kinds=gap_kinds
@@ -337,7 +382,15 @@ def segment_chart(
     """A chart of the (filtered) segment table: ``treemap`` (output by category and segment), ``category``
     (segments and output per category by status), ``leakage`` or ``exports`` (segments ranked by each)."""
     return _segment_chart(
-        kind, source.sha, source.name, source.sample, settings, lang, filters, _bytes=source.data
+        kind,
+        source.sha,
+        source.name,
+        source.sample,
+        source.skip_error_rows,
+        settings,
+        lang,
+        filters,
+        _bytes=source.data,
     )
 
 
@@ -346,6 +399,7 @@ def _what_if_chart(
     sha: str,
     name: str,
     sample: bool,
+    skip: bool,
     settings: AnalysisSettings,
     segment: str,
     expected_output: float,
@@ -353,7 +407,7 @@ def _what_if_chart(
     lang: str,
     _bytes: bytes,
 ) -> go.Figure:
-    result = _what_if(sha, name, sample, settings, segment, expected_output, project, _bytes=_bytes)
+    result = _what_if(sha, name, sample, skip, settings, segment, expected_output, project, _bytes=_bytes)
     return charts.what_if_bars(result.changes, lang)
 
 
@@ -365,6 +419,7 @@ def what_if_figure(
         source.sha,
         source.name,
         source.sample,
+        source.skip_error_rows,
         settings,
         segment,
         float(expected_output),
@@ -389,6 +444,8 @@ def _deferred(build: Callable[[], Built]) -> Downloads:
 
 def _about(data: ChainData, settings: AnalysisSettings, lang: str, filters: str) -> dict[str, object]:
     about: dict[str, object] = {"source": data.source, "county": data.county, "period": data.period}
+    # Rows left out of the analysis come right after where the data came from: never out of sight.
+    about.update(export.about_excluded(data.excluded, lang))
     if filters:
         about[t("about_filters", lang)] = filters
     about.update(export.about_settings(settings))
@@ -400,15 +457,16 @@ def _targets_downloads(
     sha: str,
     name: str,
     sample: bool,
+    skip: bool,
     settings: AnalysisSettings,
     filters: tuple[str | None, str | None, str | None, float, float | None],
     description: str,
     lang: str,
     _bytes: bytes,
 ) -> Built:
-    frame = _targets(sha, name, sample, settings, *filters, _bytes=_bytes)
+    frame = _targets(sha, name, sample, skip, settings, *filters, _bytes=_bytes)
     table = export.report_table("targets", frame)
-    about = _about(_data(sha, name, sample, _bytes), settings, lang, description)
+    about = _about(_data(sha, name, sample, skip, _bytes), settings, lang, description)
     return export.to_xlsx([table], about, lang), export.to_csv(table, lang)
 
 
@@ -428,7 +486,15 @@ def targets_downloads(
     filters = (segment, gap, region, float(min_value), max_distance)
     return _deferred(
         lambda: _targets_downloads(
-            source.sha, source.name, source.sample, settings, filters, description, lang, _bytes=source.data
+            source.sha,
+            source.name,
+            source.sample,
+            source.skip_error_rows,
+            settings,
+            filters,
+            description,
+            lang,
+            _bytes=source.data,
         )
     )
 
@@ -438,15 +504,16 @@ def _pairs_downloads(
     sha: str,
     name: str,
     sample: bool,
+    skip: bool,
     settings: AnalysisSettings,
     segment: str | None,
     description: str,
     lang: str,
     _bytes: bytes,
 ) -> Built:
-    frame = _pairs(sha, name, sample, settings, segment, _bytes=_bytes)
+    frame = _pairs(sha, name, sample, skip, settings, segment, _bytes=_bytes)
     table = export.report_table("pairs", frame)
-    about = _about(_data(sha, name, sample, _bytes), settings, lang, description)
+    about = _about(_data(sha, name, sample, skip, _bytes), settings, lang, description)
     return export.to_xlsx([table], about, lang), export.to_csv(table, lang)
 
 
@@ -461,18 +528,26 @@ def pairs_downloads(
     """The pairing suggestions as (xlsx, csv) bytes in ``lang``."""
     return _deferred(
         lambda: _pairs_downloads(
-            source.sha, source.name, source.sample, settings, segment, description, lang, _bytes=source.data
+            source.sha,
+            source.name,
+            source.sample,
+            source.skip_error_rows,
+            settings,
+            segment,
+            description,
+            lang,
+            _bytes=source.data,
         )
     )
 
 
 @st.cache_data(max_entries=_VIEWS, show_spinner=False)
 def _segments_downloads(
-    sha: str, name: str, sample: bool, settings: AnalysisSettings, lang: str, _bytes: bytes
+    sha: str, name: str, sample: bool, skip: bool, settings: AnalysisSettings, lang: str, _bytes: bytes
 ) -> Built:
-    report = _analyze(sha, name, sample, settings, _bytes=_bytes)
+    report = _analyze(sha, name, sample, skip, settings, _bytes=_bytes)
     table = export.report_table("segments", report.segments)
-    about = _about(_data(sha, name, sample, _bytes), settings, lang, "")
+    about = _about(_data(sha, name, sample, skip, _bytes), settings, lang, "")
     return export.to_xlsx([table], about, lang), export.to_csv(table, lang)
 
 
@@ -480,7 +555,7 @@ def segments_downloads(source: Source, settings: AnalysisSettings, lang: str) ->
     """The segment table of the gap analysis as (xlsx, csv) bytes in ``lang``."""
     return _deferred(
         lambda: _segments_downloads(
-            source.sha, source.name, source.sample, settings, lang, _bytes=source.data
+            source.sha, source.name, source.sample, source.skip_error_rows, settings, lang, _bytes=source.data
         )
     )
 
@@ -491,7 +566,12 @@ PROBLEM_COLUMNS: tuple[str, ...] = ("severity", "sheet", "row", "column", "messa
 
 
 def problems_frame(loaded: LoadResult) -> pd.DataFrame:
-    """Every problem of a load as one row (errors first): where, what, and the message in zh and en."""
+    """Every problem of a load as one row (errors first): where, what, and the message in zh and en.
+
+    The errors of rows the user chose to leave out (``ChainData.excluded``) are errors of the workbook
+    still, and listed with them.
+    """
+    excluded = loaded.data.excluded if loaded.data is not None else ()
     rows = [
         {
             "severity": p.severity,
@@ -506,7 +586,7 @@ def problems_frame(loaded: LoadResult) -> pd.DataFrame:
             "message_zh": p.message_zh,
             "message_en": p.message_en,
         }
-        for p in (*loaded.errors, *loaded.warnings)
+        for p in (*loaded.errors, *excluded, *loaded.warnings)
     ]
     columns = ["severity", "severity_zh", "severity_en", "sheet", "row", "column", "cell_value", "code"]
     frame = pd.DataFrame(rows, columns=[*columns, "message_zh", "message_en"])
@@ -515,8 +595,8 @@ def problems_frame(loaded: LoadResult) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=_WORKBOOKS * 2, show_spinner=False)
-def _problems_downloads(sha: str, name: str, sample: bool, lang: str, _bytes: bytes) -> Built:
-    loaded = _load(sha, name, sample, _bytes=_bytes)
+def _problems_downloads(sha: str, name: str, sample: bool, skip: bool, lang: str, _bytes: bytes) -> Built:
+    loaded = _load(sha, name, sample, skip, _bytes=_bytes)
     table = export.ExportTable(
         "problems",
         t("export_problems_title", "zh"),
@@ -525,16 +605,20 @@ def _problems_downloads(sha: str, name: str, sample: bool, lang: str, _bytes: by
         problems_frame(loaded).drop(columns="severity"),
         PROBLEM_COLUMNS,
     )
-    about = {
+    excluded = loaded.data.excluded if loaded.data is not None else ()
+    about: dict[str, object] = {
         "source": name,
-        t("about_errors", lang): len(loaded.errors),
+        t("about_errors", lang): len(loaded.errors) + len(excluded),
         t("about_warnings", lang): len(loaded.warnings),
     }
+    about.update(export.about_excluded(excluded, lang))
     return export.to_xlsx([table], about, lang), export.to_csv(table, lang)
 
 
 def problems_downloads(source: Source, lang: str) -> Downloads:
     """The full validation report of a workbook as (xlsx, csv) bytes in ``lang``."""
     return _deferred(
-        lambda: _problems_downloads(source.sha, source.name, source.sample, lang, _bytes=source.data)
+        lambda: _problems_downloads(
+            source.sha, source.name, source.sample, source.skip_error_rows, lang, _bytes=source.data
+        )
     )

@@ -22,6 +22,7 @@ from chain.settings import AnalysisSettings
 from ui import facade
 from ui.facade import Source
 from ui.i18n import LANGS, t
+from ui.widgets import places
 
 __all__ = [
     "GENERATION_KEY",
@@ -177,6 +178,8 @@ def _sidebar(lang: str, source: Source | None, loaded: LoadResult | None) -> Non
             st.caption(
                 f":green[{t('source_ok', lang)}] · {t('source_warnings', lang, count=len(loaded.warnings))}"
             )
+            if loaded.data.excluded_rows:
+                st.caption(f":orange[{t('source_excluded', lang, count=len(loaded.data.excluded_rows))}]")
         else:
             st.caption(
                 f":red[{t('source_errors', lang, count=len(loaded.errors))}] · "
@@ -184,11 +187,23 @@ def _sidebar(lang: str, source: Source | None, loaded: LoadResult | None) -> Non
             )
 
 
+def _excluded_banner(lang: str, loaded: LoadResult | None) -> None:
+    """Name the rows the analysis leaves out (the user's choice on the data page), on every page."""
+    data = loaded.data if loaded is not None else None
+    rows = data.excluded_rows if data is not None else ()
+    if rows:
+        # Sheet names come from the workbook: places() escapes them, so they show as written.
+        text = t("banner_excluded", lang, count=len(rows), rows=places(rows, lang))
+        st.warning(text, icon=":material/playlist_remove:")
+
+
 def frame(page_key: str) -> Frame:
     """Draw the frame of page ``page_key`` and return what the page needs to draw the rest.
 
     Loads the current workbook (cached on its SHA-256), shows the menu and the data source in the sidebar,
-    the page's title, and, on every page but the data page, a banner when the workbook has errors.
+    the page's title, on every page a banner naming the rows left out of the analysis (when the user chose
+    to leave the rows in error out), and, on every page but the data page, a banner when the workbook has
+    errors.
     """
     _init_state()
     lang = str(st.session_state[LANG_KEY])
@@ -215,6 +230,7 @@ def frame(page_key: str) -> Frame:
     result = Frame(page_key, lang, source, loaded, settings)
     if failure is not None:
         st.error(t("failed", lang, detail=failure))
+    _excluded_banner(lang, loaded)
     if page_key == "data":
         return result
     if source is None:

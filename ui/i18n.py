@@ -76,6 +76,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "The uploaded workbook has {count} {count:plural:error|errors}: see the Data page. No analysis is shown until they are fixed.",
     ),
     "banner_go_data": ("查看校验报告", "Open the validation report"),
+    # Rows the user chose to leave out of the analysis: named on every page.
+    "banner_excluded": (
+        "本次分析未纳入 {count} 行有错误的数据：{rows}（详见「数据」页）",
+        "This analysis leaves out {count} {count:plural:row|rows} with errors: {rows} (see the Data page)",
+    ),
+    "excluded_place": ("{sheet} 第{row}行", "{sheet} row {row}"),
+    "source_excluded": ("未纳入 {count} 行", "{count} {count:plural:row|rows} left out"),
     "sample_missing": (
         "找不到内置样例数据 data/sample.xlsx。请到「数据」页上传工作簿。",
         "The bundled sample data/sample.xlsx is missing: upload a workbook on the Data page.",
@@ -270,11 +277,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "wi_output_positive": ("请填写大于 0 的预计产值。", "Enter an expected output above 0."),
     # Data.
-    "data_upload": ("上传工作簿（.xlsx）", "Upload a workbook (.xlsx)"),
+    "data_upload": ("上传工作簿（.xlsx、.xls、.ods）", "Upload a workbook (.xlsx, .xls, .ods)"),
     "data_upload_help": (
-        "按模板填写的 .xlsx 文件，不超过 {mb} MB；表名和列名中英文均可。",
-        "An .xlsx file laid out like the template, at most {mb} MB; sheet and column names in Chinese or "
-        "English.",
+        "按模板填写的 .xlsx（或 .xls、.ods）文件，不超过 {mb} MB；表名和列名中英文均可。",
+        "An .xlsx (or .xls, .ods) file laid out like the template, at most {mb} MB; sheet and column names in "
+        "Chinese or English.",
     ),
     "data_step_guard": ("检查文件安全", "Checking the file"),
     "data_step_parse": ("在独立进程中读取工作簿", "Reading the workbook in a separate process"),
@@ -320,6 +327,40 @@ TEXT: dict[str, tuple[str, str]] = {
     "about_filters": ("筛选条件", "filters"),
     "about_errors": ("错误数", "errors"),
     "about_warnings": ("提醒数", "warnings"),
+    # Leaving the rows in error out, on the data page.
+    "data_skip_explain": (
+        "这些错误都在必填工作表的数据行上（{rows}），可以先不含这 {count} 行继续分析。"
+        "这些行会在每个页面顶部和每个导出文件的“说明”表中逐行列明；引用了它们的其他行"
+        "（如供需关系中被略去的企业）也会一并不纳入并列明。修正工作簿后重新上传，即可分析全部数据。",
+        "Every error sits on a data row of a required sheet ({rows}), so the workbook can be analysed "
+        "without those {count} {count:plural:row|rows}. They will be named at the top of every page and in the About sheet "
+        "of every export; rows that refer to them (links to a firm left out) are left out and named too. "
+        "Fix the workbook and upload it again to analyse every row.",
+    ),
+    "data_skip_button": (
+        "不含这 {count} 行，继续分析",
+        "Analyse without the {count} {count:plural:row|rows} in error",
+    ),
+    "data_excluded_notice": (
+        "当前分析未纳入 {count} 行有错误的数据，它们的错误见下方检查报告。"
+        "修正工作簿后重新上传，或包含全部行重新检查。",
+        "The analysis in use leaves out {count} {count:plural:row|rows} with errors; their errors are in the "
+        "report below. Fix the workbook and upload it again, or check it again with every row.",
+    ),
+    "data_include_all": ("包含全部行重新检查", "Check again with every row"),
+    "data_step_excluded": (
+        "未纳入 {count} 行有错误的数据，其余数据已校验",
+        "Left out {count} {count:plural:row|rows} with errors; the rest validated",
+    ),
+    "data_status_excluded": (
+        "{name} 已载入，未纳入 {count} 行",
+        "{name} loaded, {count} {count:plural:row|rows} left out",
+    ),
+    "data_interpretations": (
+        "读取时作了 {count} 项解读或提醒 —— 详见下方检查报告",
+        "{count} {count:plural:interpretation or note|interpretations or notes} while reading — "
+        "see the report below",
+    ),
 }
 
 

@@ -26,6 +26,8 @@ __all__ = [
     "money_short",
     "partners_table",
     "percent",
+    "places",
+    "plain",
     "sheet_table",
     "stage_name",
     "status_markdown",
@@ -61,6 +63,11 @@ _ROW_PX = 35
 #: 尾矿及工业固废) so they are not cut.
 _NAME_WIDTHS = {"category": 110, "segment": 120, "buyer_segment": 120}
 _STAGES = {choice.key: (choice.zh, choice.en) for choice in schema.TEMPLATE.column_by_key["stage"].choices}
+#: Characters Streamlit's Markdown acts on: CommonMark punctuation, ``:colour[...]`` directives, ``$`` for
+#: LaTeX, ``<`` and ``&`` for HTML. A backslash before any of them shows it as it is.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^])")
+#: Rows named before "…" where a message lists rows left out of the analysis.
+PLACES_SHOWN = 8
 
 
 def _missing(value: object) -> bool:
@@ -99,6 +106,28 @@ def money_short(value: object, lang: str) -> str:
     if abs(amount) >= 100:
         return f"{amount / 100:,.1f} {t('unit_m', lang)}"
     return money(amount, lang)
+
+
+def plain(text: object) -> str:
+    """Text from a workbook (a sheet name, a cell) as Markdown that shows it as written, never as markup:
+    every character Markdown would act on is backslash-escaped and line breaks become spaces.
+
+    >>> print(plain("**甲** [x](y) :red[z]"))
+    \\*\\*甲\\*\\* \\[x\\]\\(y\\) \\:red\\[z\\]
+    """
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).splitlines()))
+
+
+def places(rows: Sequence[tuple[str, int]], lang: str, limit: int = PLACES_SHOWN) -> str:
+    """(sheet, Excel row) pairs as one line of Markdown-safe text, the first ``limit`` of them then "…".
+
+    >>> places([("企业", 4), ("供需关系", 12)], "zh"), places([("企业", 4), ("企业", 5)], "en", limit=1)
+    ('企业 第4行、供需关系 第12行', '企业 row 4; …')
+    """
+    named = [plain(t("excluded_place", lang, sheet=sheet, row=row)) for sheet, row in rows[:limit]]
+    if len(rows) > limit:
+        named.append("…")
+    return _JOIN.get(lang, "; ").join(named)
 
 
 def percent(share: object, digits: int = 1) -> str:
