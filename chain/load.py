@@ -948,7 +948,8 @@ class _Validator:
                 best, best_count = index, len(keys)
         if best > 0 and any(not _is_blank(v) for row in grid[:best] for v in row):
             title = next(cell_text(v) for row in grid[:best] for v in row if not _is_blank(v))
-            self.report("title_rows", name, best + 1, None, title[:60], header_row=best + 1, above=best)
+            rows = "1" if best == 1 else f"1–{best}"
+            self.report("title_rows", name, best + 1, None, title[:60], header_row=best + 1, rows=rows)
         return best
 
     def fill_merged(self, name: str, grid: list[list[Any]], top: int) -> None:

@@ -269,8 +269,8 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     ),
     "title_rows": (
         "warning",
-        "第 1–{above} 行是标题（“{value}”），表头从第 {header_row} 行读取。",
-        "Rows 1–{above} are a title ('{value}'); the header was read from row {header_row}.",
+        "第 {rows} 行是标题（“{value}”），表头从第 {header_row} 行读取。",
+        "Rows {rows} above the header hold a title ('{value}'); the header was read from row {header_row}.",
     ),
     "units_row": (
         "warning",
