@@ -590,19 +590,7 @@ def _is_blank(value: object) -> bool:
 
 def _is_placeholder(text: str) -> bool:
     """Whether a trimmed text cell is one of the marks offices put in empty cells (—, /, 无, N/A)."""
-    return text[:1] in _PLACEHOLDER_START and len(text) <= 8 and schema.fold(text) in schema.PLACEHOLDERS
-
-
-#: First characters a placeholder or a total word may start with (after white space), in any width or case:
-#: a cheap test that rules out almost every cell before it is folded.
-_PLACEHOLDER_START = frozenset(
-    "".join(word[0] for word in schema.PLACEHOLDERS) + "-—–－/／\\＼无空暂Nn＃#….．"
-)
-_TOTAL_START = frozenset(
-    "".join(word[0] for word in schema.TOTAL_WORDS)
-    + "".join(word[0].upper() for word in schema.TOTAL_WORDS)
-    + "ｔｓｇＴＳＧ"
-)
+    return text in schema.PLACEHOLDER_FORMS
 
 
 def _total_rows(rows: Sequence[Sequence[Any]], columns: Sequence[Sequence[Any]]) -> list[int]:
@@ -614,15 +602,18 @@ def _total_rows(rows: Sequence[Sequence[Any]], columns: Sequence[Sequence[Any]])
     if not columns:
         return []
     first = columns[0]
-    words = {value for value in set(first) if type(value) is str and _is_total_word(value)}
+    distinct = set(first)
+    words = {value for value in distinct if type(value) is str and _is_total_word(value)}
     flagged = [i for i, value in enumerate(first) if value in words] if words else []
-    later = [i for i, value in enumerate(first) if type(value) is not str or not value.strip()]
-    flagged += [i for i in later if _is_total(rows[i])]
+    # Rows whose first cell is blank or a number (a serial): their label may sit further right.
+    odd = {value for value in distinct if type(value) is not str or not value.strip()}
+    if odd:
+        flagged += [i for i, value in enumerate(first) if value in odd and _is_total(rows[i])]
     return sorted(set(flagged))
 
 
 def _is_total_word(text: str) -> bool:
-    return text.lstrip()[:1] in _TOTAL_START and schema.fold(text).strip(":：") in schema.TOTAL_WORDS
+    return text.strip() in schema.TOTAL_FORMS
 
 
 def _is_total(row: Sequence[Any]) -> bool:
@@ -1078,7 +1069,7 @@ class _Validator:
             return self.coerce_numbers(table, column, factor, header, cells, percent_rows)
         if kind in ("text", "credit_code"):
             texts = [value.strip() if type(value) is str else cell_text(value) for value in cells]
-            marks = {text for text in set(texts) if _is_placeholder(text)}
+            marks = schema.PLACEHOLDER_FORMS.intersection(texts)
             if marks:
                 found = [i for i, text in enumerate(texts) if text in marks]
                 self.note("placeholder", table, header, found, texts[found[0]])

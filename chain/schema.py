@@ -21,11 +21,13 @@ __all__ = [
     "LIST_SEPARATORS",
     "MONEY_UNITS",
     "PLACEHOLDERS",
+    "PLACEHOLDER_FORMS",
     "PROJECTS",
     "SETTINGS",
     "SETTING_KEYS",
     "SHEETS",
     "TEMPLATE",
+    "TOTAL_FORMS",
     "TOTAL_WORDS",
     "TRUE_WORDS",
     "UNITS",
@@ -62,6 +64,30 @@ PLACEHOLDERS = frozenset(
 
 #: Words of 合计 rows (after folding, without colons): such a row sums others and is left out.
 TOTAL_WORDS = frozenset({"合计", "总计", "小计", "总合计", "累计", "total", "subtotal", "grandtotal", "sum"})
+
+
+def _spellings(word: str) -> frozenset[str]:
+    """The ways a short word is typed and still folds to itself: lower, upper or title case, half- or
+    full-width, Chinese characters spaced (合 计, 合　计) or not; for a lookup that costs one set probe per
+    cell instead of a Unicode fold.
+
+    >>> sorted(_spellings("n/a")), "合　计" in _spellings("合计")
+    (['N/A', 'N/a', 'n/a', 'Ｎ／Ａ', 'Ｎ／ａ', 'ｎ／ａ'], True)
+    """
+    cased = {word, word.upper(), word.lower(), word[:1].upper() + word[1:].lower()}
+    wide = {"".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in form) for form in cased}
+    spelled = cased | wide
+    if len(word) == 2 and all("\u4e00" <= char <= "\u9fff" for char in word):
+        spelled |= {word[0] + gap + word[1] for gap in (" ", "\u3000", "  ")}
+    return frozenset(spelled)
+
+
+#: The spellings of :data:`PLACEHOLDERS` and of :data:`TOTAL_WORDS` (with or without a trailing colon), as
+#: typed in a cell once trimmed.
+PLACEHOLDER_FORMS = frozenset().union(*(_spellings(word) for word in PLACEHOLDERS))
+TOTAL_FORMS = frozenset(
+    form + colon for word in TOTAL_WORDS for form in _spellings(word) for colon in ("", ":", "：")
+)
 
 UnitKind = Literal["money", "people", "distance", "percent"]
 
