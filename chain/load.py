@@ -49,6 +49,8 @@ _BAD = object()
 _PLACEHOLDER = object()
 _MAX_LISTED_RANGES = 20
 _MAX_LISTED_NAMES = 12
+#: Firms a segment needs before its own median output per employee is the yardstick (else the chain's).
+_SEGMENT_PEERS = 4
 #: Rounds of leaving rows out: each can put rows in error that referred to rows left out before.
 _MAX_EXCLUSION_ROUNDS = 5
 #: Errors about one data row, which the user may choose to leave out of the analysis.
@@ -783,22 +785,29 @@ class _Validator:
         usable = (output > 0) & (employees > 0)
         if usable.sum() < 3:
             return
-        per_head = output[usable] / employees[usable]
-        median = float(np.median(per_head))
+        per_head = pd.Series(np.where(usable, output / np.where(employees > 0, employees, 1), np.nan))
+        # Against the firm's segment when it has enough firms to say what is usual there, else the chain.
+        by_segment = per_head.groupby(enterprises["segment"].to_numpy())
+        segment_median = by_segment.transform("median").to_numpy()
+        segment_count = by_segment.transform("count").to_numpy()
+        chain_median = float(per_head.median())
+        own = segment_count >= _SEGMENT_PEERS
+        median = np.where(own, segment_median, chain_median)
         factor = self.rules.output_per_employee_factor
-        for index in np.flatnonzero(usable):
-            ratio = output[index] / employees[index] / median
-            if ratio >= factor or ratio <= 1 / factor:
-                self.report(
-                    "output_per_employee",
-                    table.name,
-                    int(enterprises["row"].iloc[index]),
-                    table.header("output"),
-                    cell_text(output[index]),
-                    per_head=output[index] / employees[index],
-                    median=median,
-                    ratio=ratio,
-                )
+        ratio = per_head.to_numpy() / median
+        for index in np.flatnonzero(usable & ((ratio >= factor) | (ratio <= 1 / factor))):
+            self.report(
+                "output_per_employee",
+                table.name,
+                int(enterprises["row"].iloc[index]),
+                table.header("output"),
+                cell_text(output[index]),
+                per_head=per_head.iloc[index],
+                median=median[index],
+                ratio=ratio[index],
+                scope_zh="本环节" if own[index] else "全链",
+                scope_en="its segment's" if own[index] else "the chain's",
+            )
 
     def skippable(self, errors: tuple[Problem, ...]) -> tuple[tuple[str, int], ...]:
         """(sheet, row) of every error when each sits on a data row of a required sheet, else ()."""

@@ -372,8 +372,8 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     ),
     "output_per_employee": (
         "warning",
-        "人均产值 {per_head:,.1f} 万元，是全链中位数 {median:,.1f} 万元的 {ratio:,.4g} 倍。是否按“元”或“亿元”填报？",
-        "Output per employee is {per_head:,.1f} (10k yuan), {ratio:,.4g}x the chain's median of {median:,.1f}: "
+        "人均产值 {per_head:,.1f} 万元，是{scope_zh}中位数 {median:,.1f} 万元的 {ratio:,.4g} 倍。是否按“元”或“亿元”填报？",
+        "Output per employee is {per_head:,.1f} (10k yuan), {ratio:,.4g}x {scope_en} median of {median:,.1f}: "
         "was it reported in yuan or 100M yuan?",
     ),
 }
