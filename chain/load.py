@@ -30,7 +30,7 @@ from chain import schema
 from chain.credit_code import is_valid_credit_code
 from chain.guard import GUARD_CODES, check_bytes
 from chain.model import ChainData, LoadResult
-from chain.names import closest, name_core, name_key
+from chain.names import all_plain, closest, name_core, name_key
 from chain.places import is_county, place_core
 from chain.problems import Problem, problem
 from chain.settings import Limits, ReadSettings
@@ -604,11 +604,10 @@ def _total_rows(rows: Sequence[Sequence[Any]], columns: Sequence[Sequence[Any]])
     if not columns:
         return []
     first = columns[0]
-    distinct = set(first)
-    words = {value for value in distinct if type(value) is str and _is_total_word(value)}
+    words = schema.TOTAL_FORMS.intersection(first)
     flagged = [i for i, value in enumerate(first) if value in words] if words else []
     # Rows whose first cell is blank or a number (a serial): their label may sit further right.
-    odd = {value for value in distinct if type(value) is not str or not value.strip()}
+    odd = {value for value in set(first) if type(value) is not str or not value.strip()}
     if odd:
         flagged += [i for i, value in enumerate(first) if value in odd and _is_total(rows[i])]
     return sorted(set(flagged))
@@ -1334,14 +1333,7 @@ class _Validator:
             key = name_key(enterprise)
             local_name.setdefault(key, enterprise)
             segment_of.setdefault(enterprise, segment)
-        outside_name: dict[str, str] = {}
-        for party in ("supplier", "buyer"):
-            spelling: dict[str, str] = {}
-            for text in coerced[party]:
-                if text not in spelling:
-                    key = name_key(text)
-                    spelling[text] = local_name.get(key) or outside_name.setdefault(key, text)
-            coerced[party] = [spelling[text] for text in coerced[party]]
+        self.spell_parties(coerced, local_name)
         self.report_self_links(table)
         suppliers: list[str] = coerced["supplier"]
         buyers: list[str] = coerced["buyer"]
@@ -1396,6 +1388,32 @@ class _Validator:
         frame.insert(position + 2, "supplier_in_county", supplier_local | in_county["supplier_region"])
         frame.insert(position + 3, "buyer_in_county", buyer_local | in_county["buyer_region"])
         return frame if table.has("supplier", "buyer", "value") else None
+
+    @staticmethod
+    def spell_parties(coerced: dict[str, Any], local_name: dict[str, str]) -> None:
+        """Write each party the one way: a local firm as in 企业, an outside party as first met (row order,
+        suppliers before buyers). Only the distinct names are normalised, and the columns are rewritten only
+        when some name needed it (rarely: the common case costs two set builds)."""
+        columns = [coerced["supplier"], coerced["buyer"]]
+        distinct = set(columns[0]).union(columns[1])
+        if all_plain(distinct) and all_plain(local_name.values()):
+            return  # every name is its own key, and a local one is written as in 企业
+        keys = {text: name_key(text) for text in distinct}
+        spellings: dict[str, list[str]] = {}
+        for text, key in keys.items():
+            spellings.setdefault(key, []).append(text)
+        changed: dict[str, str] = {}
+        for key, texts in spellings.items():
+            local = local_name.get(key)
+            if local is not None:
+                changed.update((text, local) for text in texts if text != local)
+            elif len(texts) > 1:
+                variants = set(texts)
+                first = next(text for column in columns for text in column if text in variants)
+                changed.update((text, first) for text in texts if text != first)
+        if changed:
+            for party, values in zip(("supplier", "buyer"), columns, strict=True):
+                coerced[party] = [changed.get(text, text) for text in values]
 
     def report_links_to_left_out(
         self, table: _Table, supplier_local: np.ndarray, buyer_local: np.ndarray
@@ -1454,10 +1472,11 @@ class _Validator:
             ("buyer", buyer_local, "buyer_region"),
         ):
             parties: list[str] = table.coerced[party]
-            regions: list[str] = table.coerced[region]
-            for index in np.flatnonzero(~local):
+            # Candidates: outside parties whose region is blank or the county's own.
+            regions = np.array(table.coerced[region], dtype=object)
+            for index in np.flatnonzero(~local & ((regions == "") | in_county[region])):
                 text = parties[index]
-                if not text or (regions[index] and not in_county[region][index]):
+                if not text:
                     continue
                 if text not in verdicts:
                     cores = cores or [name_core(n, county) for n in names]
@@ -1513,6 +1532,18 @@ class _Validator:
             ("supplier", ~supplier_local, "supplier_region"),
             ("buyer", ~buyer_local, "buyer_region"),
         )
+        pairs = set().union(
+            *(
+                zip(
+                    compress(table.coerced[party], outside),
+                    compress(table.coerced[region], outside),
+                    strict=True,
+                )
+                for party, outside, region in sides
+            )
+        )
+        if len(pairs) == len({party for party, _ in pairs}):
+            return  # each outside party is written with one place
         first_region: dict[str, str] = {}
         several: set[str] = set()
         for party, outside, region in sides:
@@ -1635,8 +1666,10 @@ def _empty_table(sheet: schema.Sheet) -> _Table:
 
 def _in_county(regions: list[str], county: str) -> np.ndarray:
     """Whether each region names the county itself (by place-name core), once per distinct region."""
-    verdict = {region: is_county(region, county) for region in set(regions)}
-    return np.fromiter((verdict[region] for region in regions), dtype=bool, count=len(regions))
+    inside = {region for region in set(regions) if is_county(region, county)}
+    if not inside:
+        return np.zeros(len(regions), dtype=bool)
+    return np.fromiter((region in inside for region in regions), dtype=bool, count=len(regions))
 
 
 def _isin(values: list[str], known: Iterable[str] | dict[str, Any]) -> np.ndarray:

@@ -82,11 +82,15 @@ def _spellings(word: str) -> frozenset[str]:
     return frozenset(spelled)
 
 
-#: The spellings of :data:`PLACEHOLDERS` and of :data:`TOTAL_WORDS` (with or without a trailing colon), as
-#: typed in a cell once trimmed.
+#: The spellings of :data:`PLACEHOLDERS` (as typed in a cell, once trimmed) and of :data:`TOTAL_WORDS` (with or
+#: without a trailing colon, as typed or with a space on both sides).
 PLACEHOLDER_FORMS = frozenset().union(*(_spellings(word) for word in PLACEHOLDERS))
 TOTAL_FORMS = frozenset(
-    form + colon for word in TOTAL_WORDS for form in _spellings(word) for colon in ("", ":", "：")
+    pad + form + colon + pad
+    for word in TOTAL_WORDS
+    for form in _spellings(word)
+    for colon in ("", ":", "：")
+    for pad in ("", " ")
 )
 
 UnitKind = Literal["money", "people", "distance", "percent"]
