@@ -1,4 +1,4 @@
-"""Deterministic synthetic chain workbooks in the real contract, at tiny, smoke and full scale.
+"""Deterministic synthetic chain workbooks in the real contract, at tiny, smoke, full and limit scale.
 
 ``python bench/gen.py --scale smoke`` writes ``bench/out/smoke.xlsx`` (and a ``.meta.json`` beside it);
 :func:`ensure_workbook` reuses that file while the generator's source and the scale are unchanged.
@@ -52,6 +52,9 @@ SCALES: dict[str, Scale] = {
     "tiny": Scale("tiny", enterprises=40, links=300, segments=15),
     "smoke": Scale("smoke", enterprises=2_000, links=20_000, segments=200),
     "full": Scale("full", enterprises=20_000, links=200_000, segments=500),
+    # The largest workbook the limits accept: 49.5 MB (of Limits.max_file_mb = 50), 315 MB of XML, 1.1
+    # million links; what the memory figure uploads.
+    "limit": Scale("limit", enterprises=47_000, links=1_110_000, segments=500),
 }
 
 CATEGORIES: dict[str, tuple[str, ...]] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["AnalysisSettings", "Limits", "PairWeights", "ReadSettings", "TargetWeights"]
+__all__ = ["AnalysisSettings", "CacheLimits", "Limits", "PairWeights", "ReadSettings", "TargetWeights"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,37 @@ class Limits:
     max_ratio: float = 200.0
     #: Cells a sheet may declare in its <dimension> (rows x columns).
     max_cells_per_sheet: int = 20_000_000
-    #: Wall-clock seconds a child process may spend parsing an upload.
+    #: Wall-clock seconds a child process may spend parsing an upload. Only parsing counts: the time an
+    #: upload waits in the parse queue (chain.isolate) for its turn does not.
     parse_seconds: float = 120.0
-    #: Address-space limit of the parsing child process.
+    #: Address-space limit of the parsing child process. The interpreter with pandas already maps 1.4 GB of
+    #: it; the largest workbook these limits accept (49.5 MB, 1.1 million links) needs about 3 GB (runs
+    #: failed at 2.6-2.8 GB and one at 3.0 GB; others passed at 2.9, 3.0 and 3.5 GB): 4 GB leaves a margin.
+    #: Its child's resident set peaks at 1.6 GB (bench/run.py's memory figure).
     parse_memory_mb: int = 4096
+    #: Address-space limit of the child parsing a small upload (up to chain.isolate.SMALL_FILE_BYTES, 5 MB):
+    #: a 4.8 MB workbook (112,000 links) parses in 1.5 GB. The parse slot kept for small uploads then never
+    #: costs what a large parse may, whatever a small file holds.
+    small_parse_memory_mb: int = 2048
+
+
+@dataclass(frozen=True)
+class CacheLimits:
+    """What the server's result caches (``ui/facade.py``) may hold: one store shared by every session.
+
+    It holds loaded workbooks, analyses, target and pairing lists, figures and export files, keyed on the
+    workbook's SHA-256. Sizes are the pickled size of each entry, a close estimate of what it holds in
+    memory (the largest workbook the limits accept, 49.5 MB with 1.1 million links, loads to 225 MB
+    pickled against 228 MB of frames by ``DataFrame.memory_usage(deep=True)``). Measured and derived in
+    ``docs/deploy.md`` (limits) and ``bench/README.md`` (the ``memory`` figure).
+    """
+
+    #: Total size of everything cached. The least recently used entries go first when a new one needs room;
+    #: one entry larger than this is not cached at all. 768 MB holds the largest accepted workbook with its
+    #: analysis, lists, figures and exports (510 MB, measured), or many county-size ones (a few MB each).
+    max_mb: int = 768
+    #: An entry not used for this long is dropped, whether or not anyone is connected: a workbook nobody
+    #: looks at for half an hour does not keep its memory. Its next use reads it again.
+    ttl_seconds: float = 1800.0
+    #: How often a background sweep drops expired entries (and gives their memory back to the system).
+    sweep_seconds: float = 60.0

@@ -6,17 +6,22 @@ those rows: an explicit choice, undone here, and the rows left out are named on 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from chain import schema
+from chain.isolate import QueuePosition
 from chain.model import LoadResult
 from chain.problems import Problem
-from ui import facade
+from ui import facade, server
 from ui.facade import Source
 from ui.frame import GENERATION_KEY, OUTCOME_KEY, UPLOAD_KEY, Frame, frame, use_sample, use_upload
-from ui.widgets import download_pair, places, table
+from ui.widgets import download_pair, places, plain, table
 
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The uploader's id of the last upload seen: a new id is a new upload, even of the same bytes.
+_UPLOAD_ID_KEY = "upload_file_id"
 
 
 def _both(problem: Problem) -> dict[str, str]:
@@ -25,19 +30,37 @@ def _both(problem: Problem) -> dict[str, str]:
 
 
 def _step(fr: Frame, key: str, params: dict[str, object]) -> str:
-    """A recorded step in the current language (a parameter given in both languages picks its own)."""
-    return fr.t(key, **{k: v[fr.lang] if isinstance(v, dict) else v for k, v in params.items()})
+    """A recorded step in the current language (a parameter given in both languages picks its own).
+
+    Its text parameters (a problem's message quoting a cell, an error's detail) are shown as text: plain().
+    """
+    chosen = {k: v[fr.lang] if isinstance(v, dict) else v for k, v in params.items()}
+    return fr.t(key, **{k: plain(v) if isinstance(v, str) else v for k, v in chosen.items()})
 
 
-def _process(fr: Frame, source: Source) -> None:
+def _queue_progress(fr: Frame) -> Callable[[QueuePosition], None]:
+    """Shows, while an upload waits for its turn to be read, its place in the queue as a progress bar."""
+    slot = st.empty()
+    first: list[int] = []
+
+    def show(position: QueuePosition) -> None:
+        first[:] = first or [position.ahead]
+        text = fr.t("data_queue", ahead=position.ahead, running=position.running, seconds=position.waited)
+        slot.progress(max(0.0, (first[0] - position.ahead) / (first[0] + 1)), text=text)
+
+    return show
+
+
+def _process(fr: Frame, source: Source, retry: bool = False) -> None:
     """Guard -> parse -> validate -> analyse an upload, with each step shown, and make it the data in use.
 
     A workbook with errors still becomes the data in use: every page then says so instead of showing an
-    analysis of the previous data, which would be easy to mistake for the new one.
+    analysis of the previous data, which would be easy to mistake for the new one. ``retry`` reads it
+    again after the machinery failed on it (facade.can_retry).
     """
     steps: list[tuple[str, dict[str, object]]] = []
     state = "complete"
-    with st.status(fr.t("data_status_running", name=source.name), expanded=True) as status:
+    with st.status(fr.t("data_status_running", name=plain(source.name)), expanded=True) as status:
         try:
             st.write(fr.t("data_step_guard"))
             steps.append(("data_step_guard", {}))
@@ -48,7 +71,7 @@ def _process(fr: Frame, source: Source) -> None:
             else:
                 st.write(fr.t("data_step_parse"))
                 steps.append(("data_step_parse", {}))
-            loaded = facade.load_data(source)
+            loaded = facade.load_data(source, on_wait=_queue_progress(fr), retry=retry)
             counts: dict[str, object] = {"errors": len(loaded.errors), "warnings": len(loaded.warnings)}
             if refusal is None:
                 # A file that could not be read at all has one error: say which, not only how many.
@@ -98,19 +121,28 @@ def _outcome(fr: Frame) -> None:
     count = fr.error_count
     data = fr.loaded.data if fr.loaded is not None else None
     left_out = data.excluded_rows if data is not None else ()
+    name = plain(outcome["name"])  # the uploader's file name: a status label is Markdown
     if failed:
-        label = fr.t("data_status_errors", name=outcome["name"], count=count)
+        label = fr.t("data_status_errors", name=name, count=count)
     elif left_out:
-        label = fr.t("data_status_excluded", name=outcome["name"], count=len(left_out))
+        label = fr.t("data_status_excluded", name=name, count=len(left_out))
     else:
-        label = fr.t("data_status_ok", name=outcome["name"])
+        label = fr.t("data_status_ok", name=name)
     with st.status(label, state=outcome["state"], expanded=failed):
         for key, params in outcome["steps"]:
             st.write(_step(fr, key, params))
+    if failed and facade.can_retry(current):
+        # Not a verdict about the file (a reader killed, out of memory, past its deadline): offer to read it again.
+        st.caption(fr.t("data_retry_hint"))
+        if st.button(fr.t("data_retry"), key="retry_upload", type="primary", icon=":material/refresh:"):
+            _process(fr, current, retry=True)
 
 
 def _upload(fr: Frame) -> None:
     facade.prepare_uploads()
+    space = server.temp_space()
+    if space is not None and space.short:
+        st.warning(fr.t("data_tmp_full", path=space.path, free=space.free_mb, needed=space.needed_mb))
     generation = st.session_state.get(GENERATION_KEY, 0)
     uploaded = st.file_uploader(
         fr.t("data_upload"),
@@ -122,8 +154,13 @@ def _upload(fr: Frame) -> None:
     if uploaded is not None:
         source = facade.upload_source(uploaded.name, uploaded.getvalue())
         current = st.session_state.get(UPLOAD_KEY)
+        new_upload = st.session_state.get(_UPLOAD_ID_KEY) != uploaded.file_id
+        st.session_state[_UPLOAD_ID_KEY] = uploaded.file_id
         if not isinstance(current, Source) or current.sha != source.sha:
             _process(fr, source)
+        elif new_upload and facade.can_retry(current):
+            # The same bytes uploaded again after the machinery failed on them: read them again.
+            _process(fr, source, retry=True)
     _outcome(fr)
     if isinstance(st.session_state.get(UPLOAD_KEY), Source):
         st.button(fr.t("data_back"), key="back_to_sample", on_click=use_sample, icon=":material/undo:")

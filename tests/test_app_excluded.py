@@ -30,8 +30,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def fresh_cache() -> Iterator[None]:
     """Each test starts from an empty st.cache_data, so no test sees another's workbook."""
     st.cache_data.clear()
+    facade.clear_caches()
     yield
     st.cache_data.clear()
+    facade.clear_caches()
 
 
 def firms(row: int, output: object) -> list[list[object]]:

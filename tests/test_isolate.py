@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -33,9 +34,15 @@ def codes(result):
 
 #: Names the directory where a blocking helper's parse child leaves a file named by its pid.
 BLOCKED_DIR = "CHAIN_TEST_BLOCKED_DIR"
+#: Optional: uploads of at most this many bytes load for real instead of blocking.
+BLOCK_OVER = "CHAIN_TEST_BLOCK_OVER"
+#: Optional: a path; once a file exists there, every upload loads for real (the blocking is released).
+RELEASED = "CHAIN_TEST_RELEASED"
 #: A helper (see ``isolate._HELPER``) whose parse of an upload never ends: the loader is replaced by
 #: one that marks its process blocked and sleeps until killed. A path (the helper's own warm-up
 #: parse) still loads for real, so the helper starts as usual; the fork, limits and deadlines are real.
+#: Uploads no larger than $CHAIN_TEST_BLOCK_OVER, and every upload once $CHAIN_TEST_RELEASED exists,
+#: load for real too.
 BLOCKING_HELPER = f"""
 import os
 import time
@@ -48,6 +55,10 @@ real_load_workbook = chain.load.load_workbook
 
 def load_workbook(source, **kwargs):
     if not isinstance(source, (bytes, bytearray)):
+        return real_load_workbook(source, **kwargs)
+    if len(source) <= int(os.environ.get({BLOCK_OVER!r}, "-1")):
+        return real_load_workbook(source, **kwargs)
+    if os.path.exists(os.environ.get({RELEASED!r}, os.path.join(os.sep, "nonexistent", "release"))):
         return real_load_workbook(source, **kwargs)
     open(os.path.join(os.environ[{BLOCKED_DIR!r}], str(os.getpid())), "x").close()
     while True:
@@ -62,19 +73,33 @@ _serve()
 class BlockingHelpers:
     """The helpers started during a test, all running :data:`BLOCKING_HELPER`."""
 
-    def __init__(self, marks: Path) -> None:
+    def __init__(self, marks: Path, released: Path) -> None:
         self.marks = marks
+        self.released = released
         self.started: list[isolate._Helper] = []
 
     def blocked(self) -> list[int]:
         """Pids of the parse children that have entered their endless parse."""
         return sorted(int(entry.name) for entry in self.marks.iterdir())
 
+    def wait_blocked(self, count: int, timeout: float = 120.0) -> list[int]:
+        """Pids of the blocked parse children, once there are ``count`` (an event awaited, not a duration:
+        the timeout only stops a broken test from hanging)."""
+        deadline = time.monotonic() + timeout
+        while len(self.blocked()) < count:
+            assert time.monotonic() < deadline, f"{len(self.blocked())} of {count} parses blocked"
+            time.sleep(0.02)
+        return self.blocked()
+
+    def release(self) -> None:
+        """From now on every upload loads for real (children already blocked stay blocked)."""
+        self.released.touch()
+
 
 @pytest.fixture
 def blocking_helpers(monkeypatch, tmp_path):
     """Make every helper started in the test a :data:`BLOCKING_HELPER`; kill them all afterwards."""
-    helpers = BlockingHelpers(tmp_path / "blocked")
+    helpers = BlockingHelpers(tmp_path / "blocked", tmp_path / "released")
     helpers.marks.mkdir()
     real_start = isolate._start_helper
 
@@ -84,6 +109,8 @@ def blocking_helpers(monkeypatch, tmp_path):
         return helper
 
     monkeypatch.setenv(BLOCKED_DIR, str(helpers.marks))
+    monkeypatch.setenv(RELEASED, str(helpers.released))
+    monkeypatch.setattr(isolate, "_queue", isolate.ParseQueue())  # no waiting upload of an earlier test
     monkeypatch.setattr(isolate, "_HELPER", BLOCKING_HELPER)
     monkeypatch.setattr(isolate, "_idle", [])  # no helper of an earlier test, none of ours kept after
     monkeypatch.setattr(isolate, "_start_helper", recording_start)
@@ -144,13 +171,43 @@ def test_a_slow_parse_is_stopped_at_the_deadline(blocking_helpers, monkeypatch):
     # The parse never ends (not merely "takes long on this machine"), so the deadline must stop it.
     # The server waits far longer than the helper, so it is the helper that kills its child and answers.
     monkeypatch.setattr(isolate, "GRACE_SECONDS", 120.0)
-    result = load_isolated(make_workbook(), Limits(parse_seconds=0.5))
-    assert [p.code for p in result.errors] == ["parse_timeout"]
+    outcome = isolate.parse_upload(make_workbook(), Limits(parse_seconds=0.5))
+    assert [p.code for p in outcome.result.errors] == ["parse_timeout"]
+    assert outcome.transient
     (helper,) = blocking_helpers.started
     assert helper.process.poll() is None
     assert isolate._idle == [helper]  # a helper whose child timed out is kept for the next upload
     # The helper reaped its child before answering: the child is gone, not even a zombie.
     assert _live_members(helper.process.pid) == [helper.process.pid]
+
+
+def test_verdicts_about_the_bytes_are_not_transient():
+    assert not isolate.parse_upload(b"").transient  # the guard's refusal
+    assert not isolate.parse_upload(hostile.far_cell()).transient
+    fine = isolate.parse_upload(make_workbook())
+    assert fine.result.ok and not fine.transient
+    assert fine.child_peak_kb and fine.child_peak_kb > 0
+    # The loader's report of a workbook with errors is a verdict too.
+    broken = isolate.parse_upload(make_workbook(**{"产业链图谱": None}))
+    assert broken.result.errors and not broken.transient
+
+
+def test_a_killed_parse_child_is_a_transient_failure(blocking_helpers):
+    answer: list[isolate.ParseOutcome] = []
+    parse = threading.Thread(target=lambda: answer.append(isolate.parse_upload(make_workbook())))
+    parse.start()
+    (child,) = blocking_helpers.wait_blocked(1)
+    os.kill(child, signal.SIGKILL)
+    parse.join(120)
+    (outcome,) = answer
+    assert [p.code for p in outcome.result.errors] == ["parse_failed"]
+    assert "SIGKILL" in outcome.result.errors[0].message_en
+    assert outcome.transient
+    # The helper lives on, and the same bytes parse once nothing kills the child.
+    blocking_helpers.release()
+    again = isolate.parse_upload(make_workbook())
+    assert again.result.ok and not again.transient
+    assert len(blocking_helpers.started) == 1
 
 
 def test_a_parse_over_the_memory_limit_is_parse_memory():
@@ -161,9 +218,10 @@ def test_a_parse_over_the_memory_limit_is_parse_memory():
         "</sheetData></worksheet>"
     )
     limits = Limits(max_cells_per_sheet=10**12, parse_memory_mb=1024)
-    result = load_isolated(hostile.raw_xlsx(sheet), limits)
-    assert [p.code for p in result.errors] == ["parse_memory"]
-    assert "1024 MB" in result.errors[0].message_en
+    outcome = isolate.parse_upload(hostile.raw_xlsx(sheet), limits)
+    assert [p.code for p in outcome.result.errors] == ["parse_memory"]
+    assert "1024 MB" in outcome.result.errors[0].message_en
+    assert outcome.transient
 
 
 @pytest.mark.parametrize(

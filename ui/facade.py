@@ -1,30 +1,43 @@
-"""The one place where Streamlit caches wrap the domain: every page gets its analysis from here.
+"""The one place where caches wrap the domain: every page gets its analysis from here.
 
-Caches are keyed on the SHA-256 of the workbook bytes plus the settings (``st.cache_data`` would hash
-large frames from a sample and could serve a stale entry after a one-cell edit) and on whether the user
-chose to leave the rows in error out (:attr:`Source.skip_error_rows`); the bytes travel in an
-unhashed ``_bytes`` argument. Results are pickleable objects of ``chain/`` (frames, reports, figures,
-bytes), never graphs, uploaded files or widgets. Every cache is bounded.
+Results are cached server-wide in one :class:`ui.cache.BoundedCache` (``chain.settings.CacheLimits``: a
+total size and an idle time), kept in ``st.cache_resource``. Keys are the SHA-256 of the workbook bytes plus
+the settings and on whether the user chose to leave the rows in error out (:attr:`Source.skip_error_rows`);
+the bytes travel in an unkeyed ``_bytes`` argument. Results are objects of ``chain/`` (frames, reports,
+figures, bytes), shared by every session: each caller gets its own view (:func:`ui.cache.fresh`).
+
+Only verdicts about the bytes are cached: the guard's refusals and the loader's report. A parse that the
+machinery failed (a child killed or crashed, out of memory, past its deadline: ``ParseOutcome.transient``)
+is remembered by the session that met it only, which may retry it (:func:`can_retry`); every other session
+parses the file afresh. Uploads take their turn in :mod:`chain.isolate`'s parse queue as the Streamlit
+session they come from.
 """
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
+import functools
 import hashlib
+import inspect
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from chain import charts, export, gaps, graph, guard, isolate, load, pairing, targets
 from chain.gaps import ChainReport, WhatIf
+from chain.isolate import QueuePosition
 from chain.labels import SEVERITIES, label
 from chain.model import ChainData, LoadResult
 from chain.problems import Problem
-from chain.settings import AnalysisSettings, Limits
+from chain.settings import AnalysisSettings, CacheLimits, Limits
 from chain.views import (
     ChainTotals,
     chain_totals,
@@ -39,6 +52,7 @@ from chain.views import (
     status_counts,
     top_gaps,
 )
+from ui.cache import MISSING, BoundedCache, CacheStats, fresh
 from ui.i18n import t
 
 __all__ = [
@@ -49,9 +63,12 @@ __all__ = [
     "SegmentFilters",
     "Source",
     "analyze",
+    "cache_stats",
+    "can_retry",
     "chain_map_figure",
     "chain_totals",
     "check_bytes",
+    "clear_caches",
     "filter_segments",
     "firm_customers",
     "firm_network_figure",
@@ -85,11 +102,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PATH = ROOT / "data" / "sample.xlsx"
 TEMPLATE_PATH = ROOT / "data" / "template.xlsx"
 LIMITS = Limits()
+CACHE = CacheLimits()
+_MB = 1024 * 1024
+#: session_state key of the loads the machinery failed for this session: load key -> LoadResult.
+_FAILURES_KEY = "_facade_parse_failures"
+#: Failed loads a session remembers (the newest); older ones are simply parsed again when asked for.
+_FAILURES_KEPT = 4
 
-# A session looks at one workbook at a time; a few entries cover the sample, an upload and a fix of it.
-_WORKBOOKS = 4
-# Filter and language combinations a user clicks through on one workbook.
-_VIEWS = 64
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -135,16 +156,158 @@ def check_bytes(data: bytes) -> Problem | None:
     return guard.check_bytes(data, LIMITS)
 
 
-@st.cache_data(max_entries=_WORKBOOKS, show_spinner=False)
-def _load(sha: str, name: str, sample: bool, skip: bool, _bytes: bytes) -> LoadResult:
+@st.cache_resource(show_spinner=False)
+def _store() -> BoundedCache:
+    """The server's one result cache, swept for expired entries in the background."""
+    store = BoundedCache(CACHE.max_mb * _MB, CACHE.ttl_seconds, on_drop=_give_memory_back)
+    store.start_sweeper(CACHE.sweep_seconds)
+    return store
+
+
+def _give_memory_back() -> None:
+    """Return the memory of dropped entries to the system. Otherwise Arrow's allocator (mimalloc) and the C
+    library's keep what frames and exports freed, for reuse: after every page and export of the largest
+    accepted workbook, emptying the cache took the server from 1,106 MB to 530 MB without this, to 358 MB
+    with it (idle: 250 MB)."""
+    import pyarrow
+
+    pyarrow.default_memory_pool().release_unused()
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc only
+    if trim is not None:
+        trim(0)
+
+
+def cache_stats() -> CacheStats:
+    """What the server's result cache holds now (entries, bytes, the bound) and has done."""
+    return _store().stats()
+
+
+def clear_caches() -> None:
+    """Empty the server's result cache (for tests and benchmarks: a user never needs to)."""
+    _store().clear()
+
+
+def _memo(func: Callable[P, R]) -> Callable[P, R]:
+    """Cache ``func``'s results in the server's store, keyed on its name and arguments but ``_bytes``."""
+    signature = inspect.signature(func)
+    name = func.__qualname__
+
+    @functools.wraps(func)
+    def cached(*args: P.args, **kwargs: P.kwargs) -> R:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        key = (name, *(value for arg, value in bound.arguments.items() if not arg.startswith("_")))
+        store = _store()
+        hit = store.get(key)
+        if hit is not MISSING:
+            return fresh(hit)  # type: ignore[return-value]
+        failed_before = _failed_loads()
+        value = func(*args, **kwargs)
+        # A result made from a load the machinery failed (a problems report of it) is not a verdict either.
+        if _failed_loads() == failed_before:
+            store.put(key, value)
+        return fresh(value)  # type: ignore[return-value]
+
+    return cached
+
+
+_here = threading.local()
+
+
+def _failed_loads() -> int:
+    """How many machinery-failed loads this thread has answered with (a result made from one is not cached)."""
+    return getattr(_here, "failed_loads", 0)
+
+
+def _answer_failed_load(result: LoadResult) -> LoadResult:
+    _here.failed_loads = _failed_loads() + 1
+    return result
+
+
+def _session_id() -> str | None:
+    """Streamlit's id of the session running this script (None outside a script run).
+
+    ``st.context`` carries no session id (Streamlit 1.67); the script-run context is where Streamlit
+    keeps it, and what AppTest sets too.
+    """
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else None
+
+
+def _failures() -> dict[tuple[object, ...], LoadResult] | None:
+    """This session's loads that the machinery failed (None outside a script run: nothing is kept)."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return st.session_state.setdefault(_FAILURES_KEY, {})
+
+
+def _load_key(sha: str, name: str, sample: bool, skip: bool) -> tuple[object, ...]:
+    return ("_load", sha, name, sample, skip)
+
+
+def _load(
+    sha: str,
+    name: str,
+    sample: bool,
+    skip: bool,
+    _bytes: bytes,
+    on_wait: Callable[[QueuePosition], object] | None = None,
+) -> LoadResult:
+    """The load of a workbook from the store, or parsed now; a machinery failure is not stored, and is the
+    answer for the session that met it until it retries (:func:`load_data`)."""
+    key = _load_key(sha, name, sample, skip)
+    failures = _failures()
+    if failures is not None and key in failures:
+        return _answer_failed_load(failures[key])
+    store = _store()
+    hit = store.get(key)
+    if hit is not MISSING:
+        return fresh(hit)  # type: ignore[return-value]
     if sample:
-        return load.load_workbook(_bytes, limits=LIMITS, source_name=name, skip_error_rows=skip)
-    return isolate.load_isolated(_bytes, LIMITS, name, skip_error_rows=skip)
+        result = load.load_workbook(_bytes, limits=LIMITS, source_name=name, skip_error_rows=skip)
+    else:
+        outcome = isolate.parse_upload(
+            _bytes, LIMITS, name, skip_error_rows=skip, session=_session_id(), on_wait=on_wait
+        )
+        result = outcome.result
+        if outcome.transient:
+            failures = _failures()
+            if failures is not None:
+                failures.pop(key, None)
+                failures[key] = result
+                while len(failures) > _FAILURES_KEPT:
+                    failures.pop(next(iter(failures)))
+            return _answer_failed_load(result)
+    store.put(key, result)
+    return fresh(result)  # type: ignore[return-value]
 
 
-def load_data(source: Source) -> LoadResult:
-    """Guard, parse and validate a workbook: the data when it has no errors, and every problem found."""
-    return _load(source.sha, source.name, source.sample, source.skip_error_rows, _bytes=source.data)
+def load_data(
+    source: Source,
+    *,
+    on_wait: Callable[[QueuePosition], object] | None = None,
+    retry: bool = False,
+) -> LoadResult:
+    """Guard, parse and validate a workbook: the data when it has no errors, and every problem found.
+
+    An upload waits for its turn in the parse queue; ``on_wait`` is told its place meanwhile. When the
+    machinery failed on this workbook earlier in this session (:func:`can_retry`), that failure is the
+    answer again, so that each page does not parse it anew, unless ``retry`` asks to parse it again.
+    """
+    failures = _failures()
+    if retry and failures is not None:
+        failures.pop(_load_key(source.sha, source.name, source.sample, source.skip_error_rows), None)
+    return _load(
+        source.sha, source.name, source.sample, source.skip_error_rows, _bytes=source.data, on_wait=on_wait
+    )
+
+
+def can_retry(source: Source) -> bool:
+    """Whether this session's last load of ``source`` failed for a reason other than the file itself (a
+    parse child killed, out of memory or past its deadline): then loading it again may succeed."""
+    failures = _failures()
+    key = _load_key(source.sha, source.name, source.sample, source.skip_error_rows)
+    return failures is not None and key in failures
 
 
 def _data(sha: str, name: str, sample: bool, skip: bool, data: bytes) -> ChainData:
@@ -155,7 +318,7 @@ def _data(sha: str, name: str, sample: bool, skip: bool, data: bytes) -> ChainDa
     return loaded.data
 
 
-@st.cache_data(max_entries=_WORKBOOKS * 4, show_spinner=False)
+@_memo
 def _analyze(
     sha: str, name: str, sample: bool, skip: bool, settings: AnalysisSettings, _bytes: bytes
 ) -> ChainReport:
@@ -169,7 +332,7 @@ def analyze(source: Source, settings: AnalysisSettings) -> ChainReport:
     )
 
 
-@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+@_memo
 def _targets(
     sha: str,
     name: str,
@@ -223,7 +386,7 @@ def recruiting_targets(
     )
 
 
-@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+@_memo
 def _pairs(
     sha: str,
     name: str,
@@ -245,7 +408,7 @@ def local_pairs(source: Source, settings: AnalysisSettings, *, segment: str | No
     )
 
 
-@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+@_memo
 def _what_if(
     sha: str,
     name: str,
@@ -280,7 +443,7 @@ def what_if(
 # Figures: building a layered layout or a Sankey is the slow part of a page, so they are cached too.
 
 
-@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+@_memo
 def _chain_map(
     sha: str,
     name: str,
@@ -314,7 +477,7 @@ def chain_map_figure(
     )
 
 
-@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+@_memo
 def _flow(
     sha: str, name: str, sample: bool, skip: bool, settings: AnalysisSettings, lang: str, _bytes: bytes
 ) -> go.Figure:
@@ -330,7 +493,7 @@ def flow_figure(source: Source, settings: AnalysisSettings, lang: str) -> go.Fig
     )
 
 
-@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+@_memo
 def _firm_network(
     sha: str, name: str, sample: bool, skip: bool, lang: str, firm: str, _bytes: bytes
 ) -> go.Figure:
@@ -356,7 +519,7 @@ _SEGMENT_CHARTS = {
 }
 
 
-@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+@_memo
 def _segment_chart(
     kind: str,
     sha: str,
@@ -394,7 +557,7 @@ def segment_chart(
     )
 
 
-@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+@_memo
 def _what_if_chart(
     sha: str,
     name: str,
@@ -430,7 +593,7 @@ def what_if_figure(
 
 
 # Downloads: the bytes come from chain/export.py, cached on the same keys as the frames they export (a frame
-# is never hashed: st.cache_data samples large frames). Pages get them as callables that a download button
+# is never a key). Pages get them as callables that a download button
 # runs only when clicked: writing a province-sized workbook on every filter change would stall each rerun.
 
 Built = tuple[bytes, bytes]
@@ -452,7 +615,7 @@ def _about(data: ChainData, settings: AnalysisSettings, lang: str, filters: str)
     return about
 
 
-@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+@_memo
 def _targets_downloads(
     sha: str,
     name: str,
@@ -499,7 +662,7 @@ def targets_downloads(
     )
 
 
-@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+@_memo
 def _pairs_downloads(
     sha: str,
     name: str,
@@ -541,7 +704,7 @@ def pairs_downloads(
     )
 
 
-@st.cache_data(max_entries=_VIEWS, show_spinner=False)
+@_memo
 def _segments_downloads(
     sha: str, name: str, sample: bool, skip: bool, settings: AnalysisSettings, lang: str, _bytes: bytes
 ) -> Built:
@@ -594,7 +757,7 @@ def problems_frame(loaded: LoadResult) -> pd.DataFrame:
     return frame
 
 
-@st.cache_data(max_entries=_WORKBOOKS * 2, show_spinner=False)
+@_memo
 def _problems_downloads(sha: str, name: str, sample: bool, skip: bool, lang: str, _bytes: bytes) -> Built:
     loaded = _load(sha, name, sample, skip, _bytes=_bytes)
     table = export.ExportTable(

@@ -88,6 +88,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "The bundled sample data/sample.xlsx is missing: upload a workbook on the Data page.",
     ),
     "loading": ("正在读取工作簿…", "Reading the workbook…"),
+    "session_lost": (
+        "此页面之前使用的工作簿（编号 {code}）已不在本次会话中：服务器可能已重启，或这是新打开的标签页。"
+        "现在显示的是内置样例数据；请到「数据」页重新上传您的工作簿。",
+        "The workbook this page was showing (reference {code}) is no longer in this session: the server may "
+        "have restarted, or this is a new tab. The bundled sample is shown now; upload your workbook again on "
+        "the Data page.",
+    ),
+    "session_lost_ok": ("知道了，使用样例数据", "OK, use the sample"),
+    "data_tmp_full": (
+        "服务器临时目录 {path} 只剩 {free:,.0f} MB 可用（需要约 {needed:,.0f} MB），大于 1 MB 的上传可能失败。"
+        "请联系管理员清理该目录或调整 TMPDIR（见部署说明）。",
+        "The server's temporary directory {path} has only {free:,.0f} MB free (about {needed:,.0f} MB needed): "
+        "uploads over 1 MB may fail. Ask the administrator to free space there or set TMPDIR (see the "
+        "deployment notes).",
+    ),
     "analysing": ("正在分析产业链…", "Analysing the chain…"),
     "failed": (
         "处理数据时出错：{detail}。请检查工作簿后重新上传，或返回样例数据。",
@@ -355,6 +370,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "data_status_excluded": (
         "{name} 已载入，未纳入 {count} 行",
         "{name} loaded, {count} {count:plural:row|rows} left out",
+    ),
+    "data_queue": (
+        "排队中：前面还有 {ahead} 个文件，正在读取 {running} 个（已等待 {seconds:.0f} 秒）",
+        "Queued: {ahead} {ahead:plural:file|files} ahead of yours, {running} being read (waited {seconds:.0f} s)",
+    ),
+    "data_retry": ("重试", "Retry"),
+    "data_retry_hint": (
+        "读取过程被中断（读取进程被终止、内存不足或超时），不一定是文件本身的问题，可以重试。",
+        "Reading was interrupted (the reader was stopped, ran out of memory or out of time): not necessarily "
+        "a problem of the file itself. You can retry.",
     ),
     "data_interpretations": (
         "读取时作了 {count} 项解读或提醒 —— 详见下方检查报告",
