@@ -11,7 +11,7 @@ from chain.gaps import ChainReport
 from chain.model import ChainData
 from ui import facade
 from ui.frame import Frame, frame
-from ui.widgets import joined, money, money_short, percent, status_markdown, status_name
+from ui.widgets import joined, money, money_short, percent, plain, status_markdown, status_name
 
 
 def _kpis(fr: Frame, totals: facade.ChainTotals, report: ChainReport) -> None:
@@ -68,12 +68,14 @@ def _kpis(fr: Frame, totals: facade.ChainTotals, report: ChainReport) -> None:
 
 
 def _gap_list(fr: Frame, data: ChainData, gaps: pd.DataFrame, kind: str) -> None:
-    """Gap cards: the segment, its status and size, the reason for its status and what makes it a gap."""
+    """Gap cards: the segment, its status and size, the reason for its status and what makes it a gap.
+
+    Segment names and reasons (which quote names) come from the workbook: plain() shows them as text."""
     if gaps.empty:
         st.caption(fr.t("overview_no_gaps"))
         return
     for row in gaps.itertuples(index=False):
-        reasons = [row.reason_zh if fr.lang == "zh" else row.reason_en]
+        reasons = [plain(row.reason_zh if fr.lang == "zh" else row.reason_en)]
         if kind == "upstream":
             size = fr.t("overview_gap_line", leakage=money(row.leakage, fr.lang))
             reasons.append(fr.t("overview_up_buyers", count=int(row.local_buyers)))
@@ -83,9 +85,9 @@ def _gap_list(fr: Frame, data: ChainData, gaps: pd.DataFrame, kind: str) -> None
             size = fr.t("overview_down_line", value=money(row.downstream_gap, fr.lang))
             inputs = facade.segment_inputs(data, row.segment)
             if inputs:
-                reasons.append(fr.t("overview_down_inputs", inputs=joined(inputs, fr.lang)))
+                reasons.append(fr.t("overview_down_inputs", inputs=plain(joined(inputs, fr.lang))))
         with st.container(border=True):
-            st.markdown(f"**{row.segment}** · {status_markdown(row.status, fr.lang)} · {size}")
+            st.markdown(f"**{plain(row.segment)}** · {status_markdown(row.status, fr.lang)} · {size}")
             st.caption(" · ".join(reasons))
 
 
@@ -96,7 +98,8 @@ def main() -> None:
         totals = facade.chain_totals(data, report)
         _kpis(fr, totals, report)
         if report.cycles:
-            st.info(fr.t("overview_cycles", cycles=joined((" → ".join(c) for c in report.cycles), fr.lang)))
+            cycles = joined((" → ".join(c) for c in report.cycles), fr.lang)
+            st.info(fr.t("overview_cycles", cycles=plain(cycles)))
 
         left, right = st.columns(2)
         with left:

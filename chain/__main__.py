@@ -6,6 +6,7 @@ import argparse
 import io
 import json
 import math
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,13 +26,60 @@ from chain.problems import Problem
 from chain.settings import AnalysisSettings
 from chain.targets import recruiting_targets
 
-__all__ = ["EXIT_ERRORS", "EXIT_OK", "EXIT_USAGE", "build_parser", "format_problem", "main"]
+__all__ = [
+    "EXIT_ERRORS",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "build_parser",
+    "format_problem",
+    "json_text",
+    "main",
+    "terminal_text",
+]
 
 EXIT_OK = 0
 #: The workbook has errors: every problem was reported.
 EXIT_ERRORS = 1
 #: A usage error, or a file that can't be read at all (missing, not a workbook, refused by the guard).
 EXIT_USAGE = 2
+
+
+#: What a terminal acts on: C0 and C1 control characters (ESC and CSI start the sequences that move the cursor,
+#: recolour, retitle or clear it; CR and BS overwrite what was printed), DEL, the line and paragraph separators,
+#: and the bidirectional embeddings, overrides and isolates that reorder what follows them on the line.
+_TERMINAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: The same characters that json.dumps leaves raw with ensure_ascii=False (it escapes only U+0000–U+001F).
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: object) -> str:
+    r"""``text`` safe to print on a terminal: each character a terminal would act on (``_TERMINAL``) shown as
+    its Python escape, so a workbook cell can neither move the cursor, recolour or retitle the terminal, nor
+    start a new line or reorder the line it is printed on. Everything else is printed as written.
+
+    >>> print(terminal_text("甲\x1b[31m红\u202e乙\n丙\t丁"))
+    甲\x1b[31m红\u202e乙\n丙\t丁
+    """
+    return _TERMINAL.sub(lambda match: ascii(match.group())[1:-1], str(text))
+
+
+def json_text(document: object) -> str:
+    r"""``document`` as indented JSON (non-ASCII text as written) in which no character a terminal acts on is
+    raw: json.dumps escapes U+0000–U+001F, this escapes DEL, C1 and bidi controls as ``\uXXXX`` too. The JSON
+    decodes to exactly the same values.
+
+    >>> print(json_text({"name": "甲\x1b\x9b\u202e乙"}))
+    {
+      "name": "甲\u001b\u009b\u202e乙"
+    }
+    """
+    dumped = json.dumps(document, ensure_ascii=False, indent=2)
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
+
+
+def _say(text: object, file: TextIO | None = None) -> None:
+    """Print a human-readable line on stdout (or ``file``), safe for a terminal (:func:`terminal_text`)."""
+    print(terminal_text(text), file=file)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -118,13 +166,13 @@ def load_or_exit(args: argparse.Namespace, skip_error_rows: bool = False) -> Loa
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         message = f"无法读取文件 {path}：{reason}" if args.lang == "zh" else f"cannot read {path}: {reason}"
-        print(message, file=sys.stderr)
+        _say(message, file=sys.stderr)
         return EXIT_USAGE
     # Parsed in a child process: a reader that aborts on some input must not end this command with a crash.
     result = load_isolated(data, source_name=path.name, skip_error_rows=skip_error_rows)
     refusal = next((p for p in result.errors if p.code in REFUSAL_CODES), None)
     if refusal is not None:
-        print(f"{path}: {format_problem(refusal, args.lang)}", file=sys.stderr)
+        _say(f"{path}: {format_problem(refusal, args.lang)}", file=sys.stderr)
         return EXIT_USAGE
     return result
 
@@ -136,7 +184,7 @@ def run_check(args: argparse.Namespace) -> int:
         return result
     _report_problems(result, args)
     if not args.json:
-        print(_summary(result, args.lang), file=sys.stderr if result.errors else sys.stdout)
+        _say(_summary(result, args.lang), file=sys.stderr if result.errors else sys.stdout)
     return EXIT_ERRORS if result.errors else EXIT_OK
 
 
@@ -170,7 +218,7 @@ def run_gaps(args: argparse.Namespace) -> int:
             "reason",
         )
         print(_table(segments, shown, args.lang))
-        print(_completeness_line(report, args.lang))
+        _say(_completeness_line(report, args.lang))
     return _write(args, data, report, export.report_table("segments", segments))
 
 
@@ -191,7 +239,7 @@ def run_targets(args: argparse.Namespace) -> int:
             max_distance=args.max_distance,
         )
     except ValueError as exc:
-        print(str(exc), file=sys.stderr)
+        _say(exc, file=sys.stderr)
         return EXIT_USAGE
     found = _top(found, args.top)
     if args.json:
@@ -237,7 +285,7 @@ def run_pairs(args: argparse.Namespace) -> int:
     try:
         found = local_pairs(data, report, segment=args.segment)
     except ValueError as exc:
-        print(str(exc), file=sys.stderr)
+        _say(exc, file=sys.stderr)
         return EXIT_USAGE
     found = _top(found, args.top)
     if args.json:
@@ -266,13 +314,13 @@ def run_pairs(args: argparse.Namespace) -> int:
 def _analyse(args: argparse.Namespace) -> tuple[ChainData, ChainReport] | int:
     """The loaded data and its report, or the exit code after reporting why there is none."""
     if not 0.0 <= args.weak_share <= 1.0:
-        print(f"--weak-share must be between 0 and 1, got {args.weak_share}", file=sys.stderr)
+        _say(f"--weak-share must be between 0 and 1, got {args.weak_share}", file=sys.stderr)
         return EXIT_USAGE
     if args.top is not None and args.top < 0:
-        print(f"--top must be >= 0, got {args.top}", file=sys.stderr)
+        _say(f"--top must be >= 0, got {args.top}", file=sys.stderr)
         return EXIT_USAGE
     if args.output and Path(args.output).suffix.lower() not in (".xlsx", ".csv"):
-        print(f"-o must name an .xlsx or .csv file, got {args.output}", file=sys.stderr)
+        _say(f"-o must name an .xlsx or .csv file, got {args.output}", file=sys.stderr)
         return EXIT_USAGE
     result = load_or_exit(args, skip_error_rows=args.skip_error_rows)
     if isinstance(result, int):
@@ -286,11 +334,11 @@ def _analyse(args: argparse.Namespace) -> tuple[ChainData, ChainReport] | int:
                 else f"These {len(result.skippable_rows)} rows are in error; --skip-error-rows analyses without "
                 "them (each is named)."
             )
-            print(hint, file=sys.stderr)
+            _say(hint, file=sys.stderr)
         return EXIT_ERRORS
     for item in result.data.excluded:
         left_out = "未纳入分析" if args.lang == "zh" else "left out"
-        print(f"{left_out}: {format_problem(item, args.lang)}", file=sys.stderr)
+        _say(f"{left_out}: {format_problem(item, args.lang)}", file=sys.stderr)
     settings = AnalysisSettings(weak_share=args.weak_share)
     return result.data, analyze(result.data, settings)
 
@@ -314,9 +362,9 @@ def _write(args: argparse.Namespace, data: ChainData, report: ChainReport, table
     try:
         path.write_bytes(payload)
     except OSError as exc:
-        print(f"cannot write {path}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+        _say(f"cannot write {path}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"{'已写入' if args.lang == 'zh' else 'wrote'} {path}", file=sys.stderr)
+    _say(f"{'已写入' if args.lang == 'zh' else 'wrote'} {path}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -365,11 +413,12 @@ def _segment_record(row: dict[str, object], lang: str) -> dict[str, object]:
 
 
 def _print_json(document: dict[str, object]) -> None:
-    print(json.dumps(document, ensure_ascii=False, indent=2))
+    print(json_text(document))
 
 
 def _table(frame: pd.DataFrame, keys: Sequence[str], lang: str) -> str:
-    """A readable plain-text table: translated headers, statuses and gap kinds, amounts rounded."""
+    """A readable plain-text table: translated headers, statuses and gap kinds, amounts rounded; workbook text
+    made safe for a terminal (:func:`terminal_text`), so a cell cannot break the table or the terminal."""
     if frame.empty:
         return "（无）" if lang == "zh" else "(none)"
     shown = {}
@@ -387,7 +436,7 @@ def _table(frame: pd.DataFrame, keys: Sequence[str], lang: str) -> str:
             column = column.map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
         elif column.dtype == object and len(column) and isinstance(column.iloc[0], tuple):
             column = column.map(("；" if lang == "zh" else "; ").join)
-        shown[label(key, lang)] = column
+        shown[label(key, lang)] = column.map(lambda v: terminal_text(v) if isinstance(v, str) else v)
     return pd.DataFrame(shown).to_string(index=False, max_colwidth=80)
 
 
@@ -416,9 +465,9 @@ def _report_problems(result: LoadResult, args: argparse.Namespace) -> None:
         return
     for severity, items in (("error", result.errors), ("warning", result.warnings)):
         if items:
-            print(_heading(severity, len(items), args.lang), file=sys.stderr)
+            _say(_heading(severity, len(items), args.lang), file=sys.stderr)
         for item in items:
-            print(format_problem(item, args.lang), file=sys.stderr)
+            _say(format_problem(item, args.lang), file=sys.stderr)
 
 
 def _heading(severity: str, count: int, lang: str) -> str:
@@ -458,7 +507,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except Exception as exc:  # no input may end in a traceback: one line, and the usage exit code
-        print(f"python -m chain {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        _say(f"python -m chain {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
 

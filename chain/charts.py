@@ -161,7 +161,14 @@ def _word(key: str, lang: str) -> str:
 
 
 def _esc(text: object) -> str:
-    """User text as plotly pseudo-HTML: names like ``<b>`` or ``A&B`` must show as typed."""
+    """User text as plotly pseudo-HTML: names like ``<b>`` or ``A&B`` must show as typed, and a name like
+    ``<a href="http://host">`` or ``<img ...>`` can make no link or image.
+
+    Every workbook string a figure draws (labels, text, tick categories, legend names, annotations) goes
+    through here or :func:`_hover`. Hover templates are constants (``%{hovertext}`` / ``%{customdata}``) and
+    plotly fills a template once, so a ``%{...}`` inside a name shows as typed; ``$...$`` would be typeset
+    only where the host page loads MathJax, which Streamlit does not.
+    """
     return html.escape(str(text), quote=False)
 
 

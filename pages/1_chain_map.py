@@ -9,7 +9,7 @@ from chain import labels
 from chain.model import ChainData
 from ui import facade
 from ui.frame import Frame, frame
-from ui.widgets import metric_label, money_short, partners_table, percent, status_markdown
+from ui.widgets import metric_label, money_short, partners_table, percent, plain, status_markdown
 
 _NONE = ""
 _CATEGORY = "map_category"
@@ -19,11 +19,13 @@ _FIRM_COLUMNS = ("name", "town", "output", "employees", "growth_pct", "deputy")
 
 
 def _segment(fr: Frame, data: ChainData, row: pd.Series) -> None:
-    """One segment in depth: its numbers, the reason for its status, its firms, suppliers and buyers."""
+    """One segment in depth: its numbers, the reason for its status, its firms, suppliers and buyers.
+
+    The segment's name and its reason (which quotes names) are workbook text: plain() shows them as text."""
     lang = fr.lang
     segment = str(row["segment"])
-    st.subheader(f"{segment} · {status_markdown(str(row['status']), lang)}")
-    st.caption(str(row[f"reason_{lang}"]))
+    st.subheader(f"{plain(segment)} · {status_markdown(str(row['status']), lang)}")
+    st.caption(plain(row[f"reason_{lang}"]))
     # Two rows of three cards, amounts in 亿元 / 万元 (m / bn yuan): six cards in a row cut the numbers.
     first, second = st.columns(3), st.columns(3)
     first[0].metric(labels.label("firms", lang), f"{int(row['firms']):,}", border=True)

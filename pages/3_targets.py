@@ -8,7 +8,7 @@ import streamlit as st
 from chain import export, labels
 from ui import facade
 from ui.frame import Frame, frame
-from ui.widgets import download_pair, gap_name, money, table
+from ui.widgets import download_pair, gap_name, money, plain, table
 
 # The table shows every column the export writes, ordered for reading on screen: who and where, the gap,
 # the score and its reasons first; the rest (long lists) after, in export order, so that a column added to
@@ -119,12 +119,14 @@ def main() -> None:
             best = shown.iloc[0]
             reasons = best["reasons_zh"] if lang == "zh" else best["reasons_en"]
             with st.container(border=True):
+                # The target's name, region, segment and reasons are workbook text (an outside company's
+                # own name): plain() shows them as text, never as a link or an image.
                 st.markdown(
-                    f"**{fr.t('targets_top')}: {best['name']}** ({best['region']}) · {best['segment']} · "
-                    f"{gap_name(best['gap'], lang)} · {money(best['value'], lang)}"
+                    f"**{fr.t('targets_top')}: {plain(best['name'])}** ({plain(best['region'])}) · "
+                    f"{plain(best['segment'])} · {gap_name(best['gap'], lang)} · {money(best['value'], lang)}"
                 )
                 for reason in reasons:
-                    st.markdown(f"- {reason}")
+                    st.markdown(f"- {plain(reason)}")
             table(shown, _COLUMNS, lang, key="targets_table", height=560)
             description = _describe(fr, *filters.values())
             download_pair(

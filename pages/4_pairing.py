@@ -7,7 +7,7 @@ import streamlit as st
 from chain import export
 from ui import facade
 from ui.frame import frame
-from ui.widgets import download_pair, joined, money, money_short, table
+from ui.widgets import download_pair, joined, money, money_short, plain, table
 
 # The table shows what the export writes, in the same order.
 _COLUMNS = export.PAIR_COLUMNS
@@ -39,16 +39,18 @@ def main() -> None:
         groups = facade.purchase_groups(pairs).head(_CARDS)
         for index, row in enumerate(groups.itertuples(index=False)):
             with cards[index % 2].container(border=True):
+                # Firm and segment names are workbook text: plain() shows them as text, not Markdown.
                 st.markdown(
-                    f"**{row.buyer}** · {row.segment} · "
+                    f"**{plain(row.buyer)}** · {plain(row.segment)} · "
                     f"{fr.t('overview_gap_line', leakage=money(row.value_from_outside, lang))}"
                 )
                 candidates = [
-                    fr.t("pairing_candidate", name=name, output=money_short(output, lang))
+                    fr.t("pairing_candidate", name=plain(name), output=money_short(output, lang))
                     for name, output in zip(row.suppliers, row.supplier_outputs, strict=True)
                 ]
                 st.caption(fr.t("pairing_candidates", suppliers=joined(candidates, lang)))
-                st.caption(fr.t("pairing_replaces", suppliers=joined(row.outside_suppliers, lang)))
+                outside = plain(joined(row.outside_suppliers, lang))
+                st.caption(fr.t("pairing_replaces", suppliers=outside))
         table(pairs, _COLUMNS, lang, key="pairing_table")
         description = f"{fr.t('pairing_segment')}={segment}" if segment else fr.t("all")
         download_pair(

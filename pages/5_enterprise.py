@@ -12,7 +12,7 @@ from chain.gaps import ChainReport
 from chain.model import ChainData
 from ui import facade
 from ui.frame import Frame, frame
-from ui.widgets import joined, money, money_short, partners_table, sheet_table, status_markdown
+from ui.widgets import joined, money, money_short, partners_table, plain, sheet_table, status_markdown
 
 
 def _profile(fr: Frame, firm: pd.Series) -> None:
@@ -40,7 +40,8 @@ def _profile(fr: Frame, firm: pd.Series) -> None:
         (fr.t("ent_deputy"), firm["deputy"] or "—"),
         (fr.t("ent_products"), joined(firm["products"], lang) or "—"),
     ]
-    st.markdown("  \n".join(f"**{name}**: {value}" for name, value in facts))
+    # The facts are the firm's own cells: plain() shows them as text, not Markdown.
+    st.markdown("  \n".join(f"**{name}**: {plain(value)}" for name, value in facts))
 
 
 def _segment_status(fr: Frame, report: ChainReport, segment: str) -> None:
@@ -49,10 +50,9 @@ def _segment_status(fr: Frame, report: ChainReport, segment: str) -> None:
         return
     row = rows.iloc[0]
     with st.container(border=True):
-        st.markdown(
-            f"**{fr.t('ent_segment_status', segment=segment, status=status_markdown(row['status'], fr.lang))}**"
-        )
-        st.caption(row[f"reason_{fr.lang}"])
+        status = status_markdown(row["status"], fr.lang)
+        st.markdown(f"**{fr.t('ent_segment_status', segment=plain(segment), status=status)}**")
+        st.caption(plain(row[f"reason_{fr.lang}"]))
         fr.link("chain_map")
 
 

@@ -11,7 +11,7 @@ from chain import labels
 from chain.gaps import ChainReport, WhatIf
 from ui import facade
 from ui.frame import Frame, frame
-from ui.widgets import metric_label, money, money_short, percent, status_name
+from ui.widgets import metric_label, money, money_short, percent, plain, status_name
 
 _PROJECT = "wi_project"
 _SEGMENT = "wi_segment"
@@ -75,7 +75,7 @@ def _results(fr: Frame, result: WhatIf, segment: str, output: float, name: str) 
     lang = fr.lang
     before = result.before.segments.set_index("segment").loc[segment]
     after = result.after.segments.set_index("segment").loc[segment]
-    st.subheader(f"{segment}: {fr.t('wi_before')} → {fr.t('wi_after')}")
+    st.subheader(f"{plain(segment)}: {fr.t('wi_before')} → {fr.t('wi_after')}")
     cards = st.columns(5)
     cards[0].metric(
         fr.t("wi_status"),
@@ -175,7 +175,7 @@ def main() -> None:
             st.info(fr.t("wi_output_positive"))
             return
         if name in set(data.enterprises["name"]):
-            st.error(fr.t("wi_name_taken", name=name))
+            st.error(fr.t("wi_name_taken", name=plain(name)))
             return
         with st.spinner(fr.t("analysing")):
             result = facade.what_if(fr.source, fr.settings, segment, output, name)

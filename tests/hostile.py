@@ -17,6 +17,8 @@ __all__ = [
     "CORPUS",
     "CRASHERS",
     "HARD",
+    "MARKUP",
+    "MARKUP_HOST",
     "OK",
     "SOFT",
     "billion_laughs",
@@ -34,6 +36,9 @@ __all__ = [
     "formulas_without_values",
     "header_variants",
     "hidden_sheet",
+    "markup_names",
+    "markup_payloads",
+    "markup_sheets",
     "merged_header",
     "million_blank_rows",
     "ole_legacy",
@@ -363,6 +368,95 @@ def header_variants() -> bytes:
     )
 
 
+#: Where every markup payload points: 198.51.100.0/24 is TEST-NET-2 (RFC 5737), documentation only, never
+#: routed. A request to it, a link or an image naming it, means workbook text was rendered as markup.
+MARKUP_HOST = "198.51.100.7"
+_H = MARKUP_HOST
+
+#: Workbook text that a Markdown or HTML renderer would act on, by what it would do: load an image, make a
+#: (phishing) link, substitute a plotly hover template, show an icon, colour, typeset or embolden.
+MARKUP: dict[str, str] = {
+    "image": f"![c](http://{_H}/x.png)",
+    "link": f"[更新数据请点此](http://{_H}/phish)",
+    "img_tag": f"<img src=http://{_H}/y.png>",
+    "a_tag": f'<a href="http://{_H}/z">点此</a>',
+    "autolink": f"http://{_H}/auto",
+    "www": f"www.{_H}/w",
+    "mail": f"mailto:dep@{_H}",
+    "angle": f"<http://{_H}/angle>",
+    "colour": ":red[警告]",
+    "icon": ":material/warning:",
+    "math": "$x$",
+    "bold": "**粗**",
+    "template": "%{customdata}",
+    "html_bold": "<b>粗</b>",
+}
+
+
+def markup_names() -> dict[str, str]:
+    """TINY's names -> the payload names :func:`markup_payloads` gives them: local firms, outside suppliers
+    and a buyer, regions, products, segments, categories and a town."""
+    m = MARKUP
+    return {
+        "丁电极": m["a_tag"],  # the local firm with the most links
+        "乙碳素": f"乙碳素{m['bold']}",  # a local firm, a pairing buyer
+        "外地煅烧厂": m["link"],  # an outside supplier: a recruiting target
+        "外地矿": f"外地矿{m['template']}",  # an outside supplier
+        "外地钢厂": f"外地钢厂{m['angle']}",  # an outside buyer: a downstream target
+        "陕西西安": m["img_tag"],  # a supplier's region
+        "河北唐山": f"河北{m['www']}",  # a buyer's region
+        "石油焦": m["autolink"],  # a product
+        "煅后焦": f"煅后焦{m['icon']}",  # a product
+        "煅烧": f"煅烧![s](http://{_H}/s.png)",  # a segment in the middle of the chain
+        "包装": f"包装{m['math']}{m['bold']}",  # a missing segment with leakage: an upstream gap
+        "电极": f"电极{m['html_bold']}",  # a segment
+        "碳素": f"碳素{m['colour']}",  # a category
+        "精细轻纺": f"<b>{m['template']}</b>",  # a category
+        "城关镇": f"城关镇{m['image']}",  # a town
+    }
+
+
+def markup_sheets() -> dict[str, list[list[Any]]]:
+    """The sheets of :func:`markup_payloads`: TINY with :func:`markup_names`, a deputy, a county, a period,
+    a project and a request that carry :data:`MARKUP`."""
+    names = markup_names()
+
+    def swap(cell: Any) -> Any:
+        if not isinstance(cell, str):
+            return cell
+        return "、".join(names.get(part, part) for part in cell.split("、"))
+
+    sheets: dict[str, list[list[Any]]] = {
+        title: [list(rows[0]), *([swap(c) for c in row] for row in rows[1:])] for title, rows in TINY.items()
+    }
+    sheets["企业"] = [[*row, "包联代表" if i == 0 else None] for i, row in enumerate(sheets["企业"])]
+    sheets["企业"][4][-1] = MARKUP["mail"]  # 丁电极's deputy
+    sheets["设置"] = [
+        ["项目", "值"],
+        ["县名", MARKUP["image"]],
+        ["报告期", f"2024Q1 {MARKUP['colour']} {MARKUP['math']}"],
+        ["县域工业总产值(万元)", 2000],
+    ]
+    sheets["招商项目"] = [
+        ["项目名称", "产业链环节", "投资方", "投资额(万元)", "预计产值(万元)"],
+        [f"[申报入口](http://{_H}/p)", names["包装"], MARKUP["img_tag"], 1000, 500],
+    ]
+    detail, owner = f"详见 {MARKUP['autolink']}", MARKUP["a_tag"]
+    sheets["诉求"] = [
+        _DEMANDS_HEADER,
+        [names["丁电极"], "土地", detail, "2024-03-01", owner, "", "办理中", ""],
+    ]
+    return sheets
+
+
+def markup_payloads(**overrides: list[list[Any]]) -> bytes:
+    """A valid TINY workbook (it loads without errors) whose county, period, firms, suppliers, buyers,
+    regions, products, segments, categories, town, deputy, project and request carry :data:`MARKUP`:
+    rendered as markup anywhere, it would make links and load images from :data:`MARKUP_HOST`.
+    ``overrides`` replace sheets of :func:`markup_sheets`."""
+    return _openpyxl_book({**markup_sheets(), **overrides})
+
+
 #: Files the byte guard refuses, with the code it gives.
 HARD: list[tuple[str, Callable[[], bytes], str]] = [
     ("empty_file", empty_file, "file_empty"),
@@ -394,6 +488,7 @@ SOFT: list[tuple[str, Callable[[], bytes], str]] = [
     ("hidden_sheet", hidden_sheet, "hidden_sheet"),
     ("blank_rows_mid_data", blank_rows_mid_data, "blank_rows"),
     ("header_variants", header_variants, OK),
+    ("markup_payloads", markup_payloads, OK),
 ]
 
 #: Files that pass the guard but kill a parser: only the isolated parse (chain.isolate) survives them.

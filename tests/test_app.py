@@ -18,6 +18,7 @@ from chain.labels import STATUSES
 from chain.model import ChainData
 from chain.settings import AnalysisSettings, Limits
 from tests.factory import TINY, make_workbook
+from tests.markup import visible
 from ui import facade
 from ui.frame import PAGES
 from ui.i18n import t
@@ -31,8 +32,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def fresh_cache() -> Iterator[None]:
     """Each test starts from an empty st.cache_data, so no test sees another's workbook."""
     st.cache_data.clear()
+    facade.clear_caches()
     yield
     st.cache_data.clear()
+    facade.clear_caches()
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +59,8 @@ def assert_clean(at: AppTest) -> None:
 
 
 def sidebar_text(at: AppTest) -> str:
-    return " ".join(str(c.value) for c in at.sidebar.caption)
+    """The sidebar's captions as a reader sees them (file names and counties are escaped Markdown)."""
+    return " ".join(visible(str(c.value)) for c in at.sidebar.caption)
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
@@ -305,7 +309,7 @@ def test_a_file_that_is_not_a_workbook_gets_one_clear_message() -> None:
     assert "not_xlsx" in set(report["code"])
     # The upload's steps say what is wrong, not only how many errors; a whole-file problem has no row.
     message = report["message"].iloc[0]
-    assert any(message in str(m.value) for m in at.markdown)
+    assert any(message in visible(str(m.value)) for m in at.markdown)
     assert list(report["row"]) == [""]
 
 

@@ -441,3 +441,112 @@ def test_chain_map_select_a_segment(page: Any, sample_gaps: dict[str, Any]) -> N
     assert row["reason"] and row["reason"] in main_text(page), row["reason"]
     assert metric_value(page, "外购额") != "—"
     screenshot(page, "zh_chain_map_selected")
+
+
+# ------------------------------------------------------------------------------------ workbook text as text
+
+#: Attributes through which a page loads or links something.
+_URL_ATTRIBUTES_JS = """
+(host) => {
+  const names = ['href', 'src', 'srcset', 'xlink:href', 'action', 'formaction', 'poster', 'data', 'background'];
+  const found = [];
+  for (const el of document.querySelectorAll('*')) {
+    const tag = el.tagName.toLowerCase();
+    for (const name of names) {
+      const value = el.getAttribute(name);
+      if (value === null) continue;
+      const url = new URL(value.trim().split(/[\\s,]/)[0] || '#', document.baseURI);
+      const local = ['data:', 'blob:', 'about:'].includes(url.protocol) || url.origin === location.origin;
+      if (!local || value.includes(host)) found.push(`<${tag} ${name}="${value}">`);
+    }
+    const style = el.getAttribute('style') || '';
+    if (style.includes(host) || /url\\(\\s*['"]?([a-z]+:)?\\/\\//i.test(style)) found.push(`<${tag} style="${style}">`);
+  }
+  return found;
+}
+"""
+
+
+def _same_machine(url: str, base_url: str) -> bool:
+    """Whether the browser's request ``url`` stays on this machine: the app's own server, or no network."""
+    if url.startswith(("data:", "blob:", "about:")):
+        return True
+    origin = re.match(r"^[a-z]+://[^/]+", url)
+    return origin is not None and origin.group(0).replace("ws://", "http://") == base_url
+
+
+def _upload_named(page: Any, name: str, data: bytes) -> None:
+    """Upload ``data`` as a file called ``name`` and wait until the sidebar names it (the file name is
+    workbook text: Markdown-escaped, with invisible word joiners where it holds addresses)."""
+    page.set_input_files(
+        "input[type=file]", files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}]
+    )
+    page.wait_for_function(
+        "(name) => (document.querySelector(\"[data-testid='stSidebar']\")?.innerText || '')"
+        ".replaceAll('\\u2060', '').includes(name)",
+        arg=f"文件：{name}",
+        timeout=TIMEOUT_MS,
+    )
+    wait_idle(page)
+
+
+def _no_markup(page: Any, where: str) -> None:
+    """No link or image to the payload host, nor any off-machine URL, anywhere in the page's DOM."""
+    host = hostile.MARKUP_HOST
+    assert page.locator(f"a[href*='{host}']").count() == 0, f"a link to {host} on {where}"
+    assert page.locator(f"img[src*='{host}']").count() == 0, f"an image from {host} on {where}"
+    found = page.evaluate(_URL_ATTRIBUTES_JS, host)
+    assert not found, f"{where}: {found}"
+
+
+def test_workbook_markup_is_shown_as_text_and_nothing_calls_out(browser: Any, base_url: str) -> None:
+    """A workbook whose names are Markdown and HTML (tests.hostile.markup_payloads) on every page, in both
+    languages: no link or image to any host in the DOM, and not one request off the machine (each is
+    recorded, and blocked to be safe: the payload host is TEST-NET-2 and never answers anyway)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    context.route(lambda url: not _same_machine(url, base_url), lambda route: route.abort())
+    page = context.new_page()
+    page.on("websocket", lambda socket: requests.append(socket.url))
+    names = hostile.markup_names()
+    markup = hostile.MARKUP
+    file_name = f"![f](x.png) www.{hostile.MARKUP_HOST} up@{hostile.MARKUP_HOST}.xlsx"
+    try:
+        open_app(page, base_url)
+        go(page, "data")
+        _upload_named(page, file_name, hostile.markup_payloads())
+        assert_clean(page, "the data page after the markup upload")
+        assert "没有发现问题" in main_text(page)
+        shown: list[str] = []
+        for lang in ("zh", "en"):
+            if lang == "en":
+                page.locator(".st-key-lang_switch").get_by_role("radio", name="English").click()
+                page.locator(SIDEBAR).get_by_text("Pages", exact=True).wait_for(state="visible")
+                wait_idle(page)
+            for key, *_rest, has_charts in PAGES:
+                go(page, key, lang)
+                where = f"the {key} page ({lang})"
+                assert_clean(page, where)
+                if has_charts:
+                    page.locator(f"{PLOT} .main-svg").first.wait_for(state="visible", timeout=TIMEOUT_MS)
+                if key == "chain_map":
+                    pick(page, "map_segment", names["煅烧"])
+                    page.locator(f"{PLOT} .main-svg").first.wait_for(state="visible", timeout=TIMEOUT_MS)
+                if key == "what_if":
+                    box = combobox(page, "wi_project")
+                    box.click()
+                    page.get_by_role("option").last.click()
+                    wait_idle(page)
+                _no_markup(page, where)
+                shown.append(str(page.locator(SIDEBAR).inner_text()) + main_text(page))
+                screenshot(page, f"markup_{lang}_{key}")
+        text = "\n".join(shown).replace("\u2060", "")  # plain()'s invisible word joiners
+        # The payloads were drawn, as typed: the county, the top target, a firm, a segment, the file name.
+        for payload in (markup["image"], markup["link"], markup["a_tag"], names["煅烧"], file_name):
+            assert payload in text, payload
+    finally:
+        context.close()
+    off_machine = sorted({url for url in requests if not _same_machine(url, base_url)})
+    assert not off_machine, f"requests off the machine: {off_machine}"

@@ -19,10 +19,10 @@ import streamlit as st
 from chain.gaps import ChainReport
 from chain.model import ChainData, LoadResult
 from chain.settings import AnalysisSettings
-from ui import facade
+from ui import facade, server
 from ui.facade import Source
 from ui.i18n import LANGS, t
-from ui.widgets import places
+from ui.widgets import places, plain
 
 __all__ = [
     "GENERATION_KEY",
@@ -115,7 +115,8 @@ class Frame:
             yield
         except Exception as exc:
             log.exception("page %s failed", self.page)
-            st.error(self.t("failed", detail=type(exc).__name__ if not str(exc) else str(exc)))
+            # An exception's text can quote the workbook (a name, a cell): shown as text, never as Markdown.
+            st.error(self.t("failed", detail=plain(str(exc) or type(exc).__name__)))
             st.stop()
 
 
@@ -128,6 +129,7 @@ def use_sample() -> None:
     """Go back to the bundled sample, and empty the uploader so the upload does not come straight back."""
     st.session_state.pop(UPLOAD_KEY, None)
     st.session_state.pop(OUTCOME_KEY, None)
+    server.forget_lost_upload()
     st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
 
 
@@ -168,13 +170,20 @@ def _sidebar(lang: str, source: Source | None, loaded: LoadResult | None) -> Non
         if source is None:
             st.caption(t("sample_missing", lang))
             return
-        st.caption(t("source_sample", lang) if source.sample else t("source_file", lang, name=source.name))
+        # The file name, county and period are the uploader's text: plain() shows them as text, not Markdown.
+        st.caption(
+            t("source_sample", lang) if source.sample else t("source_file", lang, name=plain(source.name))
+        )
         if loaded is None:
             return
         if loaded.ok and loaded.data is not None:
             county, period = loaded.data.county, loaded.data.period
             if county or period:
-                st.caption(t("source_county_period", lang, county=county or "—", period=period or "—"))
+                shown = {
+                    "county": plain(county) if county else "—",
+                    "period": plain(period) if period else "—",
+                }
+                st.caption(t("source_county_period", lang, **shown))
             st.caption(
                 f":green[{t('source_ok', lang)}] · {t('source_warnings', lang, count=len(loaded.warnings))}"
             )
@@ -197,6 +206,19 @@ def _excluded_banner(lang: str, loaded: LoadResult | None) -> None:
         st.warning(text, icon=":material/playlist_remove:")
 
 
+def _lost_session_notice(lang: str) -> None:
+    """Say so when the address names an upload this session does not hold (a restart, a new tab);
+    otherwise keep the address naming the upload in use."""
+    upload = st.session_state.get(UPLOAD_KEY)
+    sha = upload.sha if isinstance(upload, Source) else None
+    lost = server.lost_upload(sha)
+    if lost is None or sha is not None:
+        server.mark_upload(sha)
+        return
+    st.warning(t("session_lost", lang, code=lost), icon=":material/restart_alt:")
+    st.button(t("session_lost_ok", lang), key="session_lost_ok", on_click=server.forget_lost_upload)
+
+
 def frame(page_key: str) -> Frame:
     """Draw the frame of page ``page_key`` and return what the page needs to draw the rest.
 
@@ -209,7 +231,7 @@ def frame(page_key: str) -> Frame:
     lang = str(st.session_state[LANG_KEY])
     st.set_page_config(
         page_title=f"{t(f'page_{page_key}', lang)} · {t('app_title', lang)}",
-        page_icon=":material/hub:",
+        page_icon=server.page_icon(),
         layout="wide",
     )
     settings = AnalysisSettings(weak_share=float(st.session_state[WEAK_SHARE_KEY]))
@@ -227,9 +249,10 @@ def frame(page_key: str) -> Frame:
 
     st.title(t(f"page_{page_key}", lang))
     st.caption(t(f"page_{page_key}_intro", lang))
+    _lost_session_notice(lang)
     result = Frame(page_key, lang, source, loaded, settings)
     if failure is not None:
-        st.error(t("failed", lang, detail=failure))
+        st.error(t("failed", lang, detail=plain(failure)))
     _excluded_banner(lang, loaded)
     if page_key == "data":
         return result

@@ -17,6 +17,7 @@ from ui.i18n import t
 
 __all__ = [
     "MONEY",
+    "WORD_JOINER",
     "display_frame",
     "download_pair",
     "gap_name",
@@ -63,9 +64,17 @@ _ROW_PX = 35
 #: 尾矿及工业固废) so they are not cut.
 _NAME_WIDTHS = {"category": 110, "segment": 120, "buyer_segment": 120}
 _STAGES = {choice.key: (choice.zh, choice.en) for choice in schema.TEMPLATE.column_by_key["stage"].choices}
-#: Characters Streamlit's Markdown acts on: CommonMark punctuation, ``:colour[...]`` directives, ``$`` for
-#: LaTeX, ``<`` and ``&`` for HTML. A backslash before any of them shows it as it is.
+#: Characters Streamlit's Markdown acts on: CommonMark punctuation, ``:colour[...]`` directives and
+#: ``:emoji:`` short codes, ``$`` for LaTeX, ``<`` and ``&`` for HTML. A backslash before any of them shows it
+#: as it is.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^])")
+#: What a backslash cannot stop: GitHub-flavoured Markdown finds web and mail addresses (``http://``,
+#: ``https://``, ``www.``, ``name@host.cn``) in the text *after* escapes are read and makes them links, and
+#: Streamlit turns ``:material/icon:`` into an icon before Markdown sees it. An invisible WORD JOINER (U+2060:
+#: no width, no line break) after a colon that runs into a letter or ``/``, after ``@`` and inside ``www.``
+#: breaks every one of them and changes nothing a reader sees (copied text keeps the joiner).
+_AUTOLINK = re.compile(r"(?<=:)(?=[A-Za-z/])|(?<=@)|(?<=www)(?=\\\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 #: Rows named before "…" where a message lists rows left out of the analysis.
 PLACES_SHOWN = 8
 
@@ -109,13 +118,22 @@ def money_short(value: object, lang: str) -> str:
 
 
 def plain(text: object) -> str:
-    """Text from a workbook (a sheet name, a cell) as Markdown that shows it as written, never as markup:
-    every character Markdown would act on is backslash-escaped and line breaks become spaces.
+    """Text from a workbook (a sheet name, a cell, a file name) as Markdown that shows it as written, never
+    as markup, a link or an image: every character Markdown would act on is backslash-escaped, addresses
+    Markdown would link get an invisible word joiner (:data:`WORD_JOINER`), line breaks become spaces.
 
-    >>> print(plain("**甲** [x](y) :red[z]"))
-    \\*\\*甲\\*\\* \\[x\\]\\(y\\) \\:red\\[z\\]
+    The one helper for every workbook text that Streamlit renders as Markdown: ``st.markdown``, ``st.caption``,
+    ``st.write``, alerts, headings, metric labels and values, expander, status and tab labels, ``help``.
+    Widgets that show options as plain text (``st.selectbox``, ``st.multiselect``, ``st.dataframe`` cells)
+    need none: there it would show the backslashes.
+
+    >>> print(plain("**甲** [x](y) :red[z] $x$").replace(WORD_JOINER, "⁀"))
+    \\*\\*甲\\*\\* \\[x\\]\\(y\\) \\:⁀red\\[z\\] \\$x\\$
+    >>> print(plain("http://198.51.100.7/a www.x.cn a@x.cn").replace(WORD_JOINER, "⁀"))
+    http\\:⁀//198\\.51\\.100\\.7/a www⁀\\.x\\.cn a@⁀x\\.cn
     """
-    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).splitlines()))
+    escaped = _MARKDOWN.sub(r"\\\1", " ".join(str(text).splitlines()))
+    return _AUTOLINK.sub(WORD_JOINER, escaped)
 
 
 def places(rows: Sequence[tuple[str, int]], lang: str, limit: int = PLACES_SHOWN) -> str:
