@@ -11,13 +11,15 @@ install:
 install-dev:
 	$(PIP) install --quiet -r requirements-dev.txt
 
-# Browser tests drive Debian's Chromium through Playwright (never `playwright install`: no downloads here).
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`: no downloads here);
+# the deployment test puts Debian's nginx in front of the app with the headers of docs/deploy.md.
 browser:
-	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
+	@if command -v chromium >/dev/null 2>&1 && { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; }; then \
+		echo "chromium: $$(command -v chromium); nginx: $$(command -v nginx || echo /usr/sbin/nginx)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		apt-get update -qq && apt-get install -y -qq chromium >/dev/null && echo "chromium installed"; \
-	else echo "WARNING: Chromium is not installed and cannot be installed here (needs root and apt-get):" \
-		"the browser tests will be reported as SKIPPED, not passed."; fi
+		apt-get update -qq && apt-get install -y -qq chromium nginx-light >/dev/null && echo "chromium and nginx installed"; \
+	else echo "WARNING: Chromium or nginx is not installed and cannot be installed here (needs root and apt-get):" \
+		"the browser and deployment tests will be reported as SKIPPED, not passed."; fi
 
 run: install
 	$(PYTHON) -m streamlit run dashboard.py --server.port $(PORT)
