@@ -5,12 +5,10 @@ file_uploader (``at.file_uploader[0].set_value``), so the isolated parse runs as
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from chain import gaps, load, targets
@@ -28,14 +26,7 @@ SAMPLE = ROOT / "data" / "sample.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    """Each test starts from an empty st.cache_data, so no test sees another's workbook."""
-    st.cache_data.clear()
-    facade.clear_caches()
-    yield
-    st.cache_data.clear()
-    facade.clear_caches()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture(scope="module")

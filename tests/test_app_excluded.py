@@ -6,12 +6,10 @@ real file_uploader, so the isolated parse runs with the user's choice as it does
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from chain import load
@@ -26,14 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    """Each test starts from an empty st.cache_data, so no test sees another's workbook."""
-    st.cache_data.clear()
-    facade.clear_caches()
-    yield
-    st.cache_data.clear()
-    facade.clear_caches()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def firms(row: int, output: object) -> list[list[object]]:

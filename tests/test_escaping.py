@@ -59,14 +59,7 @@ _PLAIN_FIELDS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    """Each test starts from an empty st.cache_data, so no test sees another's workbook."""
-    st.cache_data.clear()
-    facade.clear_caches()
-    yield
-    st.cache_data.clear()
-    facade.clear_caches()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 # ------------------------------------------------------------------------------------------------ plain()

@@ -14,12 +14,11 @@ from collections import namedtuple
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.browser_support import free_port, healthy
 from tests.factory import make_workbook
-from ui import facade, server
+from ui import server
 from ui.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,13 +47,7 @@ _RECORDER = textwrap.dedent(
 _LOOPBACK = ("127.", "'localhost'", "::1", "'::1'", "None")
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_data.clear()
-    facade.clear_caches()
-    yield
-    st.cache_data.clear()
-    facade.clear_caches()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def test_the_shipped_config_binds_loopback() -> None:
