@@ -23,6 +23,7 @@ _COLUMNS = (
     "leakage",
     "local_share",
     "exports",
+    "local_final_demand",
     "downstream_gap",
     "gaps",
     "concentration",

@@ -321,3 +321,12 @@ def test_downloads_are_made_when_clicked_and_open_in_excel() -> None:
     sheet = book["招商目标"]
     assert {row[0].value for row in sheet.iter_rows(min_row=2)} == {"石油焦"}
     assert csv().startswith(b"\xef\xbb\xbf")
+
+
+def test_gaps_table_shows_what_the_county_itself_buys() -> None:
+    # The sample's building sites in the county buy 商品混凝土: local final demand, not exports.
+    at = open_page("pages/2_gaps.py")
+    assert_clean(at)
+    table = at.dataframe[0].value.set_index("segment")
+    assert table.loc["商品混凝土", "local_final_demand"] == pytest.approx(43398.5)
+    assert table.loc["商品混凝土", "exports"] == pytest.approx(0.0)

@@ -44,6 +44,7 @@ MONEY = frozenset(
         "local_supply",
         "leakage",
         "exports",
+        "local_final_demand",
         "downstream_gap",
         "value",
         "value_from_outside",
