@@ -83,7 +83,6 @@ _SUGGEST_SCORE = 70.0
 _SERIAL_DATES = (20_000.0, 80_000.0)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _NUMBER_WITH_UNIT = re.compile(r"(?P<number>[+-]?[\d,.]+)(?P<unit>[^\d,.]+)")
-_UNIT_CELL = re.compile(r"^(?:\((.*)\)|\[(.*)\]|【(.*)】|(.*))$")
 _LARGEST_INTEGER = 2.0**53
 
 #: Column kind -> dtype of its frame column.
@@ -634,12 +633,7 @@ def _unit_word(value: object) -> str | None:
     """The unit a cell of a units row names ("" for a blank cell), or None when it is not a unit."""
     if _is_blank(value):
         return ""
-    if not isinstance(value, str):
-        return None
-    match = _UNIT_CELL.match(schema.fold(value))
-    text = next((group for group in match.groups() if group is not None), "") if match else ""
-    text = re.sub(r"^(?:单位|unit)[:：]?", "", text)
-    return text if text in schema.UNIT_WORDS else None
+    return schema.unit_word(value) if isinstance(value, str) else None
 
 
 def _allowed_units(column: schema.Column) -> str:
@@ -707,6 +701,8 @@ class _Validator:
         self.rules = rules
         #: File sheet name -> Excel rows left out at the user's request (rows in error).
         self.omit: dict[str, set[int]] = omit or {}
+        #: Name key (chain.names.name_key) -> a local firm's name as written in 企业 (its first row).
+        self.local_name: dict[str, str] = {}
         self.found: list[Problem] = list(book.problems)
         self.tables: dict[str, _Table] = {}
         #: (sheet, header as in the file) -> column position, to list a row's problems left to right.
@@ -1306,6 +1302,7 @@ class _Validator:
                 )
             elif key:
                 first_row[key] = row
+                self.local_name[key] = name
         frame = table.frame()
         if template is not None:
             category_of = dict(zip(template["segment"], template["category"], strict=True))
@@ -1337,13 +1334,10 @@ class _Validator:
             return None
         # Parties are one party when their names normalise alike (invisible characters, bracket widths):
         # a local firm takes its name as written in 企业, an outside party the first spelling met.
-        local_name: dict[str, str] = {}
         segment_of: dict[str, str] = {}
         for enterprise, segment in zip(enterprises["name"], enterprises["segment"], strict=True):
-            key = name_key(enterprise)
-            local_name.setdefault(key, enterprise)
             segment_of.setdefault(enterprise, segment)
-        self.spell_parties(coerced, local_name)
+        self.spell_parties(coerced, self.local_name)
         self.report_self_links(table)
         suppliers: list[str] = coerced["supplier"]
         buyers: list[str] = coerced["buyer"]
@@ -1610,11 +1604,11 @@ class _Validator:
         table = self.tables.get("demands") or _empty_table(schema.DEMANDS)
         frame = table.frame()
         if enterprises is not None and table.has("enterprise"):
-            local_name = {name_key(n): n for n in enterprises["name"]}
+            local_name = self.local_name
             values: list[str] = [local_name.get(name_key(v), v) for v in table.coerced["enterprise"]]
             table.coerced["enterprise"] = values
             frame["enterprise"] = pd.Series(values, dtype="str")
-            for index in np.flatnonzero(~_isin(values, local_name.values())):
+            for index in np.flatnonzero(~_isin(values, set(local_name.values()))):
                 if not values[index]:
                     continue
                 row = int(table.rows[index])

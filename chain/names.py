@@ -20,21 +20,23 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
-from chain.places import place_core, strip_province
+from chain.places import drop_notes, place_core, strip_province
 
 __all__ = ["all_plain", "closest", "name_core", "name_key"]
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e"))
+#: Zero-width spaces and joiners, direction marks, the word joiner, the byte-order mark, soft hyphen and
+#: the Mongolian vowel separator: characters that show nothing, so two names differing by them are one.
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
 _SPACE = re.compile(r"\s+")
 #: A space next to a Chinese character (or any non-ASCII one) separates nothing a reader would notice.
 #: Anything that :func:`name_key` would change besides NFKC: white space and invisible characters.
-_ODD = re.compile("[\\s\u200b-\u200f\u2060\ufeff\u00ad\u180e]")
+_ODD = re.compile(f"[\\s{_INVISIBLE_CHARS}]")
 #: The same, but for plain spaces (which name_key keeps when single and between ASCII characters).
-_ODD_BUT_SPACE = re.compile("[^\\S ]|[\u200b-\u200f\u2060\ufeff\u00ad\u180e]")
+_ODD_BUT_SPACE = re.compile(f"[^\\S ]|[{_INVISIBLE_CHARS}]")
 #: A space at the start or end of a name in a NUL-joined list of names.
 _END_SPACE = re.compile("(?:^|\x00) | (?:\x00|$)")
 _WIDE_SPACE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
-_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
 #: Legal forms and generic words at the end of a name, longest first.
 _AFFIXES = re.compile(
     r"(?:股份有限公司|有限责任公司|有限公司|集团公司|分公司|总公司|公司|集团|总厂|分厂|厂|项目部|合作社|商行|经营部)+$"
@@ -84,7 +86,7 @@ def name_core(name: object, county: str = "") -> str:
     '恒泰碳材料'
     """
     text = _SPACE.sub("", name_key(name))
-    text = _BRACKETS.sub("", text)
+    text = drop_notes(text)
     text = _AFFIXES.sub("", text)
     text = re.sub(r"^[^市]{2,4}市", "", strip_province(text))
     core = place_core(county)

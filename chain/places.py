@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["is_county", "place_core", "strip_province"]
+__all__ = ["drop_notes", "is_county", "place_core", "strip_province"]
 
 #: Provinces and their short forms, longest first so that 内蒙古自治区 wins over 内蒙古.
 _PROVINCES = [
@@ -61,6 +61,15 @@ _COUNTY_MARKER = re.compile(r"(?<=..)(?:自治县|县|区|市|旗)$")
 _SPACE = re.compile(r"\s+")
 
 
+def drop_notes(text: str) -> str:
+    """``text`` without its bracketed notes: (示例数据), [备注], 【集团】 (brackets already folded to half width).
+
+    >>> drop_notes("汉阴县(示例数据)"), drop_notes("秦巴【集团】有限公司")
+    ('汉阴县', '秦巴有限公司')
+    """
+    return _BRACKETS.sub("", text)
+
+
 def strip_province(text: str) -> str:
     """``text`` without a leading province name, full or short (陕西省…, 陕西…), when something is left.
 
@@ -84,7 +93,7 @@ def place_core(text: object) -> str:
     ('', '陕西')
     """
     core = _SPACE.sub("", unicodedata.normalize("NFKC", str(text)))
-    core = strip_province(_BRACKETS.sub("", core))
+    core = strip_province(drop_notes(core))
     core = _PREFECTURE.sub("", core)
     return _COUNTY_MARKER.sub("", core)
 

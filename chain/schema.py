@@ -44,6 +44,7 @@ __all__ = [
     "split_list",
     "split_unit",
     "unit_factor",
+    "unit_word",
 ]
 
 Kind = Literal["text", "number", "integer", "bool", "date", "choice", "list", "credit_code"]
@@ -160,6 +161,23 @@ def split_unit(folded: str) -> tuple[str, str | None]:
         return folded, None
     unit = next(group for group in match.group("a", "b", "c", "d") if group is not None)
     return match["base"], _UNIT_LABEL.sub("", unit)
+
+
+_BRACKETED = re.compile(r"^(?:\((.*)\)|\[(.*)\]|【(.*)】)$")
+
+
+def unit_word(text: str) -> str | None:
+    """The unit a cell of a units row names (万元, （亿元）, 单位：人), or None when it names none.
+
+    >>> unit_word("（亿元）"), unit_word("单位：人"), unit_word("煅后焦")
+    ('亿元', '人', None)
+    """
+    folded = fold(text)
+    bracketed = _BRACKETED.match(folded)
+    if bracketed is not None:
+        folded = next(group for group in bracketed.groups() if group is not None)
+    folded = _UNIT_LABEL.sub("", folded)
+    return folded if folded in UNIT_WORDS else None
 
 
 def _base(folded: str) -> str:
