@@ -138,7 +138,8 @@ def test_every_page_works_under_the_documented_csp_and_calls_nothing_outside(pro
             page.on("request", lambda request: requests.append(request.url))
             for path in PATHS:
                 open_app(page, proxied, path)
-                page.wait_for_timeout(1000)  # charts and icons load after the script run ends
+                # Charts, fonts and icons load after the script run ends: wait until nothing is loading.
+                page.wait_for_load_state("networkidle")
                 wait_idle(page)
         finally:
             browser.close()
