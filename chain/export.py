@@ -142,8 +142,9 @@ _STANDARD: dict[str, tuple[str, str, tuple[str, ...]]] = {
 
 _JOINERS: dict[str, str] = {"zh": "、", "en": "; "}
 _BOOLS: dict[str, tuple[str, str]] = {"zh": ("是", "否"), "en": ("yes", "no")}
-#: Exports stream each sheet row by row (XlsxWriter's constant-memory mode): a province-scale list
-#: does not sit in memory cell by cell, and it measured faster than openpyxl's write-only mode.
+#: Exports stream each sheet row by row (XlsxWriter's constant-memory mode), so a province-scale list
+#: never sits in memory cell by cell. Measured at smoke scale against a plain openpyxl to_excel: 0.55x
+#: streamed, 0.47x built in memory, 1.07x with openpyxl's write-only mode before.
 _CONSTANT_MEMORY = True
 #: How a date and a date with time show (openpyxl's defaults, which exports used before).
 _DATE_FORMAT = "yyyy-mm-dd"
