@@ -25,12 +25,15 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
+from openpyxl.utils import get_column_letter
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script: `python bench/gen.py`
 
 from chain import schema  # noqa: E402
+from chain.credit_code import make_credit_code  # noqa: E402
+from chain.xlsxfile import zip_entry  # noqa: E402
 
 __all__ = ["OUT", "SCALES", "Scale", "build_workbook", "ensure_workbook", "unpacked_xml_bytes"]
 
@@ -178,21 +181,10 @@ DEMAND_DETAILS = {
     "other": "厂区道路硬化",
 }
 
-#: Charset and weights of the unified social credit code (GB 32100-2015) and the organisation code (GB 11714).
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-
 
 def credit_code(serial: int) -> str:
     """A valid 18-character unified social credit code of an enterprise registered in Hanyin (610921)."""
-    body = f"{serial:08d}"[-8:]
-    org_sum = sum(int(ch) * w for ch, w in zip(body, _ORG_WEIGHTS, strict=True))
-    org_check = 11 - org_sum % 11
-    org = body + {10: "X", 11: "0"}.get(org_check, str(org_check))
-    head = "91" + "610921" + org
-    total = sum(_USCC_CHARS.index(ch) * w for ch, w in zip(head, _USCC_WEIGHTS, strict=True))
-    return head + _USCC_CHARS[(31 - total % 31) % 31]
+    return make_credit_code(f"{serial:08d}"[-8:], "610921")
 
 
 def _company(index: int, word: str, prefix: str = "") -> str:
@@ -458,22 +450,13 @@ def build_sheets(scale: Scale) -> dict[str, list[list[object]]]:
 
 
 _EPOCH = dt.date(1899, 12, 30)
-_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
-
-
-def _col_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+_ZIP_TIME = dt.datetime(2024, 1, 1)
 
 
 def _sheet_xml(rows: Sequence[Sequence[object]], strings: dict[str, int]) -> str:
     """One worksheet's XML: shared strings for text, numbers as numbers, dates as serials with style 1."""
     width = max(len(r) for r in rows)
-    letters = [_col_letter(i) for i in range(width)]
+    letters = [get_column_letter(i + 1) for i in range(width)]
     parts = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -574,9 +557,7 @@ def write_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, text in _package(sheets).items():
-            info = zipfile.ZipInfo(path, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, text.encode("utf-8"), compresslevel=6)
+            archive.writestr(zip_entry(path, _ZIP_TIME), text.encode("utf-8"), compresslevel=6)
     return buffer.getvalue()
 
 

@@ -20,6 +20,9 @@ from xml.parsers import expat
 
 import olefile
 
+# References hold at most three letters (ZZZ = 18278), within what get_column_letter spells.
+from openpyxl.utils import get_column_letter
+
 from chain.problems import Problem, problem
 from chain.settings import Limits
 
@@ -422,7 +425,7 @@ def _check_sheet(
         scan.left -= info.file_size
         with archive.open(info) as stream:
             rows, cols = sheet_extent(stream.read(SCAN_SHEET_BYTES + 1))
-        end = f"A1:{_column_letters(max(cols, 1))}{max(rows, 1)}"
+        end = f"A1:{get_column_letter(max(cols, 1))}{max(rows, 1)}"
         _refuse_cells(title, end, rows, cols, limits)
 
 
@@ -487,14 +490,6 @@ def _column_number(letters: str | bytes) -> int:
     for letter in text.upper():
         number = number * 26 + ord(letter) - ord("A") + 1
     return number
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def _parser(member: str) -> expat.XMLParserType:

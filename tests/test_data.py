@@ -29,6 +29,7 @@ from chain.schema import (
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLE = DATA / "sample.xlsx"
+PREVIOUS = DATA / "sample_2022.xlsx"
 BLANK = DATA / "template.xlsx"
 
 
@@ -63,7 +64,7 @@ def above_scale() -> list[dict[str, Any]]:
 
 def test_the_script_makes_the_committed_files_byte_for_byte(tmp_path: Path) -> None:
     make_data().main(["--out", str(tmp_path)])
-    for name in ("sample.xlsx", "template.xlsx"):
+    for name in ("sample.xlsx", "sample_2022.xlsx", "template.xlsx"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), (
             f"run: python data/make_data.py ({name})"
         )
@@ -185,13 +186,13 @@ def test_examples_live_only_in_the_instructions_sheet_and_are_marked() -> None:
     assert all(any("示例" in str(c) for c in row[1:] if c) for row in examples)
 
 
-@pytest.mark.parametrize("path", [SAMPLE, BLANK], ids=["sample", "template"])
-def test_both_workbooks_load_with_no_errors_and_only_the_intended_warnings(path: Path) -> None:
+@pytest.mark.parametrize("path", [SAMPLE, PREVIOUS, BLANK], ids=["sample", "sample_2022", "template"])
+def test_every_workbook_loads_with_no_errors_and_only_the_intended_warnings(path: Path) -> None:
     # The cycle (anode butts recycled) is intended; so are the sample's building sites in the county itself.
     load = pytest.importorskip("chain.load")
     result = load.load_workbook(path.read_bytes())
     assert not result.errors, [p.to_dict() for p in result.errors]
-    expected = ["county_parties", "cycle"] if path == SAMPLE else ["cycle"]
+    expected = ["cycle"] if path == BLANK else ["county_parties", "cycle"]
     assert [p.code for p in result.warnings] == expected
     cycle = result.warnings[-1]
     assert "预焙阳极" in cycle.message_zh and "碳素回收料" in cycle.message_zh
@@ -246,3 +247,61 @@ def test_the_anode_segment_is_concentrated_and_the_pairings_are_there() -> None:
     assert ("汉阴县金山矿业有限公司", "汉阴县恒力新型建材有限公司") in found
     assert ("汉阴县华美纸箱包装有限公司", "汉阴县康源精细化工有限公司") in found
     assert ("汉阴县鑫源碳素有限公司", "汉阴县中晟电极材料有限公司") in found
+
+
+def test_the_previous_period_is_the_same_county_a_year_earlier() -> None:
+    def settings(path: Path) -> dict[str, Any]:
+        return {r[zh(SETTINGS, "key")]: r[zh(SETTINGS, "value")] for r in records(path, SETTINGS.zh)}
+
+    now, before = settings(SAMPLE), settings(PREVIOUS)
+    county, period = (next(k.zh for k in SETTING_KEYS if k.key == key) for key in ("county", "period"))
+    assert before[county] == now[county]
+    assert (now[period], before[period]) == ("2023年1-9月", "2022年1-9月")
+    assert records(PREVIOUS, TEMPLATE.zh) == records(SAMPLE, TEMPLATE.zh)
+
+
+def test_the_previous_period_has_lower_outputs_fewer_firms_and_fewer_links() -> None:
+    name, output = zh(ENTERPRISES, "name"), zh(ENTERPRISES, "output")
+    now = {r[name]: r[output] for r in records(SAMPLE, ENTERPRISES.zh)}
+    before = {r[name]: r[output] for r in records(PREVIOUS, ENTERPRISES.zh)}
+    assert set(before) < set(now)
+    lower = [firm for firm in before if before[firm] < now[firm]]
+    assert len(lower) > len(before) / 2
+    assert sum(before.values()) < sum(now.values())
+
+    def pairs(path: Path) -> set[tuple[str, str]]:
+        return {(r[zh(LINKS, "supplier")], r[zh(LINKS, "buyer")]) for r in records(path, LINKS.zh)}
+
+    assert pairs(PREVIOUS) < pairs(SAMPLE)
+
+
+def test_a_segment_changes_status_between_the_periods() -> None:
+    load = pytest.importorskip("chain.load")
+    gaps = pytest.importorskip("chain.gaps")
+    statuses = {
+        path: gaps.analyze(load.load_workbook(path.read_bytes()).data).segments.set_index("segment")["status"]
+        for path in (PREVIOUS, SAMPLE)
+    }
+    better = {"missing": 0, "weak": 1, "strong": 2}
+    changed = {
+        segment: (statuses[PREVIOUS][segment], status)
+        for segment, status in statuses[SAMPLE].items()
+        if better[status] > better[statuses[PREVIOUS][segment]]
+    }
+    # The electrode-paste plant recruited in 2023 did not operate in 2022.
+    assert changed.get("电极糊") == ("missing", "weak")
+
+
+def test_a_sample_csv_with_a_wrong_header_says_which_file_and_what_header(tmp_path: Path) -> None:
+    (tmp_path / "settings.csv").write_text("key,wert\n县名,汉阴县\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"settings\.csv: the header must be key,value"):
+        make_data().read_rows(tmp_path, SETTINGS)
+
+
+def test_a_sample_csv_with_a_bad_number_says_which_line(tmp_path: Path) -> None:
+    header = ",".join(column.key for column in PROJECTS.columns)
+    (tmp_path / "projects.csv").write_text(
+        f"{header}\n项目,煅后焦,某公司,很多,1万吨,洽谈,1\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match=r"projects\.csv, line 2"):
+        make_data().read_rows(tmp_path, PROJECTS)

@@ -376,8 +376,9 @@ def test_xlsx_empty_frame_still_has_header_and_filter() -> None:
 def test_xlsx_column_widths_count_chinese_double_and_are_capped() -> None:
     frame = targets_frame(name=["甲" * 20, "乙", "丙"], region=["x" * 200, "y", "z"])
     sheet = read(to_xlsx([report_table("targets", frame)], {}))["招商目标"]
-    assert sheet.column_dimensions["C"].width == 42
-    assert sheet.column_dimensions["D"].width == 60
+    # The file stores a width in characters plus Excel's cell padding (5 px of a 7 px digit), as Excel does.
+    assert int(sheet.column_dimensions["C"].width) == 42
+    assert int(sheet.column_dimensions["D"].width) == 60
 
 
 def test_about_sheet_comes_first_with_the_passed_values() -> None:

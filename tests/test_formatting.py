@@ -160,15 +160,6 @@ def test_widest_equals_measuring_every_value(number_format: str | None) -> None:
         assert min(got, export._MAX_WIDTH - 2) == min(expected, export._MAX_WIDTH - 2)
 
 
-def test_text_cells_are_plain_values_unless_excel_would_read_them_otherwise() -> None:
-    assert export._text_cell(None, "碳素") == "碳素"
-    assert export._text_cell(None, "") is None
-    assert export._text_cell(None, "=1+1") == "'=1+1"
-    for code in ("#N/A", "#DIV/0!", "#REF!"):
-        cell = export._text_cell(None, code)
-        assert cell.value == code and cell.data_type == "s"
-
-
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet="甲乙aBbéZz 𝔘", max_size=3), max_size=30))
 def test_name_ranks_sort_like_python_str(names: list[str]) -> None:

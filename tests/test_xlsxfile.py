@@ -1,0 +1,63 @@
+"""The deterministic-xlsx helper: same input, same bytes; text never becomes a formula, number or link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from chain import xlsxfile
+
+
+def _book(constant_memory: bool, created: dt.datetime = xlsxfile.FIXED_TIME) -> bytes:
+    raw = io.BytesIO()
+    book = xlsxfile.new_workbook(raw, created, constant_memory=constant_memory)
+    sheet = book.add_worksheet("表")
+    # write(), not write_string(): the workbook's options alone must keep these as text.
+    for row, text in enumerate(('=HYPERLINK("http://x","y")', "00123", "1e5", "https://example.com")):
+        sheet.write(row, 0, text)
+    book.close()
+    return raw.getvalue()
+
+
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_the_same_workbook_twice_is_the_same_bytes_whatever_the_clock(constant_memory: bool) -> None:
+    first = _book(constant_memory)
+    time.sleep(1.1)  # zip entry times have two-second resolution; any clock-dating would show
+    assert _book(constant_memory) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time[:2] for info in archive.infolist()} == {(1980, 1)}
+
+
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_text_stays_text_and_the_document_time_is_the_given_one(constant_memory: bool) -> None:
+    created = dt.datetime(2024, 4, 1, 8, 30)
+    book = load_workbook(io.BytesIO(_book(constant_memory, created)))
+    cells = [row[0] for row in book["表"].iter_rows()]
+    assert [(c.value, c.data_type, c.hyperlink) for c in cells] == [
+        ('=HYPERLINK("http://x","y")', "s", None),
+        ("00123", "s", None),
+        ("1e5", "s", None),
+        ("https://example.com", "s", None),
+    ]
+    assert book.properties.created == book.properties.modified == created
+
+
+def test_zip_entries_made_apart_are_the_same_bytes() -> None:
+    def package() -> bytes:
+        raw = io.BytesIO()
+        with zipfile.ZipFile(raw, "w") as archive:
+            for name in ("a.xml", "b.xml"):
+                archive.writestr(xlsxfile.zip_entry(name, dt.datetime(2024, 1, 1)), f"<{name}/>")
+        return raw.getvalue()
+
+    first = package()
+    time.sleep(1.1)
+    assert package() == first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2024, 1, 1, 0, 0, 0)}
+        assert [info.compress_type for info in archive.infolist()] == [zipfile.ZIP_DEFLATED] * 2
