@@ -10,13 +10,11 @@ from :mod:`chain.views` or the report.
 from chain.charts.flows import flow_sankey
 from chain.charts.networks import chain_map, firm_network
 from chain.charts.segments import category_bar, exports_bar, leakage_bar, output_treemap
-from chain.charts.theme import CATEGORY_COLORS, FONT_FAMILY, MEASURE_COLORS, STATUS_COLORS, category_colors
+from chain.charts.theme import CATEGORY_COLORS, STATUS_COLORS, category_colors
 from chain.charts.what_if import what_if_bars
 
 __all__ = [
     "CATEGORY_COLORS",
-    "FONT_FAMILY",
-    "MEASURE_COLORS",
     "STATUS_COLORS",
     "category_bar",
     "category_colors",

@@ -229,7 +229,10 @@ def chain_map(
             return empty_figure(lang)
         core_set = set(core)
         muted = {m for n in core for m in nx.all_neighbors(graph, n)} - core_set
-        view = graph.subgraph(core_set | muted)
+        # A copy, not graph.subgraph(): a subgraph view iterates its node set in hash order, which changes
+        # from one process to the next and with it the layout; the copy keeps the graph's order.
+        view = graph.copy()
+        view.remove_nodes_from([node for node in graph if node not in core_set and node not in muted])
     positions = layered_positions(view, layer_of)
     if selected is not None and selected not in view:
         selected = None
