@@ -73,6 +73,7 @@ WORDS: dict[str, tuple[str, str]] = {
 
 
 def chart_word(key: str, lang: str) -> str:
+    """A word of the charts' own chrome (:data:`WORDS`) in ``lang``."""
     return label(key, lang, WORDS)
 
 
@@ -89,6 +90,7 @@ def esc(text: object) -> str:
 
 
 def is_blank(value: object) -> bool:
+    """True for None, NaN and NA, which a chart shows as "—" or leaves out; False for any other value."""
     if value is None:
         return True
     try:
@@ -157,6 +159,7 @@ def hover_box(title: str, rows: Iterable[tuple[str, str]]) -> str:
 
 
 def status_name(status: object, lang: str) -> str:
+    """The reader's name of a status key (strong -> 强链 / strong)."""
     return label(str(status), lang, STATUSES)
 
 

@@ -105,6 +105,7 @@ def category_colors(categories: Iterable[str]) -> dict[str, str]:
 
 
 def rgba(color: str, alpha: float) -> str:
+    """A ``#RRGGBB`` colour with transparency, for bands that must not hide what lies under them."""
     color = color.lstrip("#")
     red, green, blue = (int(color[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({red},{green},{blue},{alpha})"
