@@ -82,9 +82,9 @@ def esc(text: object) -> str:
     ``<a href="http://host">`` or ``<img ...>`` can make no link or image.
 
     Every workbook string a figure draws (labels, text, tick categories, legend names, annotations) goes
-    through here or :func:`hover_box`. Hover templates are constants (``%{hovertext}`` / ``%{customdata}``) and
-    plotly fills a template once, so a ``%{...}`` inside a name shows as typed; ``$...$`` would be typeset
-    only where the host page loads MathJax, which Streamlit does not.
+    through here or :func:`hover_box`. Hover templates are constants (``%{hovertext}`` /
+    ``%{customdata}``) and plotly fills a template once, so a ``%{...}`` inside a name shows as typed;
+    ``$...$`` would be typeset only where the host page loads MathJax, which Streamlit does not.
     """
     return html.escape(str(text), quote=False)
 

@@ -172,15 +172,14 @@ def empty_figure(lang: str, key: str = "no_data") -> go.Figure:
     return style_figure(fig, legend=False, height=260)
 
 
-def legend_swatch(name: str, color: str, *, symbol: str = "square", group: str | None = None) -> go.Scatter:
+def legend_swatch(name: str, color: str) -> go.Scatter:
     """A legend-only entry, for pictures (treemap) whose colours plotly does not put in a legend."""
     return go.Scatter(
         x=[None],
         y=[None],
         mode="markers",
-        marker={"symbol": symbol, "size": 12, "color": color},
+        marker={"symbol": "square", "size": 12, "color": color},
         name=name,
-        legendgroup=group,
         hoverinfo="skip",
         showlegend=True,
     )
