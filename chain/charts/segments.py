@@ -160,11 +160,31 @@ def _bar_height(rows: int) -> int:
     return int(max(220, 80 + 28 * rows))
 
 
-def _bar_hover(frame: pd.DataFrame, lang: str, keys: Sequence[str]) -> list[str]:
-    return [
+def _segment_bars(
+    chosen: pd.DataFrame, measures: Sequence[str], hover_keys: Sequence[str], lang: str
+) -> go.Figure:
+    """A horizontal bar per segment of ``chosen`` and measure, in the measure's colour; every bar of a
+    segment has the same hover, its ``hover_keys`` that the frame has. The caller sets how bars combine."""
+    keys = [k for k in hover_keys if k in chosen]
+    hover = [
         hover_box(str(record["segment"]), segment_rows(record, lang, keys))
-        for record in frame.to_dict("records")
+        for record in chosen.to_dict("records")
     ]
+    names = [esc(s) for s in chosen["segment"]]
+    fig = go.Figure()
+    for key in measures:
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=_numeric(chosen, key).tolist(),
+                orientation="h",
+                name=label(key, lang),
+                marker={"color": MEASURE_COLORS[key]},
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    return fig
 
 
 def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -186,26 +206,12 @@ def leakage_bar(segments: pd.DataFrame, lang: str = "zh", top: int = 15) -> go.F
     chosen = chosen.head(top).drop(columns="_leak")
     if chosen.empty:
         return empty_figure(lang)
-    keys = [
-        k
-        for k in ("category", "status", "demand", "local_supply", "leakage", "local_share", "local_buyers")
-        if k in chosen
-    ]
-    hover = _bar_hover(chosen, lang, keys)
-    names = [esc(s) for s in chosen["segment"]]
-    fig = go.Figure()
-    for key in ("leakage", "local_supply"):
-        fig.add_trace(
-            go.Bar(
-                y=names,
-                x=_numeric(chosen, key).tolist(),
-                orientation="h",
-                name=label(key, lang),
-                marker={"color": MEASURE_COLORS[key]},
-                hovertext=hover,
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
-        )
+    fig = _segment_bars(
+        chosen,
+        ("leakage", "local_supply"),
+        ("category", "status", "demand", "local_supply", "leakage", "local_share", "local_buyers"),
+        lang,
+    )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title={"text": label("demand", lang)}, tickformat=",", rangemode="tozero")
     fig.update_yaxes(autorange="reversed", automargin=True)
@@ -230,26 +236,12 @@ def exports_bar(segments: pd.DataFrame, lang: str = "zh", top: int = 15) -> go.F
     chosen = chosen.sort_values("_size", ascending=False, kind="stable").head(top).drop(columns="_size")
     if chosen.empty:
         return empty_figure(lang)
-    keys = [
-        k
-        for k in ("category", "status", "firms", "exports", "local_final_demand", "downstream_gap")
-        if k in chosen
-    ]
-    hover = _bar_hover(chosen, lang, keys)
-    names = [esc(s) for s in chosen["segment"]]
-    fig = go.Figure()
-    for key in ("exports", "downstream_gap"):
-        fig.add_trace(
-            go.Bar(
-                y=names,
-                x=_numeric(chosen, key).tolist(),
-                orientation="h",
-                name=label(key, lang),
-                marker={"color": MEASURE_COLORS[key]},
-                hovertext=hover,
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
-        )
+    fig = _segment_bars(
+        chosen,
+        ("exports", "downstream_gap"),
+        ("category", "status", "firms", "exports", "local_final_demand", "downstream_gap"),
+        lang,
+    )
     fig.update_layout(barmode="group", bargap=0.25)
     fig.update_xaxes(title={"text": chart_word("unit", lang)}, tickformat=",", rangemode="tozero")
     fig.update_yaxes(autorange="reversed", automargin=True)
