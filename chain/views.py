@@ -13,12 +13,15 @@ from chain.gaps import ChainReport
 from chain.model import ChainData
 
 __all__ = [
+    "MARKET_FLOW_COLUMNS",
+    "MARKET_FLOW_KINDS",
     "PARTNER_COLUMNS",
     "ChainTotals",
     "chain_totals",
     "filter_segments",
     "firm_customers",
     "firm_suppliers",
+    "market_flows",
     "purchase_groups",
     "segment_buyers",
     "segment_firms",
@@ -193,3 +196,51 @@ def purchase_groups(pairs: pd.DataFrame) -> pd.DataFrame:
         supplier_outputs=("supplier_output", lambda s: tuple(float(v) for v in s)),
         score=("score", "max"),
     ).reset_index()[list(PURCHASE_GROUP_COLUMNS)]
+
+
+#: The flows of a segment's market, by who sells to whom: local buyers' purchases from local firms, from
+#: other local units (in the county, not in 企业) and from outside (leakage); local firms' sales outside the
+#: county (exports) and to other local units (local final demand).
+MARKET_FLOW_KINDS = ("from_local_firms", "from_local_units", "from_outside", "to_outside", "to_local_units")
+
+#: Columns of :func:`market_flows`.
+MARKET_FLOW_COLUMNS = ("kind", "segment", "region", "value")
+
+
+def market_flows(data: ChainData) -> pd.DataFrame:
+    """A segment's *market flows*: the money of its links split by who sells to whom (the
+    :data:`MARKET_FLOW_KINDS`), the outside party's region kept, for a picture of where a segment's supply
+    comes from and where its output goes.
+
+    One row per (kind, segment, region), summing links with a positive value: ``region`` is the outside
+    party's region (stripped; "" when the workbook gives none) for ``from_outside`` and ``to_outside``, ""
+    for flows within the county. Kinds come in :data:`MARKET_FLOW_KINDS` order, rows of a kind in order of
+    first appearance in ``data.links``. Per template segment the sums are the report's: demand =
+    from_local_firms + from_local_units + from_outside, local_supply = from_local_firms + from_local_units,
+    leakage = from_outside, exports = to_outside, local_final_demand = to_local_units.
+    """
+    links = data.links
+    value = pd.to_numeric(links["value"], errors="coerce").fillna(0.0)
+    supplier_local, buyer_local, supplier_in_county, buyer_in_county = (
+        links[column].to_numpy(dtype=bool)
+        for column in ("supplier_local", "buyer_local", "supplier_in_county", "buyer_in_county")
+    )
+    flows = pd.DataFrame({"segment": links["segment"].astype("string").fillna(""), "value": value})
+
+    def region(column: str) -> pd.Series:
+        return links[column].astype("string").fillna("").str.strip()
+
+    chosen = {
+        "from_local_firms": (buyer_local & supplier_local, None),
+        "from_local_units": (buyer_local & supplier_in_county & ~supplier_local, None),
+        "from_outside": (buyer_local & ~supplier_in_county, "supplier_region"),
+        "to_outside": (supplier_local & ~buyer_in_county, "buyer_region"),
+        "to_local_units": (supplier_local & buyer_in_county & ~buyer_local, None),
+    }
+    parts = []
+    for kind in MARKET_FLOW_KINDS:
+        mask, region_column = chosen[kind]
+        rows = flows.assign(region=region(region_column) if region_column else "")[mask & (value > 0)]
+        grouped = rows.groupby(["segment", "region"], sort=False, as_index=False)["value"].sum()
+        parts.append(grouped.assign(kind=kind))
+    return pd.concat(parts, ignore_index=True)[list(MARKET_FLOW_COLUMNS)]

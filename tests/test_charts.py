@@ -1,11 +1,10 @@
-"""Figure builders of chain/charts.py on small hand-built frames and graphs: traces, order, labels, speed."""
+"""Figure builders of chain/charts on small hand-built frames and graphs: traces, order, labels, escaping."""
 
 from __future__ import annotations
 
 import json
 import math
 import random
-import time
 
 import networkx as nx
 import pandas as pd
@@ -13,7 +12,11 @@ import plotly.graph_objects as go
 import pytest
 
 from chain import charts
+from chain.charts import networks
+from chain.charts import segments as segment_charts
+from chain.charts import text as chart_text
 from chain.model import ChainData
+from chain.views import market_flows
 
 #: Four segments, computed by hand from tests/factory.py's TINY chain (with 电极's output made 12,345 to see
 #: the thousands separator): 包装 has no local firm, so no output.
@@ -157,7 +160,7 @@ def test_treemap_note_names_every_segment_without_output_over_several_lines(lang
     assert all(name in note for name in [*names, "包装"])
     lines = note.split("<br>")
     assert len(lines) > 1
-    assert max(charts._columns(line) for line in lines) <= charts._NOTE_COLUMNS
+    assert max(chart_text.display_width(line) for line in lines) <= segment_charts._NOTE_COLUMNS
     # The figure grows by the note, so the picture keeps its size.
     assert fig.layout.height > charts.output_treemap(SEGMENTS, lang).layout.height
 
@@ -207,6 +210,23 @@ def test_chain_map_is_deterministic():
     assert charts.chain_map(graph).to_json() == first
 
 
+def test_chain_map_of_one_category_keeps_the_graphs_node_order():
+    # Hash order of a node set differs between processes (PYTHONHASHSEED), so a map drawn in the graph's
+    # order is the same picture on every server start.
+    # networkx iterates a subgraph view by its node set when that is under half the graph: a line of 60
+    # segments in ten categories draws one category's 6 and their 12 neighbours.
+    graph = nx.DiGraph()
+    for i in range(60):
+        graph.add_node(f"环节{i}", status="weak", output=10.0, firms=1, category=f"类别{i % 10}", layer=i)
+    nx.add_path(graph, list(graph), flow=1.0)
+    fig = charts.chain_map(graph, category="类别1")
+    nodes = [t for t in fig.data if t.customdata is not None]
+    assert len({n for t in nodes for n in t.customdata}) == 18
+    for trace in nodes:
+        drawn = list(trace.customdata)
+        assert drawn == [n for n in graph if n in set(drawn)]
+
+
 def test_chain_map_buckets_edges_into_width_classes():
     graph = nx.DiGraph()
     for i in range(7):
@@ -241,7 +261,7 @@ def test_chain_map_height_grows_with_the_tallest_layer_and_the_legend_sits_below
     small, large = charts.chain_map(tall(2)).layout, charts.chain_map(tall(12)).layout
     assert small.height == 420
     # Each node row of the tallest layer gets the same room, whatever the count.
-    assert large.height - charts.chain_map(tall(11)).layout.height == charts._ROW_PX
+    assert large.height - charts.chain_map(tall(11)).layout.height == networks._ROW_PX
     # Below the plot, away from plotly's mode bar (top right).
     assert large.legend.yanchor == "bottom" and large.legend.y == 0
 
@@ -294,14 +314,11 @@ def _random_chain(count: int, seed: int) -> nx.DiGraph:
 
 
 @pytest.mark.parametrize("selected", [None, "环节250"])
-def test_chain_map_of_500_segments_is_quick_with_few_traces(selected):
+def test_chain_map_of_500_segments_has_few_traces(selected):
     graph = _random_chain(500, seed=1)
-    start = time.perf_counter()
     fig = charts.chain_map(graph, selected=selected)
-    elapsed = time.perf_counter() - start
     assert len(fig.data) <= 20
     assert len(_node_positions(fig)) == 500
-    assert elapsed < 5.0
     fig.to_json()
 
 
@@ -309,7 +326,7 @@ def test_chain_map_of_500_segments_is_quick_with_few_traces(selected):
 
 
 def test_sankey_nodes_are_regions_local_firms_and_segments():
-    sankey = charts.flow_sankey(_data(), SEGMENTS).data[0]
+    sankey = charts.flow_sankey(market_flows(_data()), SEGMENTS).data[0]
     labels = list(sankey.node.label)
     assert {"陕西西安", "江苏南通", "湖北十堰", "河北唐山", "原料", "煅烧", "电极", "包装"} <= set(labels)
     assert {"本县企业销售", "本县企业采购"} <= set(labels)
@@ -317,7 +334,7 @@ def test_sankey_nodes_are_regions_local_firms_and_segments():
 
 
 def test_sankey_each_segment_balances_inflow_and_outflow():
-    sankey = charts.flow_sankey(_data(), SEGMENTS).data[0]
+    sankey = charts.flow_sankey(market_flows(_data()), SEGMENTS).data[0]
     labels = list(sankey.node.label)
     for segment in ["原料", "煅烧", "电极", "包装"]:
         node = labels.index(segment)
@@ -342,7 +359,7 @@ def _flows(sankey: go.Sankey) -> dict[tuple[str, str], float]:
 
 
 def test_sankey_shows_the_county_as_other_local_units_never_as_an_outside_market():
-    sankey = charts.flow_sankey(_data(COUNTY_LINKS), SEGMENTS).data[0]
+    sankey = charts.flow_sankey(market_flows(_data(COUNTY_LINKS)), SEGMENTS).data[0]
     labels = list(sankey.node.label)
     assert labels == [
         "本县企业销售",
@@ -385,13 +402,13 @@ def test_sankey_shows_the_county_as_other_local_units_never_as_an_outside_market
     hover = sankey.node.customdata[labels.index("煅烧")]
     assert "本地供给(万元): 115" in hover and "外销额(万元): 20" in hover
     assert "本地最终需求(万元): 30" in hover
-    english = list(charts.flow_sankey(_data(COUNTY_LINKS), SEGMENTS, "en").data[0].node.label)
+    english = list(charts.flow_sankey(market_flows(_data(COUNTY_LINKS)), SEGMENTS, "en").data[0].node.label)
     assert {"other local units", "other local units' supplies"} <= set(english)
 
 
 @pytest.mark.parametrize(("lang", "other"), [("zh", "其他地区"), ("en", "other regions")])
 def test_sankey_folds_regions_beyond_the_top(lang, other):
-    sankey = charts.flow_sankey(_data(), SEGMENTS, lang, top_regions=1).data[0]
+    sankey = charts.flow_sankey(market_flows(_data()), SEGMENTS, lang, top_regions=1).data[0]
     labels = list(sankey.node.label)
     # Supplier side: 陕西西安 (60) is kept, 江苏南通 and 湖北十堰 fold; the buyer side has one region only.
     assert "陕西西安" in labels and "江苏南通" not in labels and "湖北十堰" not in labels
@@ -401,11 +418,14 @@ def test_sankey_folds_regions_beyond_the_top(lang, other):
 
 
 def test_sankey_colours_segments_by_category_and_says_when_there_is_nothing():
-    sankey = charts.flow_sankey(_data(), SEGMENTS).data[0]
+    sankey = charts.flow_sankey(market_flows(_data()), SEGMENTS).data[0]
     labels = list(sankey.node.label)
     assert sankey.node.color[labels.index("包装")] == charts.CATEGORY_COLORS["精细轻纺"]
     local_only = _data(LINKS[LINKS["supplier_local"] & LINKS["buyer_local"]])
-    assert charts.flow_sankey(local_only, SEGMENTS).layout.annotations[0].text == "暂无与外地的交易记录"
+    assert (
+        charts.flow_sankey(market_flows(local_only), SEGMENTS).layout.annotations[0].text
+        == "暂无与外地的交易记录"
+    )
 
 
 # bars
@@ -511,7 +531,7 @@ def test_firm_network_of_an_unknown_firm_is_an_empty_picture():
     assert len(charts.firm_network(_ego(), "无此企业").data) == 0
 
 
-# what_if_bars, completeness_gauge
+# what_if_bars
 
 
 CHANGES = pd.DataFrame(
@@ -543,20 +563,6 @@ def test_what_if_bars_in_english_and_empty():
     assert charts.what_if_bars(CHANGES.iloc[0:0]).layout.annotations[0].text == "暂无数据"
 
 
-@pytest.mark.parametrize(("value", "shown"), [(0.75, 0.75), (1.3, 1.0), (-0.1, 0.0)])
-def test_gauge_shows_the_share_clipped_to_0_1(value, shown):
-    fig = charts.completeness_gauge(value, title_key="completeness_value")
-    indicator = fig.data[0]
-    assert indicator.value == shown and indicator.number.valueformat == ".0%"
-    assert indicator.title.text == "全链本地配套率"
-
-
-def test_gauge_without_a_value_shows_a_dash():
-    fig = charts.completeness_gauge(math.nan, "en", title_key="completeness_segments")
-    assert fig.data[0].mode == "gauge" and fig.layout.annotations[0].text == "—"
-    assert fig.data[0].title.text == "segments covered"
-
-
 # every builder
 
 
@@ -564,12 +570,11 @@ def _all_figures(lang: str) -> dict[str, go.Figure]:
     return {
         "treemap": charts.output_treemap(SEGMENTS, lang),
         "map": charts.chain_map(_segment_graph(), lang, selected="煅烧"),
-        "sankey": charts.flow_sankey(_data(), SEGMENTS, lang),
+        "sankey": charts.flow_sankey(market_flows(_data()), SEGMENTS, lang),
         "leakage": charts.leakage_bar(SEGMENTS, lang),
         "exports": charts.exports_bar(SEGMENTS, lang),
         "firm": charts.firm_network(_ego(), "丁电极", lang),
         "what_if": charts.what_if_bars(CHANGES, lang),
-        "gauge": charts.completeness_gauge(0.5, lang, title_key="completeness_segments"),
         "category": charts.category_bar(SEGMENTS, lang),
     }
 

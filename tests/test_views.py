@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from chain.gaps import analyze
 from chain.load import load_workbook
+from chain.model import ChainData
 from chain.views import (
+    MARKET_FLOW_COLUMNS,
+    MARKET_FLOW_KINDS,
     PARTNER_COLUMNS,
     chain_totals,
     filter_segments,
     firm_customers,
     firm_suppliers,
+    market_flows,
     purchase_groups,
     segment_buyers,
     segment_firms,
@@ -127,3 +133,72 @@ def test_purchase_groups_one_row_per_outside_purchase_best_first() -> None:
     assert list(groups["score"]) == [0.9, 0.85]
     assert groups["outside_suppliers"].iloc[0] == ("外地(河南) 7,666万元",)
     assert purchase_groups(pairs.iloc[:0]).empty
+
+
+def test_market_flows_split_a_segments_money_by_who_sells_to_whom() -> None:
+    # TINY_COUNTY by hand: local buyers buy 原料 40 / 煅烧 100 from local firms, 原料 25 / 煅烧 15 from other
+    # local units, 原料 60 / 煅烧 50 / 包装 10 from outside; local firms sell 电极 400 / 煅烧 20 outside and
+    # 煅烧 30 / 电极 12 to other local units (the county's hospitals).
+    data = load_workbook(make_workbook(TINY_COUNTY)).data
+    flows = market_flows(data)
+    assert tuple(flows.columns) == MARKET_FLOW_COLUMNS
+    assert flows.astype(object).to_numpy().tolist() == [
+        ["from_local_firms", "原料", "", 40.0],
+        ["from_local_firms", "煅烧", "", 100.0],
+        ["from_local_units", "原料", "", 25.0],
+        ["from_local_units", "煅烧", "", 15.0],
+        ["from_outside", "原料", "陕西西安", 60.0],
+        ["from_outside", "煅烧", "江苏南通", 50.0],
+        ["from_outside", "包装", "湖北十堰", 10.0],
+        ["to_outside", "电极", "河北唐山", 400.0],
+        ["to_outside", "煅烧", "河南郑州", 20.0],
+        ["to_local_units", "煅烧", "", 30.0],
+        ["to_local_units", "电极", "", 12.0],
+    ]
+
+
+def test_market_flows_sum_links_per_region_and_leave_out_empty_trade() -> None:
+    links = pd.DataFrame(
+        {
+            "supplier": ["外地甲", "外地乙", "外地丙", "外地丁"],
+            "buyer": ["本地甲"] * 4,
+            "segment": ["原料"] * 4,
+            "supplier_region": ["陕西西安", " 陕西西安 ", None, "湖北十堰"],
+            "buyer_region": [""] * 4,
+            "value": [10.0, 5.0, 7.0, 0.0],
+            "supplier_local": [False] * 4,
+            "buyer_local": [True] * 4,
+            "supplier_in_county": [False] * 4,
+            "buyer_in_county": [True] * 4,
+        }
+    )
+    empty = pd.DataFrame()
+    data = ChainData(enterprises=empty, links=links, template=empty, projects=empty, demands=empty)
+    flows = market_flows(data)
+    assert flows.astype(object).to_numpy().tolist() == [
+        ["from_outside", "原料", "陕西西安", 15.0],
+        ["from_outside", "原料", "", 7.0],
+    ]
+
+
+@pytest.mark.parametrize("workbook", ["tiny", "county", "sample"])
+def test_market_flows_add_up_to_the_reports_demand_supply_leakage_and_exports(workbook) -> None:
+    source = {
+        "tiny": make_workbook,
+        "county": lambda: make_workbook(TINY_COUNTY),
+        "sample": lambda: (Path(__file__).parent.parent / "data" / "sample.xlsx").read_bytes(),
+    }[workbook]()
+    data = load_workbook(source).data
+    segments = analyze(data).segments.set_index("segment")
+    sums = market_flows(data).pivot_table(index="segment", columns="kind", values="value", aggfunc="sum")
+    sums = sums.reindex(index=segments.index, columns=list(MARKET_FLOW_KINDS)).fillna(0.0)
+    local = sums["from_local_firms"] + sums["from_local_units"]
+    expected = {
+        "demand": local + sums["from_outside"],
+        "local_supply": local,
+        "leakage": sums["from_outside"],
+        "exports": sums["to_outside"],
+        "local_final_demand": sums["to_local_units"],
+    }
+    for column, values in expected.items():
+        pd.testing.assert_series_equal(segments[column], values, check_names=False, rtol=1e-9)

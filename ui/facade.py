@@ -44,6 +44,7 @@ from chain.views import (
     filter_segments,
     firm_customers,
     firm_suppliers,
+    market_flows,
     purchase_groups,
     segment_buyers,
     segment_firms,
@@ -483,7 +484,7 @@ def _flow(
 ) -> go.Figure:
     data = _data(sha, name, sample, skip, _bytes)
     report = _analyze(sha, name, sample, skip, settings, _bytes=_bytes)
-    return charts.flow_sankey(data, report.segments, lang)
+    return charts.flow_sankey(market_flows(data), report.segments, lang)
 
 
 def flow_figure(source: Source, settings: AnalysisSettings, lang: str) -> go.Figure:
