@@ -8,15 +8,16 @@ Why not ``st.cache_data`` or ``st.cache_resource`` per function, with ``hash_fun
 
 - *Memory.* The server is shared by a county's users on a machine with little memory (docs/deploy.md:
   ``MemoryMax`` is derived from the cache's bound). Streamlit bounds each function's entries by count
-  (``max_entries``), not by size: a province-size load is ~100,000 times a small figure, so no count bounds
-  the total. Its ``ttl`` expires entries only when that function is called again, so an idle server never
-  gives memory back. :class:`ui.cache.BoundedCache` bounds the total pickled size of everything
-  (``CacheLimits.max_mb``, least recently used first), sweeps idle entries in the background and returns
-  their memory to the system.
+  (``max_entries``), not by size: one province-size load weighs as much as thousands of figures, so no
+  count bounds the total. Its ``ttl`` counts from when an entry was made and is checked only when that
+  function's cache is used again (cachetools' ``TTLCache``), so an idle server never gives memory back.
+  :class:`ui.cache.BoundedCache` bounds the total pickled size of everything (``CacheLimits.max_mb``,
+  least recently used first), sweeps idle entries in the background and returns their memory to the
+  system.
 - *Speed.* ``st.cache_data`` unpickles its value on every hit: a 200,000-link ``ChainData`` copied on
   every rerun would break the warm rerun goal (0.3 s at smoke).
 - *Verdicts only.* A parse the machinery failed must not be cached, nor anything made from it; Streamlit
-  caches whatever a function returns.
+  caches whatever a function returns (only an exception escapes it, through every caller).
 
 Results are shared by every session, so each caller gets its own view (:func:`ui.cache.fresh`: frames are
 copy-on-write shallow copies, figures copies, frozen dataclasses rebuilt around views): a page that
