@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from chain import views
 from chain.gaps import ChainReport
 from chain.model import ChainData
 from ui import facade
@@ -14,7 +15,7 @@ from ui.frame import Frame, frame
 from ui.widgets import joined, money, money_short, percent, plain, status_markdown, status_name
 
 
-def _kpis(fr: Frame, totals: facade.ChainTotals, report: ChainReport) -> None:
+def _kpis(fr: Frame, totals: views.ChainTotals, report: ChainReport) -> None:
     lang = fr.lang
     done = report.completeness
     first = st.columns(4)
@@ -58,7 +59,7 @@ def _kpis(fr: Frame, totals: facade.ChainTotals, report: ChainReport) -> None:
         ),
         border=True,
     )
-    counts = facade.status_counts(report)
+    counts = views.status_counts(report)
     second[3].metric(
         fr.t("overview_status"),
         " / ".join(str(counts[s]) for s in ("strong", "weak", "missing")),
@@ -83,7 +84,7 @@ def _gap_list(fr: Frame, data: ChainData, gaps: pd.DataFrame, kind: str) -> None
                 reasons.append(fr.t("overview_up_distance", km=f"{row.leakage_distance_km:,.0f}"))
         else:
             size = fr.t("overview_down_line", value=money(row.downstream_gap, fr.lang))
-            inputs = facade.segment_inputs(data, row.segment)
+            inputs = views.segment_inputs(data, row.segment)
             if inputs:
                 reasons.append(fr.t("overview_down_inputs", inputs=plain(joined(inputs, fr.lang))))
         with st.container(border=True):
@@ -95,7 +96,7 @@ def main() -> None:
     fr = frame("overview")
     data, report = fr.analysis()
     with fr.guard():
-        totals = facade.chain_totals(data, report)
+        totals = views.chain_totals(data, report)
         _kpis(fr, totals, report)
         if report.cycles:
             cycles = joined((" → ".join(c) for c in report.cycles), fr.lang)
@@ -116,10 +117,10 @@ def main() -> None:
         up, down = st.columns(2)
         with up:
             st.subheader(fr.t("overview_up_gaps"))
-            _gap_list(fr, data, facade.top_gaps(report, "upstream"), "upstream")
+            _gap_list(fr, data, views.top_gaps(report, "upstream"), "upstream")
         with down:
             st.subheader(fr.t("overview_down_gaps"))
-            _gap_list(fr, data, facade.top_gaps(report, "downstream"), "downstream")
+            _gap_list(fr, data, views.top_gaps(report, "downstream"), "downstream")
 
         st.subheader(fr.t("overview_more"))
         details = ("gaps", "targets", "pairing", "chain_map", "enterprise", "what_if")

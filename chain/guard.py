@@ -14,7 +14,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.parsers import expat
 
@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from chain.problems import Problem, problem
 from chain.settings import Limits
 
-__all__ = ["GUARD_CODES", "check_bytes", "sheet_extent"]
+__all__ = ["GUARD_CODES", "check_bytes", "refusal", "sheet_extent"]
 
 #: Every code :func:`check_bytes` may refuse an upload with.
 GUARD_CODES = frozenset(
@@ -116,6 +116,16 @@ class _Scan:
     """Budget of whole-sheet scanning left for this upload."""
 
     left: int = SCAN_TOTAL_BYTES
+
+
+def refusal(errors: Sequence[Problem]) -> Problem | None:
+    """The guard's refusal among a load's errors (a refused file has it as its only error), else None: how a
+    page tells "refused before any parser" from "read, with errors" without running the guard again.
+
+    >>> refusal([check_bytes(b"")]).code, refusal([])
+    ('file_empty', None)
+    """
+    return errors[0] if len(errors) == 1 and errors[0].code in GUARD_CODES else None
 
 
 def check_bytes(data: bytes, limits: Limits = Limits()) -> Problem | None:

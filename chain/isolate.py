@@ -542,8 +542,9 @@ def _child(
         out_of_memory = _refusal(problem("parse_memory", "", limit_mb=limits.parse_memory_mb))
         start = _address_space("VmSize")
         try:
+            # parse_upload guarded these bytes before sending them here: the guard runs once per upload.
             loaded = load_workbook(
-                data, limits=limits, source_name=source_name, skip_error_rows=skip_error_rows
+                data, limits=limits, source_name=source_name, skip_error_rows=skip_error_rows, guarded=True
             )
             result = _name_memory_failure(loaded, limits, start)
             answer = (result, result is not loaded)  # only a memory failure is the machinery's

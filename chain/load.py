@@ -112,6 +112,7 @@ def load_workbook(
     source_name: str | None = None,
     skip_error_rows: bool = False,
     rules: ReadSettings = ReadSettings(),
+    guarded: bool = False,
 ) -> LoadResult:
     """The *load result* of a workbook: its validated data, or None and every error found, plus warnings.
 
@@ -125,6 +126,9 @@ def load_workbook(
         ``ChainData.excluded``; leaving a row out can put others in error (a link to a firm left out), and
         those are left out too, each named.
     rules : thresholds of what is suspicious (see :class:`chain.settings.ReadSettings`).
+    guarded : the bytes have passed :func:`chain.guard.check_bytes` under ``limits`` already, so the guard
+        is not run twice: only for :mod:`chain.isolate`'s parse child, whose server guards every upload
+        before sending it (``parse_upload``).
 
     Bytes never make it raise: a refusal or a parser failure is a single error.
 
@@ -138,7 +142,7 @@ def load_workbook(
         path = Path(source)
         data = path.read_bytes()
         name = source_name or path.name
-    refusal = check_bytes(data, limits)
+    refusal = None if guarded else check_bytes(data, limits)
     if refusal is not None:
         return LoadResult(None, errors=(refusal,))
     try:

@@ -6,10 +6,15 @@ column as headed in the file), what (the cell's value and a code) and what to do
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-__all__ = ["CATALOGUE", "Problem", "Severity", "problem"]
+import pandas as pd
+
+from chain.labels import SEVERITIES, label
+
+__all__ = ["CATALOGUE", "REPORT_COLUMNS", "Problem", "Severity", "problem", "problem_table"]
 
 Severity = Literal["error", "warning"]
 
@@ -397,3 +402,44 @@ def problem(
     text = None if value is None else str(value)
     fields = {"value": text, "column": column, "sheet": sheet, "row": row, **params}
     return Problem(sheet, row, column, text, code, severity, zh.format(**fields), en.format(**fields))
+
+
+#: Columns of the validation report, as keys of :data:`chain.labels.COLUMNS`, on the page and in the
+#: download: where, then what (the message, right after where), the cell as written, the code last.
+REPORT_COLUMNS: tuple[str, ...] = ("severity", "sheet", "row", "column", "message", "cell_value", "code")
+
+
+def problem_table(
+    errors: Iterable[Problem], excluded: Iterable[Problem] = (), warnings: Iterable[Problem] = ()
+) -> pd.DataFrame:
+    """The validation report: one row per problem, errors first, then the errors of rows the user chose to
+    leave out (``ChainData.excluded``: errors of the workbook still), then warnings.
+
+    Columns: severity (the key) and severity_zh / severity_en, sheet, row (``Int64``: a problem of the
+    whole file or sheet has none, and the column stays numeric for sorting and Excel), column, cell_value
+    (the cell as written), code, message_zh, message_en.
+
+    >>> negative = problem("negative", "企业", 3, "产值(万元)", "-5")
+    >>> table = problem_table([negative], warnings=[problem("self_loop", "供需关系")])
+    >>> table[["severity_zh", "row", "cell_value"]].to_dict("list")
+    {'severity_zh': ['错误', '提醒'], 'row': [3, None], 'cell_value': ['-5', '']}
+    """
+    rows = [
+        {
+            "severity": p.severity,
+            "severity_zh": label(p.severity, "zh", SEVERITIES),
+            "severity_en": label(p.severity, "en", SEVERITIES),
+            "sheet": p.sheet,
+            "row": pd.NA if p.row is None else int(p.row),
+            "column": p.column or "",
+            "cell_value": p.value or "",
+            "code": p.code,
+            "message_zh": p.message_zh,
+            "message_en": p.message_en,
+        }
+        for p in (*errors, *excluded, *warnings)
+    ]
+    columns = ["severity", "severity_zh", "severity_en", "sheet", "row", "column", "cell_value", "code"]
+    table = pd.DataFrame(rows, columns=[*columns, "message_zh", "message_en"])
+    table["row"] = table["row"].astype("Int64")
+    return table

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from chain import labels
+from chain import labels, views
 from chain.model import ChainData
 from ui import facade
 from ui.frame import Frame, frame
@@ -37,7 +37,7 @@ def _segment(fr: Frame, data: ChainData, row: pd.Series) -> None:
 
     # One table under the other, each the page's full width, so no column hides off to the right.
     st.markdown(f"**{fr.t('map_firms')}**")
-    chosen = facade.segment_firms(data, segment)
+    chosen = views.segment_firms(data, segment)
     if chosen.empty:
         st.caption(fr.t("none"))
     else:
@@ -56,9 +56,9 @@ def _segment(fr: Frame, data: ChainData, row: pd.Series) -> None:
             key="map_firms_table",
         )
     st.markdown(f"**{fr.t('map_suppliers')}**")
-    partners_table(facade.segment_suppliers(data, segment), lang, key="map_suppliers_table")
+    partners_table(views.segment_suppliers(data, segment), lang, key="map_suppliers_table")
     st.markdown(f"**{fr.t('map_buyers')}**")
-    partners_table(facade.segment_buyers(data, segment), lang, key="map_buyers_table")
+    partners_table(views.segment_buyers(data, segment), lang, key="map_buyers_table")
 
 
 def _on_click(segments: pd.DataFrame) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from chain import labels
+from chain import labels, views
 from ui import facade
 from ui.frame import WEAK_SHARE_KEY, frame
 from ui.widgets import download_pair, gap_name, stage_name, status_markdown, status_name, table
@@ -84,10 +84,10 @@ def main() -> None:
             placeholder=fr.t("all"),
         )
         filters = (tuple(categories), tuple(stages), tuple(statuses), tuple(gap_kinds))
-        shown = facade.filter_segments(
+        shown = views.filter_segments(
             segments, categories=categories, stages=stages, statuses=statuses, gap_kinds=gap_kinds
         )
-        counts = facade.status_counts(report)
+        counts = views.status_counts(report)
         summary = st.columns(3)
         for column, status in zip(summary, ("strong", "weak", "missing"), strict=True):
             column.metric(

@@ -66,7 +66,6 @@ def main() -> None:
     _, report = fr.analysis()
     with fr.guard():
         lang = fr.lang
-        everything = facade.recruiting_targets(fr.source, fr.settings)
         first, second, third = st.columns(3)
         segment = first.selectbox(
             fr.t("targets_segment"),
@@ -82,7 +81,7 @@ def main() -> None:
         )
         region = third.selectbox(
             fr.t("targets_region"),
-            [_ALL, *sorted(set(everything["region"]))],
+            [_ALL, *facade.target_regions(fr.source, fr.settings)],
             format_func=lambda r: r or fr.t("all"),
             key="targets_region",
         )
@@ -127,7 +126,9 @@ def main() -> None:
                 )
                 for reason in reasons:
                     st.markdown(f"- {plain(reason)}")
-            table(shown, _COLUMNS, lang, key="targets_table", height=560)
+            # The list as shown, cached per filter and language: rebuilding it is most of a rerun's work.
+            prepared = facade.targets_display(fr.source, fr.settings, lang, _COLUMNS, **filters)
+            table(shown, _COLUMNS, lang, key="targets_table", height=560, prepared=prepared)
             description = _describe(fr, *filters.values())
             download_pair(
                 facade.targets_downloads(fr.source, fr.settings, lang, description=description, **filters),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from chain import export
+from chain import export, views
 from ui import facade
 from ui.frame import frame
 from ui.widgets import download_pair, joined, money, money_short, plain, table
@@ -36,7 +36,7 @@ def main() -> None:
         # One card per outside purchase, naming every local firm that could take it over; the table
         # below keeps one row per (supplier, buyer) pair.
         cards = st.columns(2)
-        groups = facade.purchase_groups(pairs).head(_CARDS)
+        groups = views.purchase_groups(pairs).head(_CARDS)
         for index, row in enumerate(groups.itertuples(index=False)):
             with cards[index % 2].container(border=True):
                 # Firm and segment names are workbook text: plain() shows them as text, not Markdown.

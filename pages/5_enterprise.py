@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from chain import schema
+from chain import schema, views
 from chain.gaps import ChainReport
 from chain.model import ChainData
 from ui import facade
@@ -92,10 +92,10 @@ def main() -> None:
         suppliers, customers = st.columns(2)
         with suppliers:
             st.markdown(f"**{fr.t('ent_suppliers')}**")
-            partners_table(facade.firm_suppliers(data, name), fr.lang, key="ent_suppliers_table")
+            partners_table(views.firm_suppliers(data, name), fr.lang, key="ent_suppliers_table")
         with customers:
             st.markdown(f"**{fr.t('ent_customers')}**")
-            partners_table(facade.firm_customers(data, name), fr.lang, key="ent_customers_table")
+            partners_table(views.firm_customers(data, name), fr.lang, key="ent_customers_table")
         _requests_and_projects(fr, data, name, str(firm["segment"]))
 
 

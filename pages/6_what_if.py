@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from chain import labels
+from chain import labels, views
 from chain.gaps import ChainReport, WhatIf
 from ui import facade
 from ui.frame import Frame, frame
@@ -37,7 +37,7 @@ def _form(fr: Frame, report: ChainReport, projects: pd.DataFrame) -> tuple[str, 
     segments = list(report.segments["segment"])
     # Defaults go into session_state (not value=) so that the pre-fill callback may overwrite them.
     # The largest upstream gap is the natural first question ("what if we recruited for it?").
-    largest = facade.top_gaps(report, "upstream", 1)
+    largest = views.top_gaps(report, "upstream", 1)
     st.session_state.setdefault(_SEGMENT, str(largest["segment"].iloc[0]) if len(largest) else segments[0])
     st.session_state.setdefault(_OUTPUT, _DEFAULT_OUTPUT)
     st.session_state.setdefault(_NAME, fr.t("wi_name_default"))

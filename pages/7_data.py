@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from chain import schema
+from chain import guard, problems, schema
 from chain.isolate import QueuePosition
 from chain.model import LoadResult
 from chain.problems import Problem
@@ -62,16 +62,17 @@ def _process(fr: Frame, source: Source, retry: bool = False) -> None:
     state = "complete"
     with st.status(fr.t("data_status_running", name=plain(source.name)), expanded=True) as status:
         try:
+            # Loading guards the bytes (once), then parses them; a refusal is the load's only error.
             st.write(fr.t("data_step_guard"))
+            st.write(fr.t("data_step_parse"))
+            loaded = facade.load_data(source, on_wait=_queue_progress(fr), retry=retry)
+            refusal = guard.refusal(loaded.errors)
             steps.append(("data_step_guard", {}))
-            refusal = facade.check_bytes(source.data)
             if refusal is not None:
                 steps.append(("data_refused", {"message": _both(refusal)}))
                 state = "error"
             else:
-                st.write(fr.t("data_step_parse"))
                 steps.append(("data_step_parse", {}))
-            loaded = facade.load_data(source, on_wait=_queue_progress(fr), retry=retry)
             counts: dict[str, object] = {"errors": len(loaded.errors), "warnings": len(loaded.warnings)}
             if refusal is None:
                 # A file that could not be read at all has one error: say which, not only how many.
@@ -241,17 +242,17 @@ def _leave_out_choice(fr: Frame, source: Source, loaded: LoadResult) -> None:
 
 def _report(fr: Frame, source: Source, loaded: LoadResult) -> None:
     st.subheader(fr.t("data_report"))
-    problems = facade.problems_frame(loaded)
-    if problems.empty:
+    report = facade.problems_frame(source)
+    if report.empty:
         st.success(fr.t("data_report_clean"))
         return
     # The errors of rows left out of the analysis are listed with the rest, and counted.
-    errors = int((problems["severity"] == "error").sum())
+    errors = int((report["severity"] == "error").sum())
     summary = fr.t("data_report_summary", errors=errors, warnings=len(loaded.warnings))
     (st.error if loaded.errors else st.warning)(summary)
     _leave_out_choice(fr, source, loaded)
     left, right = st.columns(2)
-    sheets = sorted(set(problems["sheet"]))
+    sheets = sorted(set(report["sheet"]))
     chosen_sheets = left.multiselect(
         fr.t("data_filter_sheet"), sheets, key="report_sheets", placeholder=fr.t("all")
     )
@@ -262,12 +263,12 @@ def _report(fr: Frame, source: Source, loaded: LoadResult) -> None:
         key="report_severity",
         placeholder=fr.t("all"),
     )
-    shown = problems
+    shown = report
     if chosen_sheets:
         shown = shown[shown["sheet"].isin(chosen_sheets)]
     if severities:
         shown = shown[shown["severity"].isin(severities)]
-    table(shown, facade.PROBLEM_COLUMNS, fr.lang, key="report_table")
+    table(shown, problems.REPORT_COLUMNS, fr.lang, key="report_table")
     stem = f"{fr.t('export_problems_title')}_{source.name.rsplit('.', 1)[0]}"
     download_pair(facade.problems_downloads(source, fr.lang), stem, fr.lang, key="report_download")
 

@@ -9,6 +9,7 @@ depends on how fast the machine is.
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import threading
 import time
@@ -18,11 +19,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from chain import isolate
-from chain.settings import AnalysisSettings, CacheLimits
-from tests import test_isolate
+from chain import guard, isolate, load
+from chain.settings import AnalysisSettings, CacheLimits, Limits
+from tests import hostile, test_isolate
 from tests.factory import make_workbook
-from ui import facade
+from ui import facade, widgets
 from ui.cache import MISSING, BoundedCache, fresh, size_of
 
 #: The parse children that block until killed, from tests/test_isolate.py (a fixture).
@@ -171,6 +172,89 @@ def test_a_workbook_unused_for_the_ttl_is_read_again(small_store):
     assert isolate.stats()["parses"] == parses + 1
 
 
+def test_a_source_counts_by_its_sha_not_by_which_object_holds_the_bytes(small_store):
+    store, _ = small_store
+    data = county(5)
+    settings = AnalysisSettings()
+    facade.analyze(facade.upload_source("county.xlsx", data), settings)
+    entries, hits = len(store), store.stats().hits
+    again = facade.upload_source("county.xlsx", bytes(bytearray(data)))  # other bytes objects, equal bytes
+    assert again.data is not data
+    facade.analyze(again, settings)
+    assert len(store) == entries and store.stats().hits == hits + 1
+    facade.analyze(facade.with_error_rows_left_out(again), settings)  # the user's choice is part of the key
+    assert len(store) > entries
+
+
+def test_the_targets_display_is_built_once_per_filter_and_language(app_store, monkeypatch):
+    built: list[tuple[str, int]] = []
+    real = widgets.display_frame
+
+    def display_frame(frame, columns, lang):
+        built.append((lang, len(frame)))
+        return real(frame, columns, lang)
+
+    monkeypatch.setattr(widgets, "display_frame", display_frame)
+    source, settings, columns = facade.sample_source(), AnalysisSettings(), ("name", "gap", "reasons")
+    for _ in range(3):
+        for lang in ("zh", "en"):
+            for gap in (None, "upstream"):
+                shown = facade.targets_display(source, settings, lang, columns, gap=gap)
+    assert len(built) == 4
+    expected = real(facade.recruiting_targets(source, settings, gap="upstream"), columns, "en")
+    pd.testing.assert_frame_equal(shown, expected)
+    assert facade.target_regions(source, settings) == tuple(
+        sorted(set(facade.recruiting_targets(source, settings)["region"]))
+    )
+
+
+# The byte guard: once per upload, before any parser.
+
+
+@pytest.mark.parametrize(
+    ("data", "state", "second_step"),
+    [(county(4), "complete", "data_step_parse"), (hostile.zip_bomb_ratio(), "error", "data_refused")],
+    ids=["valid", "zip bomb"],
+)
+def test_the_guard_runs_once_per_upload(app_store, monkeypatch, data, state, second_step):
+    at = _data_page()  # the sample is loaded (and guarded) before counting
+    calls: list[int] = []
+    real = guard.check_bytes
+
+    def check_bytes(found: bytes, limits: Limits = Limits()):
+        calls.append(len(found))
+        return real(found, limits)
+
+    for module in (guard, isolate, load):
+        monkeypatch.setattr(module, "check_bytes", check_bytes)
+    at.file_uploader[0].set_value(("county.xlsx", data, XLSX)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _outcome(at) == state
+    steps = [key for key, _ in at.session_state["upload_outcome"]["steps"]]
+    assert steps[:2] == ["data_step_guard", second_step]
+    assert calls == [len(data)]
+
+
+def test_the_parse_child_reads_what_the_server_guarded_without_guarding_again():
+    """parse_upload guards in the server before it sends the bytes on; the child only parses them."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child exits, with 99 if it called the guard
+        try:
+            os.close(reader)
+            load.check_bytes = lambda *args, **kwargs: os._exit(99)
+            isolate._child(writer, county(5), Limits(parse_memory_mb=1 << 20), "county.xlsx")
+        finally:
+            os._exit(98)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as answer:
+        blob = answer.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    result, transient = pickle.loads(blob[8:])
+    assert result.ok and not transient
+
+
 # Machinery failures: not cached, retried in the same session.
 
 
@@ -217,13 +301,7 @@ def test_a_killed_parse_is_followed_by_a_successful_retry_in_the_same_session(
     _upload_killed(at, blocking_helpers, "county.xlsx", data)
     assert _outcome(at) == "error"
     assert "SIGKILL" in " ".join(str(m.value) for m in at.markdown)
-    assert (
-        "_load",
-        facade.upload_source("county.xlsx", data).sha,
-        "county.xlsx",
-        False,
-        False,
-    ) not in app_store
+    assert facade._load_key(facade.upload_source("county.xlsx", data)) not in app_store
     (retry,) = _retry_buttons(at)
 
     blocking_helpers.release()

@@ -1,16 +1,33 @@
-"""The one place where caches wrap the domain: every page gets its analysis from here.
+"""The one place where caches wrap the domain: what a page gets from ``chain/`` and wants kept between reruns.
 
-Results are cached server-wide in one :class:`ui.cache.BoundedCache` (``chain.settings.CacheLimits``: a
-total size and an idle time), kept in ``st.cache_resource``. Keys are the SHA-256 of the workbook bytes plus
-the settings and on whether the user chose to leave the rows in error out (:attr:`Source.skip_error_rows`);
-the bytes travel in an unkeyed ``_bytes`` argument. Results are objects of ``chain/`` (frames, reports,
-figures, bytes), shared by every session: each caller gets its own view (:func:`ui.cache.fresh`).
+Every function decorated :func:`cached` keeps its results in one server-wide store, keyed on the function
+and its arguments; a :class:`Source` counts by its bytes' SHA-256 (:attr:`Source.key`), never by the bytes.
+Pages call ``chain/`` directly for what is cheap and needs no cache (``chain.views``, ``chain.problems``).
+
+Why not ``st.cache_data`` or ``st.cache_resource`` per function, with ``hash_funcs={Source: ...}``:
+
+- *Memory.* The server is shared by a county's users on a machine with little memory (docs/deploy.md:
+  ``MemoryMax`` is derived from the cache's bound). Streamlit bounds each function's entries by count
+  (``max_entries``), not by size: one province-size load weighs as much as thousands of figures, so no
+  count bounds the total. Its ``ttl`` counts from when an entry was made and is checked only when that
+  function's cache is used again (cachetools' ``TTLCache``), so an idle server never gives memory back.
+  :class:`ui.cache.BoundedCache` bounds the total pickled size of everything (``CacheLimits.max_mb``,
+  least recently used first), sweeps idle entries in the background and returns their memory to the
+  system.
+- *Speed.* ``st.cache_data`` unpickles its value on every hit: a 200,000-link ``ChainData`` copied on
+  every rerun would break the warm rerun goal (0.3 s at smoke).
+- *Verdicts only.* A parse the machinery failed must not be cached, nor anything made from it; Streamlit
+  caches whatever a function returns (only an exception escapes it, through every caller).
+
+Results are shared by every session, so each caller gets its own view (:func:`ui.cache.fresh`: frames are
+copy-on-write shallow copies, figures copies, frozen dataclasses rebuilt around views): a page that
+changes what it got changes nobody else's, nor the cached value.
 
 Only verdicts about the bytes are cached: the guard's refusals and the loader's report. A parse that the
 machinery failed (a child killed or crashed, out of memory, past its deadline: ``ParseOutcome.transient``)
 is remembered by the session that met it only, which may retry it (:func:`can_retry`); every other session
 parses the file afresh. Uploads take their turn in :mod:`chain.isolate`'s parse queue as the Streamlit
-session they come from.
+session they come from; the byte guard runs once per upload, in :func:`chain.isolate.parse_upload`.
 """
 
 from __future__ import annotations
@@ -21,7 +38,7 @@ import functools
 import hashlib
 import inspect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -31,49 +48,30 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from chain import charts, export, gaps, graph, guard, isolate, load, pairing, targets
+from chain import charts, export, gaps, graph, isolate, load, pairing, problems, targets
 from chain.gaps import ChainReport, WhatIf
 from chain.isolate import QueuePosition
-from chain.labels import SEVERITIES, label
 from chain.model import ChainData, LoadResult
-from chain.problems import Problem
 from chain.settings import AnalysisSettings, CacheLimits, Limits
-from chain.views import (
-    ChainTotals,
-    chain_totals,
-    filter_segments,
-    firm_customers,
-    firm_suppliers,
-    market_flows,
-    purchase_groups,
-    segment_buyers,
-    segment_firms,
-    segment_inputs,
-    segment_suppliers,
-    status_counts,
-    top_gaps,
-)
+from chain.views import filter_segments, market_flows
+from ui import widgets
 from ui.cache import MISSING, BoundedCache, CacheStats, fresh
 from ui.i18n import t
 
 __all__ = [
-    "PROBLEM_COLUMNS",
+    "LIMITS",
     "SAMPLE_PATH",
     "TEMPLATE_PATH",
-    "ChainTotals",
+    "Downloads",
     "SegmentFilters",
     "Source",
     "analyze",
     "cache_stats",
+    "cached",
     "can_retry",
     "chain_map_figure",
-    "chain_totals",
-    "check_bytes",
     "clear_caches",
-    "filter_segments",
-    "firm_customers",
     "firm_network_figure",
-    "firm_suppliers",
     "flow_figure",
     "load_data",
     "local_pairs",
@@ -81,18 +79,13 @@ __all__ = [
     "prepare_uploads",
     "problems_downloads",
     "problems_frame",
-    "purchase_groups",
     "recruiting_targets",
     "sample_source",
-    "segment_buyers",
     "segment_chart",
-    "segment_firms",
-    "segment_inputs",
-    "segment_suppliers",
     "segments_downloads",
-    "status_counts",
+    "target_regions",
+    "targets_display",
     "targets_downloads",
-    "top_gaps",
     "upload_source",
     "what_if",
     "what_if_figure",
@@ -127,6 +120,12 @@ class Source:
     #: those rows are then named on every page and in every export. Part of every cache key.
     skip_error_rows: bool = False
 
+    @property
+    def key(self) -> tuple[str, str, bool, bool]:
+        """What a cache key holds of the source: everything that can change a result, but not the bytes
+        (their SHA-256 stands for them, and a key must not keep 50 MB alive)."""
+        return self.sha, self.name, self.sample, self.skip_error_rows
+
 
 def sample_source() -> Source | None:
     """The bundled sample workbook, or None when the file is missing."""
@@ -152,9 +151,7 @@ def prepare_uploads() -> None:
     isolate.warm_up()
 
 
-def check_bytes(data: bytes) -> Problem | None:
-    """The byte guard's verdict on an upload before any parser sees it (cheap: not cached)."""
-    return guard.check_bytes(data, LIMITS)
+# The store.
 
 
 @st.cache_resource(show_spinner=False)
@@ -188,29 +185,38 @@ def clear_caches() -> None:
     _store().clear()
 
 
-def _memo(func: Callable[P, R]) -> Callable[P, R]:
-    """Cache ``func``'s results in the server's store, keyed on its name and arguments but ``_bytes``."""
+def _key_part(value: object) -> Hashable:
+    """An argument as part of a cache key: a source by :attr:`Source.key` (Streamlit's ``hash_funcs``)."""
+    return value.key if isinstance(value, Source) else value  # type: ignore[return-value]
+
+
+def cached(func: Callable[P, R]) -> Callable[P, R]:
+    """``func`` with its results kept in the server's store, keyed on its name and its arguments (defaults
+    filled in, so a keyword given or left out is one key). Arguments must be hashable: sources count by
+    :attr:`Source.key`, settings are frozen dataclasses, filters tuples. A result made from a load the
+    machinery failed is returned but not kept; every caller gets its own view of a result."""
     signature = inspect.signature(func)
     name = func.__qualname__
 
     @functools.wraps(func)
-    def cached(*args: P.args, **kwargs: P.kwargs) -> R:
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
-        key = (name, *(value for arg, value in bound.arguments.items() if not arg.startswith("_")))
+        key = (name, *map(_key_part, bound.arguments.values()))
         store = _store()
         hit = store.get(key)
         if hit is not MISSING:
             return fresh(hit)  # type: ignore[return-value]
         failed_before = _failed_loads()
         value = func(*args, **kwargs)
-        # A result made from a load the machinery failed (a problems report of it) is not a verdict either.
         if _failed_loads() == failed_before:
             store.put(key, value)
         return fresh(value)  # type: ignore[return-value]
 
-    return cached
+    return run
 
+
+# Loading: the one function the store serves by hand, since a failure of the machinery stays with a session.
 
 _here = threading.local()
 
@@ -242,45 +248,9 @@ def _failures() -> dict[tuple[object, ...], LoadResult] | None:
     return st.session_state.setdefault(_FAILURES_KEY, {})
 
 
-def _load_key(sha: str, name: str, sample: bool, skip: bool) -> tuple[object, ...]:
-    return ("_load", sha, name, sample, skip)
-
-
-def _load(
-    sha: str,
-    name: str,
-    sample: bool,
-    skip: bool,
-    _bytes: bytes,
-    on_wait: Callable[[QueuePosition], object] | None = None,
-) -> LoadResult:
-    """The load of a workbook from the store, or parsed now; a machinery failure is not stored, and is the
-    answer for the session that met it until it retries (:func:`load_data`)."""
-    key = _load_key(sha, name, sample, skip)
-    failures = _failures()
-    if failures is not None and key in failures:
-        return _answer_failed_load(failures[key])
-    store = _store()
-    hit = store.get(key)
-    if hit is not MISSING:
-        return fresh(hit)  # type: ignore[return-value]
-    if sample:
-        result = load.load_workbook(_bytes, limits=LIMITS, source_name=name, skip_error_rows=skip)
-    else:
-        outcome = isolate.parse_upload(
-            _bytes, LIMITS, name, skip_error_rows=skip, session=_session_id(), on_wait=on_wait
-        )
-        result = outcome.result
-        if outcome.transient:
-            failures = _failures()
-            if failures is not None:
-                failures.pop(key, None)
-                failures[key] = result
-                while len(failures) > _FAILURES_KEPT:
-                    failures.pop(next(iter(failures)))
-            return _answer_failed_load(result)
-    store.put(key, result)
-    return fresh(result)  # type: ignore[return-value]
+def _load_key(source: Source) -> tuple[object, ...]:
+    """The store's key of a source's load (and of its failure in a session's memory)."""
+    return ("load_data", *source.key)
 
 
 def load_data(
@@ -295,72 +265,75 @@ def load_data(
     machinery failed on this workbook earlier in this session (:func:`can_retry`), that failure is the
     answer again, so that each page does not parse it anew, unless ``retry`` asks to parse it again.
     """
+    key = _load_key(source)
     failures = _failures()
-    if retry and failures is not None:
-        failures.pop(_load_key(source.sha, source.name, source.sample, source.skip_error_rows), None)
-    return _load(
-        source.sha, source.name, source.sample, source.skip_error_rows, _bytes=source.data, on_wait=on_wait
-    )
+    if failures is not None and key in failures:
+        if not retry:
+            return _answer_failed_load(failures[key])
+        del failures[key]
+    store = _store()
+    hit = store.get(key)
+    if hit is not MISSING:
+        return fresh(hit)  # type: ignore[return-value]
+    if source.sample:
+        result = load.load_workbook(
+            source.data, limits=LIMITS, source_name=source.name, skip_error_rows=source.skip_error_rows
+        )
+    else:
+        outcome = isolate.parse_upload(
+            source.data,
+            LIMITS,
+            source.name,
+            skip_error_rows=source.skip_error_rows,
+            session=_session_id(),
+            on_wait=on_wait,
+        )
+        result = outcome.result
+        if outcome.transient:
+            failures = _failures()
+            if failures is not None:
+                failures[key] = result
+                while len(failures) > _FAILURES_KEPT:
+                    failures.pop(next(iter(failures)))
+            return _answer_failed_load(result)
+    store.put(key, result)
+    return fresh(result)  # type: ignore[return-value]
 
 
 def can_retry(source: Source) -> bool:
     """Whether this session's last load of ``source`` failed for a reason other than the file itself (a
     parse child killed, out of memory or past its deadline): then loading it again may succeed."""
     failures = _failures()
-    key = _load_key(source.sha, source.name, source.sample, source.skip_error_rows)
-    return failures is not None and key in failures
+    return failures is not None and _load_key(source) in failures
 
 
-def _data(sha: str, name: str, sample: bool, skip: bool, data: bytes) -> ChainData:
-    loaded = _load(sha, name, sample, skip, _bytes=data)
+def _data(source: Source) -> ChainData:
+    loaded = load_data(source)
     if loaded.data is None or loaded.errors:
         # Pages only ask for analysis of a workbook that loaded cleanly; reaching here is a bug.
-        raise ValueError(f"{name} has {len(loaded.errors)} errors and cannot be analysed")
+        raise ValueError(f"{source.name} has {len(loaded.errors)} errors and cannot be analysed")
     return loaded.data
 
 
-@_memo
-def _analyze(
-    sha: str, name: str, sample: bool, skip: bool, settings: AnalysisSettings, _bytes: bytes
-) -> ChainReport:
-    return gaps.analyze(_data(sha, name, sample, skip, _bytes), settings)
+@cached
+def problems_frame(source: Source) -> pd.DataFrame:
+    """The validation report of a workbook (:func:`chain.problems.problem_table`), the errors of rows left
+    out of the analysis with the rest."""
+    loaded = load_data(source)
+    excluded = loaded.data.excluded if loaded.data is not None else ()
+    return problems.problem_table(loaded.errors, excluded, loaded.warnings)
 
 
+# Analyses.
+
+
+@cached
 def analyze(source: Source, settings: AnalysisSettings) -> ChainReport:
     """The gap analysis of a clean workbook under ``settings``."""
-    return _analyze(
-        source.sha, source.name, source.sample, source.skip_error_rows, settings, _bytes=source.data
-    )
+    return gaps.analyze(_data(source), settings)
 
 
-@_memo
-def _targets(
-    sha: str,
-    name: str,
-    sample: bool,
-    skip: bool,
-    settings: AnalysisSettings,
-    segment: str | None,
-    gap: str | None,
-    region: str | None,
-    min_value: float,
-    max_distance: float | None,
-    _bytes: bytes,
-) -> pd.DataFrame:
-    data = _data(sha, name, sample, skip, _bytes)
-    report = _analyze(sha, name, sample, skip, settings, _bytes=_bytes)
-    return targets.recruiting_targets(
-        data,
-        report,
-        settings.target_weights,
-        segment=segment,
-        gap=gap,
-        region=region,
-        min_value=min_value,
-        max_distance=max_distance,
-    )
-
-
+@cached
 def recruiting_targets(
     source: Source,
     settings: AnalysisSettings,
@@ -372,141 +345,89 @@ def recruiting_targets(
     max_distance: float | None = None,
 ) -> pd.DataFrame:
     """Ranked recruiting targets (best first), filtered as given; see :func:`chain.targets.recruiting_targets`."""
-    return _targets(
-        source.sha,
-        source.name,
-        source.sample,
-        source.skip_error_rows,
-        settings,
-        segment,
-        gap,
-        region,
-        float(min_value),
-        max_distance,
-        _bytes=source.data,
+    return targets.recruiting_targets(
+        _data(source),
+        analyze(source, settings),
+        settings.target_weights,
+        segment=segment,
+        gap=gap,
+        region=region,
+        min_value=min_value,
+        max_distance=max_distance,
     )
 
 
-@_memo
-def _pairs(
-    sha: str,
-    name: str,
-    sample: bool,
-    skip: bool,
+@cached
+def target_regions(source: Source, settings: AnalysisSettings) -> tuple[str, ...]:
+    """The regions of every recruiting target, sorted: the options of the targets page's region filter."""
+    return tuple(sorted(set(recruiting_targets(source, settings)["region"])))
+
+
+@cached
+def targets_display(
+    source: Source,
     settings: AnalysisSettings,
-    segment: str | None,
-    _bytes: bytes,
-):
-    data = _data(sha, name, sample, skip, _bytes)
-    report = _analyze(sha, name, sample, skip, settings, _bytes=_bytes)
-    return pairing.local_pairs(data, report, settings.pair_weights, segment=segment)
+    lang: str,
+    columns: tuple[str, ...],
+    *,
+    segment: str | None = None,
+    gap: str | None = None,
+    region: str | None = None,
+    min_value: float = 0.0,
+    max_distance: float | None = None,
+) -> pd.DataFrame:
+    """The filtered target list as the targets page shows it in ``lang`` (:func:`ui.widgets.display_frame`):
+    naming and joining every list cell of a full-scale list took a third of the page's rerun."""
+    frame = recruiting_targets(
+        source,
+        settings,
+        segment=segment,
+        gap=gap,
+        region=region,
+        min_value=min_value,
+        max_distance=max_distance,
+    )
+    return widgets.display_frame(frame, columns, lang)
 
 
+@cached
 def local_pairs(source: Source, settings: AnalysisSettings, *, segment: str | None = None) -> pd.DataFrame:
     """Suggested local introductions (best first); see :func:`chain.pairing.local_pairs`."""
-    return _pairs(
-        source.sha, source.name, source.sample, source.skip_error_rows, settings, segment, _bytes=source.data
+    return pairing.local_pairs(
+        _data(source), analyze(source, settings), settings.pair_weights, segment=segment
     )
 
 
-@_memo
-def _what_if(
-    sha: str,
-    name: str,
-    sample: bool,
-    skip: bool,
-    settings: AnalysisSettings,
-    segment: str,
-    expected_output: float,
-    project: str,
-    _bytes: bytes,
-) -> WhatIf:
-    return gaps.what_if(_data(sha, name, sample, skip, _bytes), settings, segment, expected_output, project)
-
-
+@cached
 def what_if(
     source: Source, settings: AnalysisSettings, segment: str, expected_output: float, name: str
 ) -> WhatIf:
     """Before and after a hypothetical local project in ``segment`` with ``expected_output`` 万元."""
-    return _what_if(
-        source.sha,
-        source.name,
-        source.sample,
-        source.skip_error_rows,
-        settings,
-        segment,
-        float(expected_output),
-        name,
-        _bytes=source.data,
-    )
+    return gaps.what_if(_data(source), settings, segment, expected_output, name)
 
 
 # Figures: building a layered layout or a Sankey is the slow part of a page, so they are cached too.
 
 
-@_memo
-def _chain_map(
-    sha: str,
-    name: str,
-    sample: bool,
-    skip: bool,
-    settings: AnalysisSettings,
-    lang: str,
-    category: str | None,
-    selected: str | None,
-    _bytes: bytes,
-) -> go.Figure:
-    data = _data(sha, name, sample, skip, _bytes)
-    report = _analyze(sha, name, sample, skip, settings, _bytes=_bytes)
-    return charts.chain_map(graph.segment_graph(data, report), lang, category=category, selected=selected)
-
-
+@cached
 def chain_map_figure(
     source: Source, settings: AnalysisSettings, lang: str, *, category: str | None, selected: str | None
 ) -> go.Figure:
     """The layered chain map coloured by status, optionally one category only and one segment highlighted."""
-    return _chain_map(
-        source.sha,
-        source.name,
-        source.sample,
-        source.skip_error_rows,
-        settings,
-        lang,
-        category,
-        selected,
-        _bytes=source.data,
-    )
+    segments = graph.segment_graph(_data(source), analyze(source, settings))
+    return charts.chain_map(segments, lang, category=category, selected=selected)
 
 
-@_memo
-def _flow(
-    sha: str, name: str, sample: bool, skip: bool, settings: AnalysisSettings, lang: str, _bytes: bytes
-) -> go.Figure:
-    data = _data(sha, name, sample, skip, _bytes)
-    report = _analyze(sha, name, sample, skip, settings, _bytes=_bytes)
-    return charts.flow_sankey(market_flows(data), report.segments, lang)
-
-
+@cached
 def flow_figure(source: Source, settings: AnalysisSettings, lang: str) -> go.Figure:
     """The Sankey of outside regions -> segments -> markets."""
-    return _flow(
-        source.sha, source.name, source.sample, source.skip_error_rows, settings, lang, _bytes=source.data
-    )
+    return charts.flow_sankey(market_flows(_data(source)), analyze(source, settings).segments, lang)
 
 
-@_memo
-def _firm_network(
-    sha: str, name: str, sample: bool, skip: bool, lang: str, firm: str, _bytes: bytes
-) -> go.Figure:
-    data = _data(sha, name, sample, skip, _bytes)
-    return charts.firm_network(graph.firm_graph(data, firm, depth=1), firm, lang)
-
-
+@cached
 def firm_network_figure(source: Source, lang: str, firm: str) -> go.Figure:
     """One firm's suppliers and customers, local and outside."""
-    return _firm_network(
-        source.sha, source.name, source.sample, source.skip_error_rows, lang, firm, _bytes=source.data
-    )
+    return charts.firm_network(graph.firm_graph(_data(source), firm, depth=1), firm, lang)
 
 
 #: Segment filters as a hashable cache key: categories, stages, statuses, gap kinds.
@@ -520,82 +441,34 @@ _SEGMENT_CHARTS = {
 }
 
 
-@_memo
-def _segment_chart(
-    kind: str,
-    sha: str,
-    name: str,
-    sample: bool,
-    skip: bool,
-    settings: AnalysisSettings,
-    lang: str,
-    filters: SegmentFilters,
-    _bytes: bytes,
-) -> go.Figure:
-    report = _analyze(sha, name, sample, skip, settings, _bytes=_bytes)
-    categories, stages, statuses, gap_kinds = filters
-    shown = filter_segments(
-        report.segments, categories=categories, stages=stages, statuses=statuses, gap_kinds=gap_kinds
-    )
-    return _SEGMENT_CHARTS[kind](shown, lang)
-
-
+@cached
 def segment_chart(
     kind: str, source: Source, settings: AnalysisSettings, lang: str, filters: SegmentFilters = _NO_FILTERS
 ) -> go.Figure:
     """A chart of the (filtered) segment table: ``treemap`` (output by category and segment), ``category``
     (segments and output per category by status), ``leakage`` or ``exports`` (segments ranked by each)."""
-    return _segment_chart(
-        kind,
-        source.sha,
-        source.name,
-        source.sample,
-        source.skip_error_rows,
-        settings,
-        lang,
-        filters,
-        _bytes=source.data,
+    categories, stages, statuses, gap_kinds = filters
+    shown = filter_segments(
+        analyze(source, settings).segments,
+        categories=categories,
+        stages=stages,
+        statuses=statuses,
+        gap_kinds=gap_kinds,
     )
+    return _SEGMENT_CHARTS[kind](shown, lang)
 
 
-@_memo
-def _what_if_chart(
-    sha: str,
-    name: str,
-    sample: bool,
-    skip: bool,
-    settings: AnalysisSettings,
-    segment: str,
-    expected_output: float,
-    project: str,
-    lang: str,
-    _bytes: bytes,
-) -> go.Figure:
-    result = _what_if(sha, name, sample, skip, settings, segment, expected_output, project, _bytes=_bytes)
-    return charts.what_if_bars(result.changes, lang)
-
-
+@cached
 def what_if_figure(
     source: Source, settings: AnalysisSettings, segment: str, expected_output: float, name: str, lang: str
 ) -> go.Figure:
     """Before/after bars of the segments a hypothetical project changes."""
-    return _what_if_chart(
-        source.sha,
-        source.name,
-        source.sample,
-        source.skip_error_rows,
-        settings,
-        segment,
-        float(expected_output),
-        name,
-        lang,
-        _bytes=source.data,
-    )
+    return charts.what_if_bars(what_if(source, settings, segment, expected_output, name).changes, lang)
 
 
 # Downloads: the bytes come from chain/export.py, cached on the same keys as the frames they export (a frame
-# is never a key). Pages get them as callables that a download button
-# runs only when clicked: writing a province-sized workbook on every filter change would stall each rerun.
+# is never a key). Pages get them as callables that a download button runs only when clicked: writing a
+# province-sized workbook on every filter change would stall each rerun.
 
 Built = tuple[bytes, bytes]
 #: (xlsx, csv) makers for st.download_button's deferred ``data``.
@@ -606,31 +479,30 @@ def _deferred(build: Callable[[], Built]) -> Downloads:
     return (lambda: build()[0]), (lambda: build()[1])
 
 
-def _about(data: ChainData, settings: AnalysisSettings, lang: str, filters: str) -> dict[str, object]:
+@cached
+def _report_files(
+    kind: str,
+    source: Source,
+    settings: AnalysisSettings,
+    lang: str,
+    description: str,
+    options: tuple[tuple[str, object], ...],
+) -> Built:
+    """A report table (``targets``, ``pairs`` or ``segments``, made with ``options``) as (xlsx, csv)."""
+    if kind == "targets":
+        frame = recruiting_targets(source, settings, **dict(options))  # type: ignore[arg-type]
+    elif kind == "pairs":
+        frame = local_pairs(source, settings, **dict(options))  # type: ignore[arg-type]
+    else:
+        frame = analyze(source, settings).segments
+    table = export.report_table(kind, frame)
+    data = _data(source)
     about: dict[str, object] = {"source": data.source, "county": data.county, "period": data.period}
     # Rows left out of the analysis come right after where the data came from: never out of sight.
     about.update(export.about_excluded(data.excluded, lang))
-    if filters:
-        about[t("about_filters", lang)] = filters
+    if description:
+        about[t("about_filters", lang)] = description
     about.update(export.about_settings(settings))
-    return about
-
-
-@_memo
-def _targets_downloads(
-    sha: str,
-    name: str,
-    sample: bool,
-    skip: bool,
-    settings: AnalysisSettings,
-    filters: tuple[str | None, str | None, str | None, float, float | None],
-    description: str,
-    lang: str,
-    _bytes: bytes,
-) -> Built:
-    frame = _targets(sha, name, sample, skip, settings, *filters, _bytes=_bytes)
-    table = export.report_table("targets", frame)
-    about = _about(_data(sha, name, sample, skip, _bytes), settings, lang, description)
     return export.to_xlsx([table], about, lang), export.to_csv(table, lang)
 
 
@@ -647,38 +519,14 @@ def targets_downloads(
     description: str = "",
 ) -> Downloads:
     """The filtered target list as (xlsx, csv) bytes in ``lang``; ``description`` names the filters."""
-    filters = (segment, gap, region, float(min_value), max_distance)
-    return _deferred(
-        lambda: _targets_downloads(
-            source.sha,
-            source.name,
-            source.sample,
-            source.skip_error_rows,
-            settings,
-            filters,
-            description,
-            lang,
-            _bytes=source.data,
-        )
+    options = (
+        ("segment", segment),
+        ("gap", gap),
+        ("region", region),
+        ("min_value", min_value),
+        ("max_distance", max_distance),
     )
-
-
-@_memo
-def _pairs_downloads(
-    sha: str,
-    name: str,
-    sample: bool,
-    skip: bool,
-    settings: AnalysisSettings,
-    segment: str | None,
-    description: str,
-    lang: str,
-    _bytes: bytes,
-) -> Built:
-    frame = _pairs(sha, name, sample, skip, settings, segment, _bytes=_bytes)
-    table = export.report_table("pairs", frame)
-    about = _about(_data(sha, name, sample, skip, _bytes), settings, lang, description)
-    return export.to_xlsx([table], about, lang), export.to_csv(table, lang)
+    return _deferred(lambda: _report_files("targets", source, settings, lang, description, options))
 
 
 def pairs_downloads(
@@ -690,88 +538,29 @@ def pairs_downloads(
     description: str = "",
 ) -> Downloads:
     """The pairing suggestions as (xlsx, csv) bytes in ``lang``."""
-    return _deferred(
-        lambda: _pairs_downloads(
-            source.sha,
-            source.name,
-            source.sample,
-            source.skip_error_rows,
-            settings,
-            segment,
-            description,
-            lang,
-            _bytes=source.data,
-        )
-    )
-
-
-@_memo
-def _segments_downloads(
-    sha: str, name: str, sample: bool, skip: bool, settings: AnalysisSettings, lang: str, _bytes: bytes
-) -> Built:
-    report = _analyze(sha, name, sample, skip, settings, _bytes=_bytes)
-    table = export.report_table("segments", report.segments)
-    about = _about(_data(sha, name, sample, skip, _bytes), settings, lang, "")
-    return export.to_xlsx([table], about, lang), export.to_csv(table, lang)
+    options = (("segment", segment),)
+    return _deferred(lambda: _report_files("pairs", source, settings, lang, description, options))
 
 
 def segments_downloads(source: Source, settings: AnalysisSettings, lang: str) -> Downloads:
     """The segment table of the gap analysis as (xlsx, csv) bytes in ``lang``."""
-    return _deferred(
-        lambda: _segments_downloads(
-            source.sha, source.name, source.sample, source.skip_error_rows, settings, lang, _bytes=source.data
-        )
-    )
+    return _deferred(lambda: _report_files("segments", source, settings, lang, "", ()))
 
 
-#: Columns of the validation report, as keys of :data:`chain.labels.COLUMNS`, on the page and in the
-#: download: where, then what (the message, right after where), the cell as written, the code last.
-PROBLEM_COLUMNS: tuple[str, ...] = ("severity", "sheet", "row", "column", "message", "cell_value", "code")
-
-
-def problems_frame(loaded: LoadResult) -> pd.DataFrame:
-    """Every problem of a load as one row (errors first): where, what, and the message in zh and en.
-
-    The errors of rows the user chose to leave out (``ChainData.excluded``) are errors of the workbook
-    still, and listed with them.
-    """
-    excluded = loaded.data.excluded if loaded.data is not None else ()
-    rows = [
-        {
-            "severity": p.severity,
-            "severity_zh": label(p.severity, "zh", SEVERITIES),
-            "severity_en": label(p.severity, "en", SEVERITIES),
-            "sheet": p.sheet,
-            # Whole-file problems have no row: keep the column numeric for sorting and Excel.
-            "row": pd.NA if p.row is None else int(p.row),
-            "column": p.column or "",
-            "cell_value": p.value or "",
-            "code": p.code,
-            "message_zh": p.message_zh,
-            "message_en": p.message_en,
-        }
-        for p in (*loaded.errors, *excluded, *loaded.warnings)
-    ]
-    columns = ["severity", "severity_zh", "severity_en", "sheet", "row", "column", "cell_value", "code"]
-    frame = pd.DataFrame(rows, columns=[*columns, "message_zh", "message_en"])
-    frame["row"] = frame["row"].astype("Int64")
-    return frame
-
-
-@_memo
-def _problems_downloads(sha: str, name: str, sample: bool, skip: bool, lang: str, _bytes: bytes) -> Built:
-    loaded = _load(sha, name, sample, skip, _bytes=_bytes)
+@cached
+def _problem_files(source: Source, lang: str) -> Built:
+    loaded = load_data(source)
     table = export.ExportTable(
         "problems",
         t("export_problems_title", "zh"),
         t("export_problems_title", "en"),
         # Without the raw key, the severity is exported from its zh/en pair, in the export's language.
-        problems_frame(loaded).drop(columns="severity"),
-        PROBLEM_COLUMNS,
+        problems_frame(source).drop(columns="severity"),
+        problems.REPORT_COLUMNS,
     )
     excluded = loaded.data.excluded if loaded.data is not None else ()
     about: dict[str, object] = {
-        "source": name,
+        "source": source.name,
         t("about_errors", lang): len(loaded.errors) + len(excluded),
         t("about_warnings", lang): len(loaded.warnings),
     }
@@ -781,8 +570,4 @@ def _problems_downloads(sha: str, name: str, sample: bool, skip: bool, lang: str
 
 def problems_downloads(source: Source, lang: str) -> Downloads:
     """The full validation report of a workbook as (xlsx, csv) bytes in ``lang``."""
-    return _deferred(
-        lambda: _problems_downloads(
-            source.sha, source.name, source.sample, source.skip_error_rows, lang, _bytes=source.data
-        )
-    )
+    return _deferred(lambda: _problem_files(source, lang))

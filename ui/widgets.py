@@ -257,15 +257,17 @@ def table(
     key: str | None = None,
     height: int | str = "auto",
     selectable: bool = False,
+    prepared: pd.DataFrame | None = None,
 ) -> object:
     """Draw report columns of ``frame`` with translated headers, units and number formats.
 
-    With ``selectable``, a single row can be picked and the selection state is returned.
+    With ``selectable``, a single row can be picked and the selection state is returned. ``prepared`` is
+    ``display_frame(frame, columns, lang)`` made already (the facade caches the long ones).
     """
     if isinstance(height, int) and _ROW_PX * (len(frame) + 1) < height:
         # A short table keeps its natural height instead of a block of empty rows.
         height = "auto"
-    shown: object = display_frame(frame, columns, lang)
+    shown: object = display_frame(frame, columns, lang) if prepared is None else prepared
     config = {k: _column_config(k, lang) for k in columns}
     if "status" in columns:
         # Colour the status text like the charts do, so a long table can be scanned for red.
