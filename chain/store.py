@@ -75,6 +75,8 @@ DEFAULT_WORKSPACE = "default"
 SYSTEM_USER = "system"
 #: The bundled periods, oldest first: on first start they are imported and the last becomes current.
 BUNDLED_SAMPLES: tuple[Path, ...] = (ROOT / "data" / "sample_2022.xlsx", ROOT / "data" / "sample.xlsx")
+#: The label of a bundled sample's snapshot (its period tells the bundled periods apart).
+SAMPLE_LABEL = "内置样例"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: Taken by every migration on PostgreSQL, so two servers starting on an empty database take turns.
 _MIGRATION_LOCK = 72_430_113
@@ -724,5 +726,7 @@ def seed(store: Store, paths: Sequence[Path] = BUNDLED_SAMPLES, *, by: str = SYS
         data = path.read_bytes()
         # Bundled files are ours: read in-process like the app's sample, not in a child.
         result = load_workbook(data, source_name=path.name)
-        imported.append(store.add(data, path.name, result, by=by, current=index == len(present) - 1))
+        imported.append(
+            store.add(data, path.name, result, by=by, label=SAMPLE_LABEL, current=index == len(present) - 1)
+        )
     return imported
