@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +26,11 @@ from ui import facade
 from ui.facade import Source
 from ui.i18n import t
 from ui.widgets import plain
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ui.frame import Frame  # ui.frame imports this module: for annotations only
 
 __all__ = [
     "SNAPSHOT_KEY",
@@ -214,7 +220,7 @@ def _in_store(store: Store, sha: str) -> Snapshot | None:
     return next((snapshot for snapshot in store.snapshots() if snapshot.sha256 == sha), None)
 
 
-def upload_panel(fr, source: Source, loaded: LoadResult) -> None:  # type: ignore[no-untyped-def]
+def upload_panel(fr: Frame, source: Source, loaded: LoadResult) -> None:
     """For the upload in use: the snapshot it was kept as, or (accepted, but its 报告期 missing or unreadable)
     a form to give the period and a label and keep it."""
     store, _ = opened()
@@ -260,7 +266,7 @@ def _frame(listed: list[Snapshot], lang: str) -> pd.DataFrame:
     )
 
 
-def snapshots_section(fr) -> None:  # type: ignore[no-untyped-def]
+def snapshots_section(fr: Frame) -> None:
     """The data page's list of snapshots, with a download of each original and rename, set current and
     delete (after a confirmation) on the one picked, and one zip of every original workbook."""
     st.subheader(fr.t("ws_title"))
@@ -323,7 +329,7 @@ def snapshots_section(fr) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def _write(fr, action) -> None:  # type: ignore[no-untyped-def]
+def _write(fr: Frame, action: Callable[[], object]) -> None:
     """Run a write on the store; its StoreError is shown in the page's language, then the page is redrawn."""
     try:
         action()
