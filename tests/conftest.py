@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
     a module-scoped fixture) find ``CHAIN_DATA_DIR`` pointing at a folder of this run, and no
     ``CHAIN_DB_URL``."""
     os.environ.pop("CHAIN_DB_URL", None)
-    os.environ["CHAIN_DATA_DIR"] = tempfile.mkdtemp(prefix="chain-test-data-")
+    folder = tempfile.mkdtemp(prefix="chain-test-data-")
+    os.environ["CHAIN_DATA_DIR"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(autouse=True)
