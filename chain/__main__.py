@@ -1,4 +1,5 @@
-"""The command line: ``python -m chain check|gaps|targets|pairs WORKBOOK [--json] [-o OUT] [--lang zh|en]``."""
+"""The command line: ``python -m chain check|gaps|targets|pairs WORKBOOK [--json] [-o OUT] [--lang zh|en]``,
+and ``python -m chain db ...`` (the workspace, :mod:`chain.db_cli`)."""
 
 from __future__ import annotations
 
@@ -117,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_arguments(pairs)
     pairs.add_argument("--segment", help="only pairs supplying this segment")
     pairs.set_defaults(handler=run_pairs)
+
+    from chain import db_cli  # here, not at the top: db_cli uses this module's helpers
+
+    db_cli.register(commands)
     return parser
 
 

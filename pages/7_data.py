@@ -1,4 +1,5 @@
-"""数据 Data — upload a workbook, read its validation report, download the template and the sample.
+"""数据 Data — upload a workbook, read its validation report, download the template and the sample; the
+workspace's snapshots (every accepted upload is kept as one) listed with their actions (ui/workspace.py).
 
 When every error of an upload sits on a data row of a required sheet, the report offers to analyse without
 those rows: an explicit choice, undone here, and the rows left out are named on every page and export.
@@ -14,7 +15,7 @@ from chain import guard, problems, schema
 from chain.isolate import QueuePosition
 from chain.model import LoadResult
 from chain.problems import Problem
-from ui import facade, server
+from ui import facade, server, workspace
 from ui.facade import Source
 from ui.frame import GENERATION_KEY, OUTCOME_KEY, UPLOAD_KEY, Frame, frame, use_sample, use_upload
 from ui.widgets import download_pair, places, plain, table
@@ -92,6 +93,9 @@ def _process(fr: Frame, source: Source, retry: bool = False) -> None:
                 st.write(fr.t("data_step_analyse"))
                 steps.append(("data_step_analyse", {}))
                 facade.analyze(source, fr.settings)
+                kept = workspace.keep_upload(source, loaded)
+                st.write(_step(fr, kept.key, kept.params))
+                steps.append((kept.key, kept.params))
             else:
                 state = "error"
         except Exception as exc:
@@ -163,7 +167,10 @@ def _upload(fr: Frame) -> None:
             # The same bytes uploaded again after the machinery failed on them: read them again.
             _process(fr, source, retry=True)
     _outcome(fr)
-    if isinstance(st.session_state.get(UPLOAD_KEY), Source):
+    current = st.session_state.get(UPLOAD_KEY)
+    if isinstance(current, Source) and fr.loaded is not None:
+        workspace.upload_panel(fr, current, fr.loaded)
+    if isinstance(current, Source):
         st.button(fr.t("data_back"), key="back_to_sample", on_click=use_sample, icon=":material/undo:")
 
 
@@ -286,6 +293,7 @@ def main() -> None:
             _excluded(fr, fr.source, fr.loaded)
             _interpretations(fr, fr.loaded)
             _report(fr, fr.source, fr.loaded)
+        workspace.snapshots_section(fr)
 
 
 main()

@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -70,9 +71,20 @@ def healthy(base_url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(timeout: float = 90.0) -> Iterator[str]:
-    """Run ``streamlit run dashboard.py`` on a free loopback port; yield its base URL; stop it after."""
+def streamlit_server(timeout: float = 90.0, data_dir: Path | None = None) -> Iterator[str]:
+    """Run ``streamlit run dashboard.py`` on a free loopback port; yield its base URL; stop it after.
+
+    The server's workspace database lives in ``data_dir`` (default: a new temporary folder, removed after),
+    never in the developer's: a test that restarts the server on the same ``data_dir`` finds its snapshots.
+    """
     port = free_port()
+    with tempfile.TemporaryDirectory(prefix="chain-data-") as fresh:
+        environment = {k: v for k, v in os.environ.items() if k != "CHAIN_DB_URL"}
+        environment["CHAIN_DATA_DIR"] = str(data_dir or fresh)
+        yield from _serve(port, environment, timeout)
+
+
+def _serve(port: int, environment: dict[str, str], timeout: float) -> Iterator[str]:
     command = [
         sys.executable,
         "-m",
@@ -88,7 +100,7 @@ def streamlit_server(timeout: float = 90.0) -> Iterator[str]:
     log = (ROOT / ".artifacts").joinpath("streamlit.log")
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as sink:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, env=environment)
         base_url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + timeout

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -23,3 +27,22 @@ def fresh_caches() -> Iterator[None]:
     _clear()
     yield
     _clear()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No test touches the developer's workspace database: servers and apps started by any test (even from
+    a module-scoped fixture) find ``CHAIN_DATA_DIR`` pointing at a folder of this run, and no
+    ``CHAIN_DB_URL``."""
+    os.environ.pop("CHAIN_DB_URL", None)
+    folder = tempfile.mkdtemp(prefix="chain-test-data-")
+    os.environ["CHAIN_DATA_DIR"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+@pytest.fixture(autouse=True)
+def own_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test starts on an empty workspace of its own (the app seeds it on its first run)."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("CHAIN_DATA_DIR", str(folder))
+    monkeypatch.delenv("CHAIN_DB_URL", raising=False)
+    return folder

@@ -24,6 +24,7 @@ import openpyxl
 import pytest
 
 from chain.problems import CATALOGUE
+from chain.store import BUNDLED_SAMPLES
 from tests import hostile
 from tests.browser_support import (
     CHROMIUM_ARGS,
@@ -550,3 +551,48 @@ def test_workbook_markup_is_shown_as_text_and_nothing_calls_out(browser: Any, ba
         context.close()
     off_machine = sorted({url for url in requests if not _same_machine(url, base_url)})
     assert not off_machine, f"requests off the machine: {off_machine}"
+
+
+def test_an_upload_kept_as_a_snapshot_is_still_current_after_a_server_restart(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Upload -> kept as a snapshot and listed -> made current -> the server restarts on the same data
+    folder -> a new session opens on it."""
+    data_dir = tmp_path / "data"
+    tiny = tmp_path / "tiny.xlsx"
+    tiny.write_bytes(make_workbook())  # TINY's 报告期 is 2024Q1
+
+    def session(url: str) -> tuple[Any, Any]:
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        context.set_default_timeout(TIMEOUT_MS)
+        tab = context.new_page()
+        open_app(tab, url)
+        return context, tab
+
+    with streamlit_server(data_dir=data_dir) as url:
+        context, page = session(url)
+        try:
+            assert "快照：2023年1-9月 · 内置样例（当前）" in sidebar_text(page), "seeded on first start"
+            go(page, "data")
+            upload(page, tiny)
+            assert_clean(page, "the data page after an upload")
+            # After the bundled sample(s) the first start seeded.
+            uploaded = 1 + sum(path.is_file() for path in BUNDLED_SAMPLES)
+            assert f"已保存为快照 {uploaded}（tiny）" in main_text(page)
+            pick(page, "ws_pick", f"{uploaded} · 2024Q1 · tiny")
+            page.locator(".st-key-ws_make_current button").click()
+            page.locator(".st-key-ws_make_current button[disabled]").wait_for(state="attached")
+            wait_idle(page)
+            assert_clean(page, "the data page after making the upload current")
+            screenshot(page, "zh_data_snapshots")
+        finally:
+            context.close()
+
+    with streamlit_server(data_dir=data_dir) as url:
+        context, page = session(url)
+        try:
+            assert "快照：2024Q1 · tiny（当前）" in sidebar_text(page)
+            assert "文件：tiny.xlsx" in sidebar_text(page)
+            assert metric_value(page, "产业链总产值") == "1,100 万元"
+        finally:
+            context.close()

@@ -19,7 +19,7 @@ import streamlit as st
 from chain.gaps import ChainReport
 from chain.model import ChainData, LoadResult
 from chain.settings import AnalysisSettings
-from ui import facade, server
+from ui import facade, server, workspace
 from ui.facade import Source
 from ui.i18n import LANGS, t
 from ui.widgets import places, plain
@@ -126,7 +126,8 @@ def use_upload(source: Source) -> None:
 
 
 def use_sample() -> None:
-    """Go back to the bundled sample, and empty the uploader so the upload does not come straight back."""
+    """Go back to the workspace's snapshot (the current one, or the one picked in the sidebar; the bundled
+    sample when the workspace is empty), and empty the uploader so the upload does not come straight back."""
     st.session_state.pop(UPLOAD_KEY, None)
     st.session_state.pop(OUTCOME_KEY, None)
     server.forget_lost_upload()
@@ -146,7 +147,7 @@ def _on_language() -> None:
 
 def _current_source() -> Source | None:
     upload = st.session_state.get(UPLOAD_KEY)
-    return upload if isinstance(upload, Source) else facade.sample_source()
+    return upload if isinstance(upload, Source) else workspace.current_source()
 
 
 def _sidebar(lang: str, source: Source | None, loaded: LoadResult | None) -> None:
@@ -174,6 +175,7 @@ def _sidebar(lang: str, source: Source | None, loaded: LoadResult | None) -> Non
         st.caption(
             t("source_sample", lang) if source.sample else t("source_file", lang, name=plain(source.name))
         )
+        workspace.sidebar(lang, upload_in_use=isinstance(st.session_state.get(UPLOAD_KEY), Source))
         if loaded is None:
             return
         if loaded.ok and loaded.data is not None:

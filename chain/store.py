@@ -1,0 +1,732 @@
+"""The workspace store: every accepted workbook kept as an immutable, dated snapshot in a real database.
+
+SQLite by default (a file in the data folder, created on first use, WAL mode, a busy timeout), PostgreSQL by
+URL, through one SQLAlchemy Core code path. The schema changes only through the Alembic migrations of
+:mod:`chain.migrations`, run here in code whenever a store is opened on a database behind the newest revision,
+so that a county's database survives upgrades. Every write is one transaction and takes the acting user;
+everything that can go wrong with the database itself (missing, locked, read-only, unreachable, written by a
+newer version) is a :class:`StoreError` with a code and a message in zh and en, never a traceback.
+
+Writers take turns: SQLite writes start with ``BEGIN IMMEDIATE`` (the second writer waits for the busy
+timeout instead of failing to upgrade a read lock), PostgreSQL writes lock the workspace's row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import io
+import json
+import os
+import re
+import sqlite3
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+
+from chain.model import LoadResult
+from chain.periods import PeriodError, parse_period
+from chain.problems import Problem
+
+__all__ = [
+    "BUNDLED_SAMPLES",
+    "DATA_DIR_ENV",
+    "DB_FILE",
+    "DB_URL_ENV",
+    "DEFAULT_DATA_DIR",
+    "DEFAULT_WORKSPACE",
+    "ERRORS",
+    "SYSTEM_USER",
+    "Imported",
+    "Snapshot",
+    "Store",
+    "StoreError",
+    "alembic_config",
+    "database_url",
+    "metadata",
+    "seed",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The folder of the embedded database; its own setting so a server keeps data apart from the code.
+DATA_DIR_ENV = "CHAIN_DATA_DIR"
+#: A database URL (``postgresql://user@host/db``, or a SQLite file); wins over the data folder.
+DB_URL_ENV = "CHAIN_DB_URL"
+#: Next to the app and ignored by git: ``make run`` works with no set-up, and the data stays with the copy
+#: of the app it belongs to (see docs/deploy.md for a server's own folder).
+DEFAULT_DATA_DIR = ROOT / "workspace"
+DB_FILE = "chain.sqlite3"
+DEFAULT_WORKSPACE = "default"
+#: Who wrote what the app did by itself (the bundled samples on first start).
+SYSTEM_USER = "system"
+#: The bundled periods, oldest first: on first start they are imported and the last becomes current.
+BUNDLED_SAMPLES: tuple[Path, ...] = (ROOT / "data" / "sample_2022.xlsx", ROOT / "data" / "sample.xlsx")
+#: The label of a bundled sample's snapshot (its period tells the bundled periods apart).
+SAMPLE_LABEL = "内置样例"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: Taken by every migration on PostgreSQL, so two servers starting on an empty database take turns.
+_MIGRATION_LOCK = 72_430_113
+
+metadata = sa.MetaData()
+workspaces = sa.Table(
+    "workspaces",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+snapshots = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("county", sa.String(200), nullable=False),
+    sa.Column("period", sa.String(100), nullable=False),
+    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("uploaded_by", sa.String(200), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("is_current", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("report", sa.JSON, nullable=False),
+    sa.Column("period_year", sa.Integer, nullable=True),
+    sa.Column("period_first_month", sa.Integer, nullable=True),
+    sa.Column("period_last_month", sa.Integer, nullable=True),
+    sa.UniqueConstraint("workspace_id", "sha256", name="uq_snapshots_workspace_sha256"),
+    sa.Index(
+        "uq_snapshots_one_current",
+        "workspace_id",
+        unique=True,
+        sqlite_where=sa.text("is_current"),
+        postgresql_where=sa.text("is_current"),
+    ),
+    sa.Index("ix_snapshots_county_year", "workspace_id", "county", "period_year"),
+)
+snapshot_files = sa.Table(
+    "snapshot_files",
+    metadata,
+    sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+#: code -> (zh, en) message templates of every StoreError; ``{detail}`` and the named fields are filled in.
+ERRORS: dict[str, tuple[str, str]] = {
+    "missing": (
+        "找不到数据库 {where}：请先运行 python -m chain db init，或检查 --db / CHAIN_DB_URL。（{detail}）",
+        "no database at {where}: run python -m chain db init first, or check --db / CHAIN_DB_URL. ({detail})",
+    ),
+    "locked": (
+        "数据库 {where} 正被另一个程序占用（已等待 {seconds:g} 秒）：请稍后再试。（{detail}）",
+        "the database {where} is locked by another program (waited {seconds:g} s): try again shortly. ({detail})",
+    ),
+    "read_only": (
+        "数据库 {where} 只读，无法写入：请检查文件或账号的写权限。（{detail}）",
+        "the database {where} is read-only: check write permission on the file or the account. ({detail})",
+    ),
+    "unreachable": (
+        "无法连接数据库 {where}：请检查地址、账号和服务器是否在运行。（{detail}）",
+        "cannot connect to the database {where}: check the URL, the account and that the server runs. ({detail})",
+    ),
+    "newer_schema": (
+        "数据库 {where} 由更新版本的本程序创建（结构版本 {detail}）：请升级程序，不要用旧版本打开。",
+        "the database {where} was written by a newer version of this app (schema {detail}): upgrade the app.",
+    ),
+    "bad_url": (
+        "数据库地址无法识别：{detail}",
+        "the database URL is not understood: {detail}",
+    ),
+    "not_accepted": (
+        "工作簿有 {detail} 个错误：只有没有错误的工作簿才能保存为快照。",
+        "the workbook has {detail} errors: only a workbook without errors becomes a snapshot.",
+    ),
+    "period_missing": (
+        "工作簿的设置表没有报告期：请填写报告期（如 2023年1-9月），命令行用 --period。",
+        "the workbook's 设置 sheet has no reporting period: give one (e.g. 2023年1-9月), --period on the command line.",
+    ),
+    "period_invalid": ("{detail}", "{detail}"),
+    "not_found": ("没有编号为 {detail} 的快照。", "there is no snapshot with id {detail}."),
+    "empty_label": ("快照名称不能为空。", "a snapshot's label cannot be empty."),
+    "no_user": ("写入必须注明操作人。", "every write must name the acting user."),
+    "sqlite_only": (
+        "数据库文件备份只适用于 SQLite；PostgreSQL 请用 pg_dump（见 docs/deploy.md）。",
+        "a database-file backup is for SQLite only; back PostgreSQL up with pg_dump (see docs/deploy.md).",
+    ),
+    "failed": ("数据库 {where} 出错：{detail}", "the database {where} failed: {detail}"),
+}
+
+
+class StoreError(Exception):
+    """Something the store cannot do, with a code (a key of :data:`ERRORS`) and a message in zh and en."""
+
+    def __init__(self, code: str, *, where: str = "", detail: object = "", seconds: float = 0.0) -> None:
+        self.code = code
+        zh, en = ERRORS[code]
+        fields = {"where": where, "detail": detail, "seconds": seconds}
+        self.message_zh = zh.format(**fields)
+        self.message_en = en.format(**fields)
+        super().__init__(self.message_en)
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One accepted workbook as the store keeps it (without its bytes and report: :meth:`Store.file`)."""
+
+    id: int
+    county: str
+    period: str
+    label: str
+    uploaded_at: datetime
+    uploaded_by: str
+    sha256: str
+    file_name: str
+    size: int
+    current: bool
+    period_year: int | None
+    period_first_month: int | None
+    period_last_month: int | None
+
+    def to_json(self) -> dict[str, object]:
+        """The record of ``python -m chain db list --json``."""
+        return {
+            "id": self.id,
+            "county": self.county,
+            "period": self.period,
+            "label": self.label,
+            "sha256": self.sha256,
+            "uploaded_at": self.uploaded_at.isoformat(),
+            "current": self.current,
+        }
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The outcome of an import: the snapshot, and whether it is new (False: the same bytes were already in)."""
+
+    snapshot: Snapshot
+    created: bool
+
+
+def database_url(url: str | None = None) -> str:
+    """The database to use: ``url`` when given, else ``$CHAIN_DB_URL``, else the SQLite file ``chain.sqlite3``
+    in ``$CHAIN_DATA_DIR`` (default: the ``workspace/`` folder next to the app)."""
+    if url:
+        return url
+    if os.environ.get(DB_URL_ENV):
+        return os.environ[DB_URL_ENV]
+    folder = Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR).expanduser()
+    return URL.create("sqlite", database=str(folder.resolve() / DB_FILE)).render_as_string()
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration built in code: the migrations ship inside the package, no alembic.ini."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _problem_record(problem: Problem) -> dict[str, object]:
+    return dataclasses.asdict(problem)
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite keeps no time zone: everything written here is UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # The driver's own BEGIN is off: the "begin" hook below says which kind of transaction to start.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # WAL: readers never wait for the writer. A read-only database keeps the mode it has.
+    with contextlib.suppress(sqlite3.OperationalError):
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    mode = "IMMEDIATE" if connection.get_execution_options().get("write") else "DEFERRED"
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", text).strip() or "_"
+
+
+class Store:
+    """A workspace database: its snapshots, read and written in transactions. Open with :meth:`open`."""
+
+    def __init__(self, engine: Engine, where: str, busy_timeout: float, workspace: str = DEFAULT_WORKSPACE):
+        self.engine = engine
+        #: The database named for people (the password of a URL hidden).
+        self.where = where
+        self.busy_timeout = busy_timeout
+        self.workspace = workspace
+
+    @classmethod
+    def open(cls, url: str | None = None, *, create: bool = True, busy_timeout: float = 30.0) -> Store:
+        """The store at ``url`` (:func:`database_url`), migrated to the newest schema.
+
+        A SQLite file (and its folder) is created when ``create``; otherwise a missing file is a
+        ``missing`` error, so that a mistyped path is said, not silently made into a new empty database.
+        """
+        try:
+            parsed = make_url(database_url(url))
+        except (SQLAlchemyError, ValueError) as exc:
+            raise StoreError("bad_url", detail=exc) from None
+        if parsed.drivername in ("postgresql", "postgres"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        where = parsed.render_as_string(hide_password=True)
+        if parsed.get_backend_name() == "sqlite":
+            database = parsed.database or ""
+            if database and database != ":memory:" and not parsed.query.get("uri"):
+                path = Path(database)
+                if not path.exists():
+                    if not create:
+                        raise StoreError("missing", where=where, detail=path)
+                    try:
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                    except OSError as exc:
+                        raise StoreError("read_only", where=where, detail=exc.strerror or exc) from None
+            try:
+                engine = sa.create_engine(parsed, connect_args={"timeout": busy_timeout})
+            except (SQLAlchemyError, ImportError) as exc:
+                raise StoreError("bad_url", detail=exc) from None
+            event.listen(engine, "connect", _sqlite_connect)
+            event.listen(engine, "begin", _sqlite_begin)
+        else:
+            try:
+                engine = sa.create_engine(
+                    parsed,
+                    pool_pre_ping=True,
+                    connect_args={
+                        "connect_timeout": 10,
+                        # A writer waits for another's lock at most this long, then gets a clear message.
+                        "options": f"-c lock_timeout={int(busy_timeout * 1000)}",
+                    },
+                )
+            except (SQLAlchemyError, ImportError) as exc:
+                raise StoreError("bad_url", detail=exc) from None
+        store = cls(engine, where, busy_timeout)
+        try:
+            store.migrate()
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- errors and transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn what the database driver raises into a StoreError that says what to do."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            raise self._classify(exc) from None
+        except SQLAlchemyError as exc:
+            raise StoreError("failed", where=self.where, detail=exc) from None
+
+    def _classify(self, exc: DBAPIError) -> StoreError:
+        original = exc.orig
+        text = str(original).lower()
+        state = getattr(original, "sqlstate", None) or ""
+        detail = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+        if "database is locked" in text or state == "55P03" or "lock timeout" in text:
+            return StoreError("locked", where=self.where, detail=detail, seconds=self.busy_timeout)
+        if "readonly" in text or "read-only" in text or state in ("25006", "42501"):
+            return StoreError("read_only", where=self.where, detail=detail)
+        if (
+            "unable to open database" in text
+            or state == "3D000"
+            or ("database" in text and "does not exist" in text)
+        ):
+            return StoreError("missing", where=self.where, detail=detail)
+        if isinstance(exc, sa.exc.OperationalError) and self.engine.dialect.name != "sqlite":
+            return StoreError("unreachable", where=self.where, detail=detail)
+        return StoreError("failed", where=self.where, detail=detail)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        with self._errors(), self.engine.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def _writing(self) -> Iterator[tuple[Connection, int]]:
+        """One write transaction on the workspace, taken in turn with every other writer: (connection,
+        workspace id). Anything raised inside rolls all of it back."""
+        with self._errors(), self.engine.connect() as connection:
+            connection.execution_options(write=True)
+            with connection.begin():
+                query = sa.select(workspaces.c.id).where(workspaces.c.name == self.workspace)
+                if connection.dialect.name != "sqlite":
+                    query = query.with_for_update()
+                workspace_id = connection.execute(query).scalar_one_or_none()
+                if workspace_id is None:
+                    workspace_id = connection.execute(
+                        workspaces.insert().values(name=self.workspace, created_at=datetime.now(UTC))
+                    ).inserted_primary_key[0]
+                yield connection, int(workspace_id)
+
+    # -- schema ------------------------------------------------------------------------------------------
+
+    def revision(self) -> str | None:
+        """The schema revision of the database (None when it has none yet)."""
+        with self._reading() as connection:
+            heads = MigrationContext.configure(connection).get_current_heads()
+        return heads[0] if heads else None
+
+    def migrate(self, target: str = "head") -> None:
+        """Bring the schema to ``target`` (default the newest); refuse a database of a newer version."""
+        config = alembic_config()
+        script = ScriptDirectory.from_config(config)
+        known = {revision.revision for revision in script.walk_revisions()}
+        with self._reading() as connection:
+            current = MigrationContext.configure(connection).get_current_heads()
+        unknown = [revision for revision in current if revision not in known]
+        if unknown:
+            raise StoreError("newer_schema", where=self.where, detail=", ".join(unknown))
+        if target == "head" and current == (script.get_current_head(),):
+            return  # nothing to write: a read-only database at the newest schema can still be read
+        with self._errors(), self.engine.connect() as connection:
+            connection.execution_options(write=True)
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                    )
+                config.attributes["connection"] = connection
+                command.upgrade(config, target)
+
+    # -- reading -----------------------------------------------------------------------------------------
+
+    def _listing(self) -> sa.Select[Any]:
+        columns = [column for column in snapshots.c if column.name not in ("report", "workspace_id")]
+        return (
+            sa.select(*columns)
+            .join(workspaces, workspaces.c.id == snapshots.c.workspace_id)
+            .where(workspaces.c.name == self.workspace)
+        )
+
+    @staticmethod
+    def _snapshot(row: sa.Row[Any]) -> Snapshot:
+        values = row._mapping
+        return Snapshot(
+            id=int(values["id"]),
+            county=values["county"],
+            period=values["period"],
+            label=values["label"],
+            uploaded_at=_utc(values["uploaded_at"]),
+            uploaded_by=values["uploaded_by"],
+            sha256=values["sha256"],
+            file_name=values["file_name"],
+            size=int(values["size"]),
+            current=bool(values["is_current"]),
+            period_year=values["period_year"],
+            period_first_month=values["period_first_month"],
+            period_last_month=values["period_last_month"],
+        )
+
+    def snapshots(self) -> list[Snapshot]:
+        """Every snapshot of the workspace, newest period first (then newest upload)."""
+        query = self._listing().order_by(
+            snapshots.c.period_year.desc().nulls_last(),
+            snapshots.c.period_last_month.desc().nulls_last(),
+            snapshots.c.id.desc(),
+        )
+        with self._reading() as connection:
+            return [self._snapshot(row) for row in connection.execute(query)]
+
+    def snapshot(self, snapshot_id: int) -> Snapshot:
+        """The snapshot ``snapshot_id`` of this workspace; ``not_found`` when there is none."""
+        with self._reading() as connection:
+            row = connection.execute(self._listing().where(snapshots.c.id == snapshot_id)).first()
+        if row is None:
+            raise StoreError("not_found", detail=snapshot_id)
+        return self._snapshot(row)
+
+    def current(self) -> Snapshot | None:
+        """The workspace's current snapshot: the one the app opens on for every user."""
+        with self._reading() as connection:
+            row = connection.execute(self._listing().where(snapshots.c.is_current)).first()
+        return None if row is None else self._snapshot(row)
+
+    def file(self, snapshot_id: int) -> bytes:
+        """The original bytes of a snapshot, exactly as they were uploaded."""
+        query = (
+            sa.select(snapshot_files.c.data)
+            .join(snapshots, snapshots.c.id == snapshot_files.c.snapshot_id)
+            .join(workspaces, workspaces.c.id == snapshots.c.workspace_id)
+            .where(snapshot_files.c.snapshot_id == snapshot_id, workspaces.c.name == self.workspace)
+        )
+        with self._reading() as connection:
+            data = connection.execute(query).scalar_one_or_none()
+        if data is None:
+            raise StoreError("not_found", detail=snapshot_id)
+        return bytes(data)
+
+    def report(self, snapshot_id: int) -> dict[str, list[dict[str, object]]]:
+        """The validation report of a snapshot when it was imported: ``{"errors": [], "warnings": [...]}``,
+        each problem with its sheet, row, column, value, code and both messages."""
+        query = (
+            sa.select(snapshots.c.report)
+            .join(workspaces, workspaces.c.id == snapshots.c.workspace_id)
+            .where(snapshots.c.id == snapshot_id, workspaces.c.name == self.workspace)
+        )
+        with self._reading() as connection:
+            report = connection.execute(query).scalar_one_or_none()
+        if report is None:
+            raise StoreError("not_found", detail=snapshot_id)
+        return report
+
+    # -- writing -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_user(by: str) -> str:
+        # The acting user of every write: recorded with an upload now, and by the audit trail of issue #15.
+        if not by or not by.strip():
+            raise StoreError("no_user")
+        return by.strip()
+
+    def add(
+        self,
+        data: bytes,
+        file_name: str,
+        result: LoadResult,
+        *,
+        by: str,
+        period: str | None = None,
+        label: str | None = None,
+        current: bool | None = None,
+    ) -> Imported:
+        """Keep an accepted workbook (``result`` = its load: no errors, no rows left out) as a snapshot, in one
+        transaction.
+
+        ``period`` replaces the workbook's 报告期 (required when it has none); ``label`` defaults to the file
+        name without its extension. The same bytes already in the workspace are not added again
+        (``Imported.created`` is False). The new snapshot becomes current when ``current`` is True, or when
+        ``current`` is None and the workspace has no current one: on a shared server, one user's upload does
+        not change what everyone else opens on unless asked to.
+        """
+        by = self._check_user(by)
+        if result.data is None or result.errors or result.data.excluded:
+            # Rows left out on request are still errors of these bytes: such a workbook is not accepted.
+            raise StoreError("not_accepted", detail=len(result.errors) or len(result.data.excluded_rows))
+        period_text = (period if period is not None else result.data.period).strip()
+        if not period_text:
+            raise StoreError("period_missing")
+        try:
+            parsed = parse_period(period_text)
+        except PeriodError as exc:
+            raise StoreError("period_invalid", detail=exc.message_en) from None
+        chosen_label = (label or "").strip() or Path(file_name).stem
+        sha = hashlib.sha256(data).hexdigest()
+        report = {"errors": [], "warnings": [_problem_record(p) for p in result.warnings]}
+        try:
+            with self._writing() as (connection, workspace_id):
+                existing = connection.execute(
+                    self._listing().where(snapshots.c.sha256 == sha, snapshots.c.workspace_id == workspace_id)
+                ).first()
+                if existing is not None:
+                    return Imported(self._snapshot(existing), created=False)
+                has_current = connection.execute(
+                    sa.select(snapshots.c.id).where(
+                        snapshots.c.workspace_id == workspace_id, snapshots.c.is_current
+                    )
+                ).first()
+                snapshot_id = connection.execute(
+                    snapshots.insert().values(
+                        workspace_id=workspace_id,
+                        county=result.data.county.strip(),
+                        period=period_text,
+                        label=chosen_label,
+                        uploaded_at=datetime.now(UTC),
+                        uploaded_by=by,
+                        sha256=sha,
+                        file_name=file_name,
+                        size=len(data),
+                        is_current=False,
+                        report=report,
+                        period_year=parsed.year,
+                        period_first_month=parsed.first_month,
+                        period_last_month=parsed.last_month,
+                    )
+                ).inserted_primary_key[0]
+                _write_bytes(connection, int(snapshot_id), data)
+                if current or (current is None and has_current is None):
+                    _make_current(connection, workspace_id, int(snapshot_id))
+                row = connection.execute(self._listing().where(snapshots.c.id == snapshot_id)).one()
+                return Imported(self._snapshot(row), created=True)
+        except IntegrityError:
+            # The same bytes committed by another writer between our check and our insert.
+            with self._reading() as connection:
+                row = connection.execute(self._listing().where(snapshots.c.sha256 == sha)).first()
+            if row is None:
+                raise
+            return Imported(self._snapshot(row), created=False)
+
+    def rename(self, snapshot_id: int, label: str, *, by: str) -> Snapshot:
+        """Give a snapshot a new label (its data never changes)."""
+        self._check_user(by)
+        if not label.strip():
+            raise StoreError("empty_label")
+        with self._writing() as (connection, workspace_id):
+            self._require(connection, workspace_id, snapshot_id)
+            connection.execute(
+                snapshots.update().where(snapshots.c.id == snapshot_id).values(label=label.strip())
+            )
+        return self.snapshot(snapshot_id)
+
+    def set_current(self, snapshot_id: int, *, by: str) -> Snapshot:
+        """Make a snapshot the workspace's current one (the previous current one no longer is)."""
+        self._check_user(by)
+        with self._writing() as (connection, workspace_id):
+            self._require(connection, workspace_id, snapshot_id)
+            _make_current(connection, workspace_id, snapshot_id)
+        return self.snapshot(snapshot_id)
+
+    def delete(self, snapshot_id: int, *, by: str) -> Snapshot | None:
+        """Delete a snapshot and its bytes. When it was current, the snapshot of the newest period left
+        becomes current, so that the app keeps opening on data; that snapshot is returned (or None)."""
+        self._check_user(by)
+        with self._writing() as (connection, workspace_id):
+            was_current = self._require(connection, workspace_id, snapshot_id)
+            connection.execute(snapshot_files.delete().where(snapshot_files.c.snapshot_id == snapshot_id))
+            connection.execute(snapshots.delete().where(snapshots.c.id == snapshot_id))
+            if not was_current:
+                return None
+            successor = connection.execute(
+                sa.select(snapshots.c.id)
+                .where(snapshots.c.workspace_id == workspace_id)
+                .order_by(
+                    snapshots.c.period_year.desc().nulls_last(),
+                    snapshots.c.period_last_month.desc().nulls_last(),
+                    snapshots.c.id.desc(),
+                )
+            ).first()
+            if successor is None:
+                return None
+            _make_current(connection, workspace_id, int(successor[0]))
+            new_current = int(successor[0])
+        return self.snapshot(new_current)
+
+    @staticmethod
+    def _require(connection: Connection, workspace_id: int, snapshot_id: int) -> bool:
+        """Whether the snapshot is current; ``not_found`` when the workspace has no such snapshot."""
+        found = connection.execute(
+            sa.select(snapshots.c.is_current).where(
+                snapshots.c.id == snapshot_id, snapshots.c.workspace_id == workspace_id
+            )
+        ).first()
+        if found is None:
+            raise StoreError("not_found", detail=snapshot_id)
+        return bool(found[0])
+
+    # -- backups -----------------------------------------------------------------------------------------
+
+    def write_backup_zip(self, target: BinaryIO) -> int:
+        """Write every snapshot's original workbook into a zip (with ``snapshots.json`` listing what each
+        file is); returns how many workbooks. One snapshot's bytes are in memory at a time."""
+        listed = self.snapshots()
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for snapshot in listed:
+                archive.writestr(self.backup_name(snapshot), self.file(snapshot.id))
+            manifest = [
+                {**s.to_json(), "file": self.backup_name(s), "file_name": s.file_name} for s in listed
+            ]
+            archive.writestr(
+                "snapshots.json", json.dumps({"snapshots": manifest}, ensure_ascii=False, indent=2)
+            )
+        return len(listed)
+
+    def backup_zip(self) -> bytes:
+        """:meth:`write_backup_zip` as bytes (for a download button)."""
+        buffer = io.BytesIO()
+        self.write_backup_zip(buffer)
+        return buffer.getvalue()
+
+    @staticmethod
+    def backup_name(snapshot: Snapshot) -> str:
+        """A snapshot's file name in the backup zip: id, county, period, then the original name."""
+        parts = (f"{snapshot.id:04d}", snapshot.county, snapshot.period, snapshot.file_name)
+        return "_".join(_safe_name(part) for part in parts if part)
+
+    def backup_database(self, path: Path) -> None:
+        """Copy a SQLite database to ``path`` with SQLite's online backup API (consistent while in use)."""
+        if self.engine.dialect.name != "sqlite":
+            raise StoreError("sqlite_only")
+        with self._errors():
+            raw = self.engine.raw_connection()
+            try:
+                destination = sqlite3.connect(path)
+                try:
+                    raw.driver_connection.backup(destination)
+                finally:
+                    destination.close()
+            finally:
+                raw.close()
+
+
+def _write_bytes(connection: Connection, snapshot_id: int, data: bytes) -> None:
+    """Store a snapshot's original bytes (its own table: listing snapshots never reads them)."""
+    connection.execute(snapshot_files.insert().values(snapshot_id=snapshot_id, data=data))
+
+
+def _make_current(connection: Connection, workspace_id: int, snapshot_id: int) -> None:
+    # Clear first: the partial unique index allows one current snapshot per workspace at any moment.
+    connection.execute(
+        snapshots.update()
+        .where(snapshots.c.workspace_id == workspace_id, snapshots.c.is_current)
+        .values(is_current=False)
+    )
+    connection.execute(snapshots.update().where(snapshots.c.id == snapshot_id).values(is_current=True))
+
+
+def seed(store: Store, paths: Sequence[Path] = BUNDLED_SAMPLES, *, by: str = SYSTEM_USER) -> list[Imported]:
+    """Import the bundled sample workbooks that exist when the workspace has no snapshot yet, the last one
+    current: the app is useful on its first start. Returns what was imported (nothing when not empty)."""
+    from chain.load import load_workbook
+
+    if store.snapshots():
+        return []
+    present = [path for path in paths if path.is_file()]
+    imported = []
+    for index, path in enumerate(present):
+        data = path.read_bytes()
+        # Bundled files are ours: read in-process like the app's sample, not in a child.
+        result = load_workbook(data, source_name=path.name)
+        imported.append(
+            store.add(data, path.name, result, by=by, label=SAMPLE_LABEL, current=index == len(present) - 1)
+        )
+    return imported
