@@ -142,7 +142,9 @@ CATALOGUE: dict[str, Column] = _catalogue(
     # Segments (ChainReport.segments).
     Column("segment", "环节", "Segment", "text", meaning="template segment"),
     Column("category", "材料类别", "Category", "text", meaning="material category of the segment"),
-    Column("stage", "链位", "Stage", "stage", meaning="upstream, midstream or downstream ('' when not given)"),
+    Column(
+        "stage", "链位", "Stage", "stage", meaning="upstream, midstream or downstream ('' when not given)"
+    ),
     Column("layer", "层级", "Layer", "rank", meaning="position in the chain map, 0 = most upstream"),
     Column("status", "状态", "Status", "status", meaning="strong, weak or missing"),
     Column("reason", "判定依据", "Reason", "reason", meaning="why the segment has its status"),
@@ -152,9 +154,17 @@ CATALOGUE: dict[str, Column] = _catalogue(
     Column("employees", "用工人数", "Employees", "count", meaning="employees of the segment's local firms"),
     Column("growth_pct", "同比增长", "Growth", "percent", "percent", "output-weighted year-on-year growth"),
     Column("demand", "本地需求", "Local demand", "money", _WAN, "bought by local firms in the segment"),
-    Column("local_supply", "本地供给", "Local supply", "money", _WAN, "the part of demand supplied in the county"),
+    Column(
+        "local_supply", "本地供给", "Local supply", "money", _WAN, "the part of demand supplied in the county"
+    ),
     Column("leakage", "外购额", "Bought outside", "money", _WAN, "demand minus local supply"),
-    Column("local_share", "本地配套率", "Local share", "share", meaning="local supply / demand; null without demand"),
+    Column(
+        "local_share",
+        "本地配套率",
+        "Local share",
+        "share",
+        meaning="local supply / demand; null without demand",
+    ),
     Column("exports", "外销额", "Exports", "money", _WAN, "sold by local firms to buyers outside the county"),
     Column(
         "local_final_demand",
@@ -164,7 +174,13 @@ CATALOGUE: dict[str, Column] = _catalogue(
         _WAN,
         "sold by local firms to other local units (not listed firms, not exports)",
     ),
-    Column("local_buyers", "外购本地企业数", "Local buyers buying outside", "count", meaning="local firms buying it outside"),
+    Column(
+        "local_buyers",
+        "外购本地企业数",
+        "Local buyers buying outside",
+        "count",
+        meaning="local firms buying it outside",
+    ),
     Column(
         "leakage_distance_km",
         "外购加权距离",
@@ -182,9 +198,19 @@ CATALOGUE: dict[str, Column] = _catalogue(
         "exports of the segment's inputs that are processed outside the county",
     ),
     Column("gaps", "缺口类型", "Gaps", "gaps", meaning="gap kinds: upstream, downstream"),
-    Column("concentration", "最大企业占比", "Largest firm's share", "share", meaning="largest firm's share of output"),
-    Column("concentrated", "集中度高", "Concentrated", "bool", meaning="largest firm's share above the threshold"),
-    Column("projects", "招商项目", "Recruiting projects", "list", meaning="recruiting projects in the segment"),
+    Column(
+        "concentration",
+        "最大企业占比",
+        "Largest firm's share",
+        "share",
+        meaning="largest firm's share of output",
+    ),
+    Column(
+        "concentrated", "集中度高", "Concentrated", "bool", meaning="largest firm's share above the threshold"
+    ),
+    Column(
+        "projects", "招商项目", "Recruiting projects", "list", meaning="recruiting projects in the segment"
+    ),
     Column("score", "优先级得分", "Priority score", "score", meaning="0..1, higher = recruit first"),
     # Completeness (ChainReport.completeness, what-if change rows).
     Column(
@@ -206,12 +232,24 @@ CATALOGUE: dict[str, Column] = _catalogue(
     Column("name", "企业名称", "Company", "text", meaning="the outside company to recruit"),
     Column("region", "所在地", "Region", "text", meaning="where the company is"),
     Column("value", "年交易额", "Annual value", "money", _WAN, "annual value traded with the county's firms"),
-    Column("local_partners", "本地合作企业数", "Local partners", "count", meaning="local firms it trades with"),
+    Column(
+        "local_partners", "本地合作企业数", "Local partners", "count", meaning="local firms it trades with"
+    ),
     Column("partners", "本地合作企业", "Local partner names", "list", meaning="names of those local firms"),
-    Column("distance_km", "运输距离", "Distance", "distance", "km", "value-weighted distance; null when unknown"),
+    Column(
+        "distance_km", "运输距离", "Distance", "distance", "km", "value-weighted distance; null when unknown"
+    ),
     Column("products", "产品", "Products", "list", meaning="products traded"),
-    Column("covered", "已有招商项目", "Project under way", "bool", meaning="a recruiting project covers the segment"),
-    Column("reasons", "推荐理由", "Reasons", "reason", meaning="the reasons for the score, one sentence each"),
+    Column(
+        "covered",
+        "已有招商项目",
+        "Project under way",
+        "bool",
+        meaning="a recruiting project covers the segment",
+    ),
+    Column(
+        "reasons", "推荐理由", "Reasons", "reason", meaning="the reasons for the score, one sentence each"
+    ),
     # Pairs.
     Column("supplier", "本地供应方", "Local supplier", "text", meaning="local firm that makes the product"),
     Column("buyer", "本地采购方", "Local buyer", "text", meaning="local firm that buys it outside today"),
@@ -235,7 +273,9 @@ CATALOGUE: dict[str, Column] = _catalogue(
     # Validation report.
     Column("severity", "级别", "Severity", "severity", meaning="error or warning"),
     Column("sheet", "工作表", "Sheet", "text", meaning="sheet name as written in the workbook"),
-    Column("row", "Excel行号", "Excel row", "row", meaning="row number as Excel shows it; null for a whole sheet"),
+    Column(
+        "row", "Excel行号", "Excel row", "row", meaning="row number as Excel shows it; null for a whole sheet"
+    ),
     Column("column", "列", "Column", "text", meaning="column name as written"),
     Column("cell_value", "单元格内容", "Cell value", "text", meaning="the cell as written"),
     Column("code", "问题代码", "Code", "text", meaning="problem code (docs/workbook.md lists them)"),
@@ -478,7 +518,9 @@ def header(key: str, lang: str = "zh") -> str:
         return key
     if entry.unit is None:
         return name(key, lang)
-    return f"{entry.zh}({unit(entry.unit, 'zh')})" if lang == "zh" else f"{entry.en} ({unit(entry.unit, 'en')})"
+    return (
+        f"{entry.zh}({unit(entry.unit, 'zh')})" if lang == "zh" else f"{entry.en} ({unit(entry.unit, 'en')})"
+    )
 
 
 def value_name(vocabulary: dict[str, tuple[str, str]], key: str, lang: str = "zh") -> str:

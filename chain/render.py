@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Literal
 
@@ -37,6 +37,7 @@ __all__ = [
     "percent",
     "points",
     "severity_count",
+    "source",
     "text_frame",
     "text_width",
     "word",
@@ -202,7 +203,8 @@ def text_width(text: str) -> int:
     if text.isascii():
         return max(len(line) for line in text.split("\n"))
     return max(
-        sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line) for line in text.split("\n")
+        sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
+        for line in text.split("\n")
     )
 
 
@@ -233,8 +235,9 @@ def _reason_values(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
     return frame[pair] if pair in frame.columns else frame[key]
 
 
-def _source(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
-    """The frame's column of ``key``: the column itself, or its ``_zh`` / ``_en`` pair in ``lang``."""
+def source(frame: pd.DataFrame, key: str, lang: str = "zh") -> pd.Series:
+    """The frame's values of ``key`` in ``lang``, before any naming or formatting: the column itself, its
+    ``_zh`` / ``_en`` pair in ``lang``, or a reason column's sentences in ``lang``."""
     if cat.CATALOGUE.get(key) is not None and cat.column(key).kind == "reason":
         return _reason_values(frame, key, lang)
     if key in frame.columns:
@@ -291,7 +294,7 @@ def cells(frame: pd.DataFrame, key: str, lang: str = "zh", *, rounded: bool = Fa
     none), for a file that carries no format: a CSV holds 0.641 and 1400 where the workbook shows 64.1%
     and 1,400. A column the catalogue does not know is shown by the type of its values.
     """
-    column = _source(frame, key, lang)
+    column = source(frame, key, lang)
     entry = cat.CATALOGUE.get(key)
     vocabulary = cat.NAMED_VALUES.get(entry.kind) if entry is not None else None
     if column.dtype == np.float64 and vocabulary is None:
@@ -323,9 +326,9 @@ def _words(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
     """One column entirely in words, numbers formatted per the catalogue (for text output)."""
     entry = cat.CATALOGUE.get(key)
     if entry is not None and entry.format is not None:
-        return _source(frame, key, lang).map(lambda v: "" if _float(v) is None else number(key, v, lang))
+        return source(frame, key, lang).map(lambda v: "" if _float(v) is None else number(key, v, lang))
     if entry is not None and entry.kind == "row":
-        return _source(frame, key, lang).map(lambda v: "" if _missing(v) else f"{int(v)}")
+        return source(frame, key, lang).map(lambda v: "" if _missing(v) else f"{int(v)}")
     return pd.Series([as_text(v) for v in cells(frame, key, lang)], index=frame.index, dtype=object)
 
 
@@ -337,7 +340,7 @@ def display_frame(frame: pd.DataFrame, keys: Iterable[str], lang: str = "zh") ->
     for key in keys:
         entry = cat.CATALOGUE.get(key)
         if entry is not None and entry.format is not None:
-            shown[key] = _source(frame, key, lang)
+            shown[key] = source(frame, key, lang)
         elif entry is not None and entry.kind == "row":
             shown[key] = _words(frame, key, lang)
         else:
