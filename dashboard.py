@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from chain import render
 from chain.gaps import ChainReport
 from chain.model import ChainData
 from ui import facade
@@ -33,14 +34,15 @@ def _kpis(fr: Frame, totals: facade.ChainTotals, report: ChainReport) -> None:
             help=fr.t("kpi_share_help", wan=f"{totals.county_output:,.0f}"),
             border=True,
         )
-    first[2].metric(fr.t("kpi_employees"), f"{totals.employees:,} {fr.t('unit_people')}", border=True)
-    growth = "—" if math.isnan(totals.growth_pct) else f"{totals.growth_pct:+.1f}%"
-    first[3].metric(fr.t("kpi_growth"), growth, help=fr.t("kpi_growth_help"), border=True)
+    first[2].metric(fr.t("kpi_employees"), render.count(totals.employees, "people", lang), border=True)
+    first[3].metric(
+        fr.t("kpi_growth"), render.points(totals.growth_pct), help=fr.t("kpi_growth_help"), border=True
+    )
 
     second = st.columns(4)
     second[0].metric(
         fr.t("kpi_above_scale"),
-        f"{totals.above_scale_firms:,} {fr.t('unit_firms')}",
+        render.count(totals.above_scale_firms, "firms", lang),
         help=fr.t("kpi_above_scale_delta", total=totals.firms),
         border=True,
     )

@@ -319,14 +319,19 @@ NAMED_VALUES: dict[str, dict[str, tuple[str, str]]] = {
 
 @dataclass(frozen=True)
 class Table:
-    """A standard report table: its sheet names, every column it exports (in order), the columns a
-    dashboard page shows first and the columns the command line prints."""
+    """A standard report table: its sheet names, every column it exports (in order), the columns the
+    command line prints and the columns its dashboard page shows (all of them when not given)."""
 
     key: str
     zh: str
     en: str
     columns: tuple[str, ...]
     terminal: tuple[str, ...]
+    screen: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.screen:
+            object.__setattr__(self, "screen", self.columns)
 
     def title(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -376,6 +381,28 @@ TABLES: dict[str, Table] = {
             "local_final_demand",
             "downstream_gap",
             "reason",
+        ),
+        # The gaps page: what a segment is and why, then its flows; counts of people and growth stay in
+        # the export.
+        (
+            "segment",
+            "category",
+            "stage",
+            "status",
+            "reason",
+            "firms",
+            "output",
+            "demand",
+            "local_supply",
+            "leakage",
+            "local_share",
+            "exports",
+            "local_final_demand",
+            "downstream_gap",
+            "gaps",
+            "concentration",
+            "projects",
+            "score",
         ),
     ),
     "targets": Table(

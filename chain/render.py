@@ -40,6 +40,7 @@ __all__ = [
     "source",
     "text_frame",
     "text_width",
+    "value",
     "word",
 ]
 
@@ -222,6 +223,37 @@ def number(key: str, value: object, lang: str = "zh") -> str:
     if value_format is None:
         return str(value)
     return format(figure, value_format.python)
+
+
+def value(key: str, item: object, lang: str = "zh") -> str:
+    """One value of report column ``key`` in words, with its unit where the kind has one: an amount as
+    :func:`amount`, a share as :func:`percent`, growth as :func:`points`, a distance as :func:`distance`,
+    a vocabulary key named, a list joined; a dash when a number is missing.
+
+    >>> value("leakage", 7666.1), value("local_share", 0.5, "en"), value("status", "weak", "en")
+    ('7,666 万元', '50.0%', 'weak')
+    >>> value("growth_pct", 2.94), value("distance_km", 1400.0), value("firms", 3), value("gaps", ("upstream",))
+    ('+2.9%', '1,400 公里', '3', '补链(上游缺口)')
+    """
+    kind = cat.column(key).kind
+    if kind == "money":
+        return amount(item, lang)
+    if kind == "share":
+        return percent(item)
+    if kind == "percent":
+        return points(item)
+    if kind == "distance":
+        return distance(item, lang)
+    if cat.FORMATS.get(kind) is not None:
+        return number(key, item, lang)
+    if kind == "bool":
+        return boolean(item, lang)
+    vocabulary = cat.NAMED_VALUES.get(kind)
+    if isinstance(item, tuple | list):
+        return joined(item, lang, vocabulary)
+    if vocabulary is not None:
+        return word(vocabulary, item, lang)
+    return "" if _missing(item) else str(item)
 
 
 def _reason_values(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
