@@ -27,6 +27,7 @@ from chain.settings import AnalysisSettings
 from chain.targets import recruiting_targets
 
 __all__ = [
+    "EXIT_CODES",
     "EXIT_ERRORS",
     "EXIT_OK",
     "EXIT_USAGE",
@@ -42,6 +43,13 @@ EXIT_OK = 0
 EXIT_ERRORS = 1
 #: A usage error, or a file that can't be read at all (missing, not a workbook, refused by the guard).
 EXIT_USAGE = 2
+
+#: Exit code -> what it means (docs/cli.md).
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "success: the workbook loads (warnings allowed) and the command did its work",
+    EXIT_ERRORS: "the workbook has errors: every problem is on stderr, or on stdout as JSON with --json",
+    EXIT_USAGE: "a usage error, or a file that cannot be read at all (missing, not a workbook, refused)",
+}
 
 
 #: What a terminal acts on: C0 and C1 control characters (ESC and CSI start the sequences that move the cursor,
@@ -200,7 +208,7 @@ def run_gaps(args: argparse.Namespace) -> int:
         _print_json(
             {
                 "segments": _records(segments, "gaps", args.lang),
-                "completeness": {"segments": completeness.segments, "value": _number(completeness.value)},
+                "completeness": {key: _number(getattr(completeness, key)) for key in cat.COMPLETENESS_JSON},
             }
         )
     else:

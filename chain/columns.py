@@ -16,10 +16,13 @@ from chain import schema
 
 __all__ = [
     "CATALOGUE",
+    "COMPLETENESS_JSON",
     "FORMATS",
     "GAP_KINDS",
     "JSON_FIELDS",
     "NAMED_VALUES",
+    "PROBLEM_JSON",
+    "SENTENCES",
     "SEVERITIES",
     "STAGES",
     "STATUSES",
@@ -42,7 +45,7 @@ __all__ = [
 #: - ``distance``: kilometres; ``score``: a 0..1 ranking score;
 #: - ``text``: written as it is; ``list``: a tuple of texts, joined; ``bool``: yes or no;
 #: - ``status``, ``gap``, ``stage``, ``severity``: a vocabulary key, named in the reader's language;
-#: - ``gaps``: a tuple of gap kinds; ``reason``: a sentence (or a tuple of them) composed per language;
+#: - ``gaps``: a tuple of gap kinds; ``reason``: a sentence, ``reasons``: a tuple of them, per language;
 #: - ``row``: an Excel row number, blank for a problem of the whole file or sheet.
 Kind = Literal[
     "money",
@@ -61,6 +64,7 @@ Kind = Literal[
     "stage",
     "severity",
     "reason",
+    "reasons",
     "row",
 ]
 
@@ -147,7 +151,13 @@ CATALOGUE: dict[str, Column] = _catalogue(
     ),
     Column("layer", "层级", "Layer", "rank", meaning="position in the chain map, 0 = most upstream"),
     Column("status", "状态", "Status", "status", meaning="strong, weak or missing"),
-    Column("reason", "判定依据", "Reason", "reason", meaning="why the segment has its status"),
+    Column(
+        "reason",
+        "判定依据",
+        "Reason",
+        "reason",
+        meaning="the evidence for the row: a segment's status, a suggested pairing",
+    ),
     Column("firms", "本地企业数", "Local firms", "count", meaning="local enterprises in the segment"),
     Column("above_scale_firms", "规上企业数", "Above-scale firms", "count", meaning="of them above scale"),
     Column("output", "产值", "Output", "money", _WAN, "output of the segment's local firms"),
@@ -211,7 +221,7 @@ CATALOGUE: dict[str, Column] = _catalogue(
     Column(
         "projects", "招商项目", "Recruiting projects", "list", meaning="recruiting projects in the segment"
     ),
-    Column("score", "优先级得分", "Priority score", "score", meaning="0..1, higher = recruit first"),
+    Column("score", "优先级得分", "Priority score", "score", meaning="ranking score 0–1, higher first"),
     # Completeness (ChainReport.completeness, what-if change rows).
     Column(
         "completeness_segments",
@@ -248,7 +258,7 @@ CATALOGUE: dict[str, Column] = _catalogue(
         meaning="a recruiting project covers the segment",
     ),
     Column(
-        "reasons", "推荐理由", "Reasons", "reason", meaning="the reasons for the score, one sentence each"
+        "reasons", "推荐理由", "Reasons", "reasons", meaning="the reasons for the score, one sentence each"
     ),
     # Pairs.
     Column("supplier", "本地供应方", "Local supplier", "text", meaning="local firm that makes the product"),
@@ -276,8 +286,14 @@ CATALOGUE: dict[str, Column] = _catalogue(
     Column(
         "row", "Excel行号", "Excel row", "row", meaning="row number as Excel shows it; null for a whole sheet"
     ),
-    Column("column", "列", "Column", "text", meaning="column name as written"),
-    Column("cell_value", "单元格内容", "Cell value", "text", meaning="the cell as written"),
+    Column("column", "列", "Column", "text", meaning="column name as written; null for a whole row or sheet"),
+    Column(
+        "cell_value",
+        "单元格内容",
+        "Cell value",
+        "text",
+        meaning="the cell as written; null when no one cell is meant",
+    ),
     Column("code", "问题代码", "Code", "text", meaning="problem code (docs/workbook.md lists them)"),
     Column("message", "说明", "Message", "reason", meaning="what is wrong and how to fix it"),
 )
@@ -504,6 +520,23 @@ JSON_FIELDS: dict[str, tuple[str, ...]] = {
         "reason",
     ),
 }
+
+
+#: JSON key of a ``check --json`` problem -> its catalogue column (:meth:`chain.problems.Problem.to_dict`).
+PROBLEM_JSON: dict[str, str] = {
+    "sheet": "sheet",
+    "row": "row",
+    "column": "column",
+    "value": "cell_value",
+    "code": "code",
+    "message": "message",
+}
+
+#: JSON key of ``gaps --json``'s ``completeness`` -> its catalogue column.
+COMPLETENESS_JSON: dict[str, str] = {"segments": "completeness_segments", "value": "completeness_value"}
+
+#: The column kinds whose values are sentences composed in the reader's language.
+SENTENCES = frozenset({"reason", "reasons"})
 
 
 def column(key: str) -> Column:

@@ -270,7 +270,7 @@ def _reason_values(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
 def source(frame: pd.DataFrame, key: str, lang: str = "zh") -> pd.Series:
     """The frame's values of ``key`` in ``lang``, before any naming or formatting: the column itself, its
     ``_zh`` / ``_en`` pair in ``lang``, or a reason column's sentences in ``lang``."""
-    if cat.CATALOGUE.get(key) is not None and cat.column(key).kind == "reason":
+    if cat.CATALOGUE.get(key) is not None and cat.column(key).kind in cat.SENTENCES:
         return _reason_values(frame, key, lang)
     if key in frame.columns:
         return frame[key]

@@ -165,7 +165,7 @@ def column_config(key: str, lang: str) -> object:
         )
     if number_format is not None:
         return st.column_config.NumberColumn(name, format=number_format.printf)
-    if entry is not None and entry.kind == "reason":
+    if entry is not None and entry.kind in cat.SENTENCES:
         return st.column_config.TextColumn(name, width="large")
     if key == "row":
         return st.column_config.TextColumn(name, width="small", alignment="right")
