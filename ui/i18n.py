@@ -118,11 +118,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # Overview.
     "kpi_output": ("产业链总产值", "Chain output"),
-    "kpi_output_help": ("本地企业产值合计：{wan} 万元", "Sum of local firms' output: {wan} (10k yuan)"),
+    "kpi_output_help": ("本地企业产值合计：{amount}", "Sum of local firms' output: {amount}"),
     "kpi_share": ("占全县工业总产值", "Share of county industry"),
     "kpi_share_help": (
-        "全县工业总产值 {wan} 万元（来自“设置”表）",
-        "County industrial output {wan} (10k yuan), from the settings sheet",
+        "全县工业总产值 {amount}（来自“设置”表）",
+        "County industrial output {amount}, from the settings sheet",
     ),
     "kpi_share_missing": ("“设置”表未填县域工业总产值", "county industrial output not given in settings"),
     "kpi_employees": ("从业人数", "Employment"),
@@ -140,8 +140,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "kpi_completeness_value": ("本地配套率", "Demand met locally"),
     "kpi_completeness_value_help": (
-        "本地需求 {demand} 万元中，本地供给 {supply} 万元",
-        "Of {demand} (10k yuan) local demand, {supply} is supplied locally",
+        "本地需求 {demand} 中，本地供给 {supply}",
+        "Of {demand} local demand, {supply} is supplied locally",
     ),
     "overview_structure": ("产值构成（材料类别 → 环节）", "Output by category and segment"),
     "overview_status": ("强弱缺分布", "Strong / weak / missing"),
@@ -153,7 +153,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{count} 家本地企业从外地采购",
         "{count} local {count:plural:firm buys|firms buy} it from outside",
     ),
-    "overview_up_distance": ("加权平均运距 {km} 公里", "value-weighted distance {km} km"),
+    "overview_up_distance": ("加权平均运距 {km}", "value-weighted distance {km}"),
     "overview_down_inputs": (
         "上游「{inputs}」的产品外销后在外地加工",
         "its inputs ({inputs}) are shipped out to be processed elsewhere",
