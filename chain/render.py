@@ -13,7 +13,6 @@ import datetime as dt
 import math
 import unicodedata
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Literal
 
@@ -342,16 +341,27 @@ def cells(frame: pd.DataFrame, key: str, lang: str = "zh", *, rounded: bool = Fa
     value_format = entry.format if entry is not None else None
     if not rounded or value_format is None:
         return found
-    return [_round(v, value_format.decimals) for v in found]
+    where = [i for i, v in enumerate(found) if isinstance(v, float)]
+    if where:
+        shown = _rounded(np.array([found[i] for i in where], dtype=float), value_format.decimals)
+        for i, v in zip(where, shown.tolist(), strict=True):
+            found[i] = int(v) if value_format.decimals == 0 and abs(v) < 1e15 else v
+    return found
 
 
-def _round(value: Cell, decimals: int) -> Cell:
-    """Rounded as a spreadsheet rounds what it shows: half away from zero, on the decimal digits."""
-    if not isinstance(value, float) or abs(value) >= 1e15:
-        # From 1e15 on a float has no decimals left to round.
-        return value
-    digits = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return int(digits) if decimals == 0 else float(digits)
+def _rounded(values: np.ndarray, decimals: int) -> np.ndarray:
+    """Rounded as a spreadsheet rounds what it shows: half away from zero on the decimal digits (-12.25 ->
+    -12.3, 0.8125 -> 0.813, 1.005 -> 1.01, where binary rounding gives -12.2, 0.812 and 1.0).
+
+    The scaled value is first rounded to 6 decimals so that a decimal tie stored a hair below it (1.005 is
+    1.00499999999999989...) is still a tie, as Excel, which rounds to 15 significant digits, shows it.
+    From 1e15 on a float has no decimals left to round and is kept.
+    """
+    scale = 10.0**decimals
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = np.round(values * scale, 6)
+        shown = np.trunc(scaled + np.copysign(0.5, scaled)) / scale
+    return np.where(np.abs(values) < 1e15, shown, values)
 
 
 def _words(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
