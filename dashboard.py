@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from chain import views
+from chain import render, views
 from chain.gaps import ChainReport
 from chain.model import ChainData
 from ui import facade
@@ -22,7 +22,7 @@ def _kpis(fr: Frame, totals: views.ChainTotals, report: ChainReport) -> None:
     first[0].metric(
         fr.t("kpi_output"),
         money_short(totals.output, lang),
-        help=fr.t("kpi_output_help", wan=f"{totals.output:,.0f}"),
+        help=fr.t("kpi_output_help", amount=money(totals.output, lang)),
         border=True,
     )
     if math.isnan(totals.county_share):
@@ -31,17 +31,18 @@ def _kpis(fr: Frame, totals: views.ChainTotals, report: ChainReport) -> None:
         first[1].metric(
             fr.t("kpi_share"),
             percent(totals.county_share),
-            help=fr.t("kpi_share_help", wan=f"{totals.county_output:,.0f}"),
+            help=fr.t("kpi_share_help", amount=money(totals.county_output, lang)),
             border=True,
         )
-    first[2].metric(fr.t("kpi_employees"), f"{totals.employees:,} {fr.t('unit_people')}", border=True)
-    growth = "—" if math.isnan(totals.growth_pct) else f"{totals.growth_pct:+.1f}%"
-    first[3].metric(fr.t("kpi_growth"), growth, help=fr.t("kpi_growth_help"), border=True)
+    first[2].metric(fr.t("kpi_employees"), render.count(totals.employees, "people", lang), border=True)
+    first[3].metric(
+        fr.t("kpi_growth"), render.points(totals.growth_pct), help=fr.t("kpi_growth_help"), border=True
+    )
 
     second = st.columns(4)
     second[0].metric(
         fr.t("kpi_above_scale"),
-        f"{totals.above_scale_firms:,} {fr.t('unit_firms')}",
+        render.count(totals.above_scale_firms, "firms", lang),
         help=fr.t("kpi_above_scale_delta", total=totals.firms),
         border=True,
     )
@@ -55,7 +56,9 @@ def _kpis(fr: Frame, totals: views.ChainTotals, report: ChainReport) -> None:
         fr.t("kpi_completeness_value"),
         percent(done.value),
         help=fr.t(
-            "kpi_completeness_value_help", demand=f"{done.demand:,.0f}", supply=f"{done.local_supply:,.0f}"
+            "kpi_completeness_value_help",
+            demand=money(done.demand, lang),
+            supply=money(done.local_supply, lang),
         ),
         border=True,
     )
@@ -81,7 +84,9 @@ def _gap_list(fr: Frame, data: ChainData, gaps: pd.DataFrame, kind: str) -> None
             size = fr.t("overview_gap_line", leakage=money(row.leakage, fr.lang))
             reasons.append(fr.t("overview_up_buyers", count=int(row.local_buyers)))
             if not math.isnan(row.leakage_distance_km):
-                reasons.append(fr.t("overview_up_distance", km=f"{row.leakage_distance_km:,.0f}"))
+                reasons.append(
+                    fr.t("overview_up_distance", km=render.distance(row.leakage_distance_km, fr.lang))
+                )
         else:
             size = fr.t("overview_down_line", value=money(row.downstream_gap, fr.lang))
             inputs = views.segment_inputs(data, row.segment)

@@ -16,10 +16,10 @@ from typing import TextIO
 import numpy as np
 import pandas as pd
 
-from chain import export
+from chain import columns as cat
+from chain import export, render
 from chain.gaps import ChainReport, analyze
 from chain.isolate import load_isolated
-from chain.labels import GAP_KINDS, STATUSES, label
 from chain.load import REFUSAL_CODES
 from chain.model import ChainData, LoadResult
 from chain.pairing import local_pairs
@@ -28,6 +28,7 @@ from chain.settings import AnalysisSettings
 from chain.targets import recruiting_targets
 
 __all__ = [
+    "EXIT_CODES",
     "EXIT_ERRORS",
     "EXIT_OK",
     "EXIT_USAGE",
@@ -43,6 +44,13 @@ EXIT_OK = 0
 EXIT_ERRORS = 1
 #: A usage error, or a file that can't be read at all (missing, not a workbook, refused by the guard).
 EXIT_USAGE = 2
+
+#: Exit code -> what it means (docs/cli.md).
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "success: the workbook loads (warnings allowed) and the command did its work",
+    EXIT_ERRORS: "the workbook has errors: every problem is on stderr, or on stdout as JSON with --json",
+    EXIT_USAGE: "a usage error, or a file that cannot be read at all (missing, not a workbook, refused)",
+}
 
 
 #: What a terminal acts on: C0 and C1 control characters (ESC and CSI start the sequences that move the cursor,
@@ -204,25 +212,12 @@ def run_gaps(args: argparse.Namespace) -> int:
         completeness = report.completeness
         _print_json(
             {
-                "segments": [_segment_record(row, args.lang) for row in segments.to_dict("records")],
-                "completeness": {"segments": completeness.segments, "value": _number(completeness.value)},
+                "segments": _records(segments, "gaps", args.lang),
+                "completeness": {key: _number(getattr(completeness, key)) for key in cat.COMPLETENESS_JSON},
             }
         )
     else:
-        shown = (
-            "segment",
-            "category",
-            "status",
-            "firms",
-            "demand",
-            "leakage",
-            "local_share",
-            "exports",
-            "local_final_demand",
-            "downstream_gap",
-            "reason",
-        )
-        print(_table(segments, shown, args.lang))
+        print(_table(segments, "segments", args.lang))
         _say(_completeness_line(report, args.lang))
     return _write(args, data, report, export.report_table("segments", segments))
 
@@ -248,36 +243,9 @@ def run_targets(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     found = _top(found, args.top)
     if args.json:
-        keys = ("segment", "gap", "name", "region", "value", "local_partners", "distance_km", "score")
-        records = [
-            {
-                **{key: _number(row[key]) for key in keys},
-                "partners": list(row["partners"]),
-                "products": list(row["products"]),
-                "covered": bool(row["covered"]),
-                "reasons": list(row[f"reasons_{args.lang}"]),
-            }
-            for row in found.to_dict("records")
-        ]
-        _print_json({"targets": records})
+        _print_json({"targets": _records(found, "targets", args.lang)})
     else:
-        print(
-            _table(
-                found,
-                (
-                    "segment",
-                    "gap",
-                    "name",
-                    "region",
-                    "value",
-                    "local_partners",
-                    "distance_km",
-                    "score",
-                    "reasons",
-                ),
-                args.lang,
-            )
-        )
+        print(_table(found, "targets", args.lang))
     return _write(args, data, report, export.report_table("targets", found))
 
 
@@ -294,25 +262,9 @@ def run_pairs(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     found = _top(found, args.top)
     if args.json:
-        keys = ("supplier", "buyer", "segment", "buyer_segment", "value_from_outside", "score")
-        records = [
-            {
-                **{key: _number(row[key]) for key in keys},
-                "supplier_output": _number(row["supplier_output"]),
-                "outside_suppliers": list(row["outside_suppliers"]),
-                "reason": row[f"reason_{args.lang}"],
-            }
-            for row in found.to_dict("records")
-        ]
-        _print_json({"pairs": records})
+        _print_json({"pairs": _records(found, "pairs", args.lang)})
     else:
-        print(
-            _table(
-                found,
-                ("supplier", "buyer", "segment", "buyer_segment", "value_from_outside", "score"),
-                args.lang,
-            )
-        )
+        print(_table(found, "pairs", args.lang))
     return _write(args, data, report, export.report_table("pairs", found))
 
 
@@ -388,73 +340,48 @@ def _number(value: object) -> object:
     return value
 
 
-def _segment_record(row: dict[str, object], lang: str) -> dict[str, object]:
-    keys = (
-        "segment",
-        "category",
-        "stage",
-        "status",
-        "firms",
-        "output",
-        "employees",
-        "demand",
-        "local_supply",
-        "leakage",
-        "local_share",
-        "exports",
-        "local_final_demand",
-        "local_buyers",
-        "leakage_distance_km",
-        "downstream_gap",
-        "concentration",
-        "concentrated",
-        "score",
-    )
-    record = {key: _number(row[key]) for key in keys}
-    record["reason"] = row[f"reason_{lang}"]
-    record["gaps"] = list(row["gaps"])
-    record["projects"] = list(row["projects"])
-    return record
+def _records(frame: pd.DataFrame, command: str, lang: str) -> list[dict[str, object]]:
+    """The rows of ``frame`` as the JSON records of ``command``: the keys of
+    :data:`chain.columns.JSON_FIELDS`, numbers as numbers (null when undefined), vocabulary as keys
+    (``strong``, ``upstream``), lists as lists, sentences in ``lang``."""
+    keys = cat.JSON_FIELDS[command]
+    values = {key: render.source(frame, key, lang).tolist() for key in keys}
+    return [{key: _json_value(key, values[key][i]) for key in keys} for i in range(len(frame))]
+
+
+def _json_value(key: str, value: object) -> object:
+    kind = cat.column(key).kind
+    if kind == "bool":
+        return bool(value)
+    if isinstance(value, tuple | list):
+        return list(value)
+    return _number(value)
 
 
 def _print_json(document: dict[str, object]) -> None:
     print(json_text(document))
 
 
-def _table(frame: pd.DataFrame, keys: Sequence[str], lang: str) -> str:
-    """A readable plain-text table: translated headers, statuses and gap kinds, amounts rounded; workbook text
+def _table(frame: pd.DataFrame, table: str, lang: str) -> str:
+    """A readable plain-text table of a standard table's terminal columns (:data:`chain.columns.TABLES`):
+    headers, numbers and words as the renderer gives them (:func:`chain.render.text_frame`); workbook text
     made safe for a terminal (:func:`terminal_text`), so a cell cannot break the table or the terminal."""
     if frame.empty:
         return "（无）" if lang == "zh" else "(none)"
-    shown = {}
-    for key in keys:
-        column = frame[key] if key in frame else frame[f"{key}_{lang}"]
-        if key == "status":
-            column = column.map(lambda s: label(s, lang, STATUSES))
-        elif key == "gap":
-            column = column.map(lambda g: label(g, lang, GAP_KINDS))
-        elif key == "local_share":
-            column = column.map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
-        elif key == "score":
-            column = column.map(lambda v: f"{v:.3f}")
-        elif pd.api.types.is_float_dtype(column):
-            column = column.map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
-        elif column.dtype == object and len(column) and isinstance(column.iloc[0], tuple):
-            column = column.map(("；" if lang == "zh" else "; ").join)
-        shown[label(key, lang)] = column.map(lambda v: terminal_text(v) if isinstance(v, str) else v)
-    return pd.DataFrame(shown).to_string(index=False, max_colwidth=80)
+    shown = render.text_frame(frame, cat.TABLES[table].terminal, lang)
+    return shown.map(terminal_text).to_string(index=False, max_colwidth=80)
 
 
 def _completeness_line(report: ChainReport, lang: str) -> str:
     c = report.completeness
     if lang == "zh":
         return (
-            f"链条完整度：{c.segments_with_firms}/{c.segments_total} 个环节有本地企业（{c.segments:.0%}），"
-            f"本地需求本地满足 {c.value:.0%}"
+            f"链条完整度：{c.segments_with_firms}/{c.segments_total} 个环节有本地企业（{render.percent(c.segments)}），"
+            f"本地需求本地满足 {render.percent(c.value)}"
         )
     return (
         f"Completeness: {c.segments_with_firms}/{c.segments_total} segments have a local firm "
-        f"({c.segments:.0%}); local demand met locally {c.value:.0%}"
+        f"({render.percent(c.segments)}); local demand met locally {render.percent(c.value)}"
     )
 
 
@@ -476,22 +403,23 @@ def _report_problems(result: LoadResult, args: argparse.Namespace) -> None:
 
 
 def _heading(severity: str, count: int, lang: str) -> str:
-    if lang == "zh":
-        return f"错误（{count}）：" if severity == "error" else f"提示（{count}）："
-    return f"Errors ({count}):" if severity == "error" else f"Warnings ({count}):"
+    """``错误（3）：`` / ``提醒（1）：``, ``Errors (3):`` / ``Warnings (1):``: the app's severity words."""
+    word = cat.value_name(cat.SEVERITIES, severity, lang)
+    return f"{word}（{count}）：" if lang == "zh" else f"{word.capitalize()}s ({count}):"
 
 
 def _summary(result: LoadResult, lang: str) -> str:
-    errors, warnings = len(result.errors), len(result.warnings)
+    errors = render.severity_count("error", len(result.errors), lang)
+    warnings = render.severity_count("warning", len(result.warnings), lang)
     if result.data is None:
         if lang == "zh":
-            return f"{errors} 个错误，{warnings} 个提示：请修改后再分析。"
-        return f"{errors} errors, {warnings} warnings: fix the errors before analysis."
+            return f"{errors}，{warnings}：请修改后再分析。"
+        return f"{errors}, {warnings}: fix the errors before analysis."
     data = result.data
     firms, links, segments = len(data.enterprises), len(data.links), len(data.template)
     if lang == "zh":
-        return f"通过：{firms} 家企业，{links} 条供需关系，{segments} 个环节；{warnings} 个提示。"
-    return f"OK: {firms} enterprises, {links} links, {segments} segments; {warnings} warnings."
+        return f"通过：{firms} 家企业，{links} 条供需关系，{segments} 个环节；{warnings}。"
+    return f"OK: {firms} enterprises, {links} links, {segments} segments; {warnings}."
 
 
 def _utf8(stream: TextIO) -> None:

@@ -9,18 +9,16 @@ import datetime as dt
 import io
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 
-from chain import gaps, labels, pairing, schema, targets, xlsxfile
+from chain import columns as cat
+from chain import render, xlsxfile
 from chain.problems import Problem
 from chain.settings import AnalysisSettings
 
@@ -52,96 +50,54 @@ _ILLEGAL_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: Characters Excel forbids in a sheet name.
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
-#: Report column key -> Excel number format. Columns not named here keep Excel's General format.
+#: Report column key -> Excel number format, from the catalogue (:mod:`chain.columns`). Columns not named
+#: here (words) keep Excel's General format.
 NUMBER_FORMATS: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "output",
-            "demand",
-            "local_supply",
-            "leakage",
-            "exports",
-            "local_final_demand",
-            "value",
-            "value_from_outside",
-            "supplier_output",
-            "downstream_gap",
-        ),
-        "#,##0.0",
-    ),
-    **dict.fromkeys(("local_share", "concentration"), "0.0%"),
-    "score": "0.000",
-    **dict.fromkeys(
-        ("firms", "above_scale_firms", "employees", "local_buyers", "local_partners", "layer"), "#,##0"
-    ),
-    **dict.fromkeys(("distance_km", "leakage_distance_km"), "#,##0"),
-    # growth_pct holds percent points (5 = 5%), so it is not a 0% format.
-    "growth_pct": "0.0",
-}
-
-#: Columns whose values are vocabulary keys, each with the table that names them.
-_VALUE_NAMES: dict[str, dict[str, tuple[str, str]]] = {
-    "status": labels.STATUSES,
-    "gap": labels.GAP_KINDS,
-    "gaps": labels.GAP_KINDS,
-    "stage": {c.key: (c.zh, c.en) for c in schema.TEMPLATE.column_by_key["stage"].choices},
+    key: entry.format.excel for key, entry in cat.CATALOGUE.items() if entry.format is not None
 }
 
 #: Name of the About sheet, which comes first in every workbook.
 ABOUT_TITLE: dict[str, str] = {"zh": "说明", "en": "About"}
-_ABOUT_HEADERS: dict[str, tuple[str, str]] = {"zh": ("项目", "值"), "en": ("item", "value")}
+_ABOUT_HEADERS: dict[str, tuple[str, str]] = {"zh": ("项目", "值"), "en": ("Item", "Value")}
+#: About-sheet keys whose values are shares, shown as percentages (50%, not 0.5).
+_ABOUT_SHARES = frozenset({"weak_share", "concentration_share"})
 
 #: About-sheet key -> (zh, en). Keys not named here are shown as they are.
 ABOUT_KEYS: dict[str, tuple[str, str]] = {
-    "source": ("数据来源", "data source"),
-    "county": ("县名", "county"),
-    "period": ("报告期", "period"),
-    "generated_at": ("生成时间", "generated at"),
-    "excluded_rows": ("未纳入分析的行", "rows left out"),
-    "weak_share": ("弱链阈值(本地配套率低于)", "weak below local share"),
-    "min_firms": ("强链最少本地企业数", "local firms needed for a strong segment"),
-    "concentration_share": ("集中度阈值(最大企业占比)", "concentration threshold (largest firm's share)"),
-    "target_weights.value": ("招商目标得分权重:交易额", "target score weight: value traded"),
-    "target_weights.partners": ("招商目标得分权重:本地合作企业", "target score weight: local partners"),
-    "target_weights.distance": ("招商目标得分权重:运输距离", "target score weight: distance"),
-    "target_weights.gap": ("招商目标得分权重:缺口规模", "target score weight: gap size"),
+    "source": ("数据来源", "Data source"),
+    "county": ("县名", "County"),
+    "period": ("报告期", "Period"),
+    "generated_at": ("生成时间", "Generated at"),
+    "filters": ("筛选条件", "Filters"),
+    "errors": ("错误数", "Errors"),
+    "warnings": ("提醒数", "Warnings"),
+    "excluded_rows": ("未纳入分析的行", "Rows left out"),
+    "weak_share": ("弱链阈值(本地配套率低于)", "Weak below local share"),
+    "min_firms": ("强链最少本地企业数", "Local firms needed for a strong segment"),
+    "concentration_share": ("集中度阈值(最大企业占比)", "Concentration threshold (largest firm's share)"),
+    "target_weights.value": ("招商目标得分权重：交易额", "Target score weight: value traded"),
+    "target_weights.partners": ("招商目标得分权重：本地合作企业", "Target score weight: local partners"),
+    "target_weights.distance": ("招商目标得分权重：运输距离", "Target score weight: distance"),
+    "target_weights.gap": ("招商目标得分权重：缺口规模", "Target score weight: gap size"),
     "target_weights.covered_penalty": (
         "已有招商项目时得分系数",
-        "score multiplier when a project covers the segment",
+        "Score multiplier when a project covers the segment",
     ),
-    "pair_weights.value_from_outside": ("本地配套得分权重:外购额", "pairing score weight: bought outside"),
-    "pair_weights.supplier_output": ("本地配套得分权重:供应方产值", "pairing score weight: supplier output"),
+    "pair_weights.value_from_outside": ("本地配套得分权重：外购额", "Pairing score weight: bought outside"),
+    "pair_weights.supplier_output": ("本地配套得分权重：供应方产值", "Pairing score weight: supplier output"),
     "pair_weights.suppliers_per_purchase": (
         "每笔外购推荐本地供应方数",
-        "local suppliers suggested per outside purchase",
+        "Local suppliers suggested per outside purchase",
     ),
 }
 
 
-def _language_neutral(columns: Sequence[str], drop: Sequence[str] = ()) -> tuple[str, ...]:
-    """A frame's columns as export keys: each ``k_zh`` / ``k_en`` pair becomes ``k`` (the export picks the
-    language), in the frame's order, without ``drop``. The analysis modules stay the one list of columns."""
-    keys: list[str] = []
-    for column in columns:
-        key = column[:-3] if column.endswith(("_zh", "_en")) else column
-        if key not in drop and key not in keys:
-            keys.append(key)
-    return tuple(keys)
+#: The columns of the three standard exports, in sheet order (:data:`chain.columns.TABLES`).
+SEGMENT_COLUMNS: tuple[str, ...] = cat.TABLES["segments"].columns
+TARGET_COLUMNS: tuple[str, ...] = cat.TABLES["targets"].columns
+PAIR_COLUMNS: tuple[str, ...] = cat.TABLES["pairs"].columns
 
 
-#: The columns of the three standard exports, in sheet order.
-SEGMENT_COLUMNS: tuple[str, ...] = _language_neutral(gaps.SEGMENT_COLUMNS, drop=("layer",))
-TARGET_COLUMNS: tuple[str, ...] = _language_neutral(targets.TARGET_COLUMNS)
-PAIR_COLUMNS: tuple[str, ...] = _language_neutral(pairing.PAIR_COLUMNS)
-
-_STANDARD: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "segments": ("环节分析", "segments", SEGMENT_COLUMNS),
-    "targets": ("招商目标", "targets", TARGET_COLUMNS),
-    "pairs": ("本地配套", "local pairing", PAIR_COLUMNS),
-}
-
-_JOINERS: dict[str, str] = {"zh": "、", "en": "; "}
-_BOOLS: dict[str, tuple[str, str]] = {"zh": ("是", "否"), "en": ("yes", "no")}
 #: Exports stream each sheet row by row (XlsxWriter's constant-memory mode), so a province-scale list
 #: never sits in memory cell by cell. Measured at smoke scale against a plain openpyxl to_excel: 0.55x
 #: streamed, 0.47x built in memory, 1.07x with openpyxl's write-only mode before.
@@ -152,15 +108,9 @@ _DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
 _MAX_WIDTH = 60
 _MIN_WIDTH = 6
 #: Excel number format -> the Python format that shows a number about as wide, for column widths.
-_WIDTH_FORMATS: dict[str, str] = {
-    "#,##0.0": ",.1f",
-    "#,##0": ",.0f",
-    "0.0%": ".1%",
-    "0.000": ".3f",
-    "0.0": ".1f",
-}
+_WIDTH_FORMATS: dict[str, str] = {f.excel: f.python for f in cat.FORMATS.values()}
 
-_CellValue = str | int | float | dt.date | None
+_CellValue = render.Cell
 
 
 def neutralise(value: object) -> object:
@@ -182,7 +132,7 @@ def neutralise(value: object) -> object:
 class ExportTable:
     """One report frame to export: its sheet identity, sheet names, data and the columns to show.
 
-    ``columns`` are report column keys (:data:`chain.labels.COLUMNS`). A key that the frame holds only
+    ``columns`` are report column keys (:data:`chain.columns.CATALOGUE`). A key that the frame holds only
     as a language pair, ``<key>_zh`` / ``<key>_en``, is exported in the export's language. The frame is
     never modified.
     """
@@ -214,8 +164,8 @@ class ExportTable:
 def report_table(key: Literal["segments", "targets", "pairs"], frame: pd.DataFrame) -> ExportTable:
     """The standard export of a report frame: ``segments``, ``targets`` or ``pairs``, with their
     sheet names and columns (:data:`SEGMENT_COLUMNS`, :data:`TARGET_COLUMNS`, :data:`PAIR_COLUMNS`)."""
-    title_zh, title_en, columns = _STANDARD[key]
-    return ExportTable(key, title_zh, title_en, frame, columns)
+    table = cat.TABLES[key]
+    return ExportTable(key, table.zh, table.en, frame, table.columns)
 
 
 def about_settings(settings: AnalysisSettings) -> dict[str, object]:
@@ -284,14 +234,14 @@ def to_xlsx(tables: Sequence[ExportTable], about: Mapping[str, object], lang: st
     )
     styles = _Styles(book)
     about_columns = [
-        [labels.label(k, lang, ABOUT_KEYS) for k in about],
-        [_display(v, lang) for v in about.values()],
+        [cat.value_name(ABOUT_KEYS, k, lang) for k in about],
+        [_about_value(k, v, lang) for k, v in about.items()],
     ]
     _write_sheet(
         book, styles, ABOUT_TITLE[lang], list(_ABOUT_HEADERS[lang]), about_columns, [None, None], False
     )
     for table in tables:
-        headers = [labels.label(k, lang) for k in table.columns]
+        headers = [cat.header(k, lang) for k in table.columns]
         columns = [_column_values(table.frame, k, lang) for k in table.columns]
         formats = [NUMBER_FORMATS.get(k) for k in table.columns]
         _write_sheet(book, styles, table.title(lang), headers, columns, formats, True)
@@ -303,13 +253,15 @@ def to_csv(table: ExportTable, lang: str = "zh") -> bytes:
     """The table as CSV: UTF-8 with a byte-order mark (so Excel reads Chinese), CRLF line ends.
 
     Headers, value names and neutralisation are those of :func:`to_xlsx`; numbers are plain numbers
-    (``-1234.5``), empty values empty fields.
+    (``-1234.5``) rounded to the digits the workbook shows (a share 0.641 for 64.1%, a distance 1400),
+    empty values empty fields.
     """
     lang = _check_lang(lang)
     text = io.StringIO(newline="")
     writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(_csv_field(labels.label(k, lang)) for k in table.columns)
-    columns = [_column_values(table.frame, k, lang) for k in table.columns]
+    writer.writerow(_csv_field(cat.header(k, lang)) for k in table.columns)
+    # A CSV carries no number format: numbers are rounded to the digits the workbook shows.
+    columns = [render.cells(table.frame, k, lang, rounded=True) for k in table.columns]
     writer.writerows([_csv_field(v) for v in row] for row in zip(*columns, strict=True))
     return codecs.BOM_UTF8 + text.getvalue().encode("utf-8")
 
@@ -328,62 +280,15 @@ def _check_title(title: str) -> None:
 
 
 def _column_values(frame: pd.DataFrame, key: str, lang: _Lang) -> list[_CellValue]:
-    """The display values of one report column: names for keys, joined lists, 是/否, None for missing."""
-    source = key if key in frame.columns else f"{key}_{lang}"
-    names = _VALUE_NAMES.get(key)
-    column = frame[source]
-    if column.dtype == np.float64:
-        # The common case at a glance: a float is itself, NaN and infinity an empty cell (see _display).
-        values = column.to_numpy()
-        return [
-            v if finite else None
-            for v, finite in zip(values.tolist(), np.isfinite(values).tolist(), strict=True)
-        ]
-    if column.dtype == np.int64:
-        return column.tolist()
-    return [_display(v, lang, names) for v in column.tolist()]
+    """The display values of one report column (:func:`chain.render.cells`)."""
+    return render.cells(frame, key, lang)
 
 
-def _display(value: object, lang: _Lang, names: Mapping[str, tuple[str, str]] | None = None) -> _CellValue:
-    """One cell as Excel and CSV show it, before neutralisation."""
-    if isinstance(value, str):
-        if names is not None and value in names:
-            return labels.label(value, lang, names)  # type: ignore[arg-type]
-        return value
-    if isinstance(value, tuple | list):
-        return _JOINERS[lang].join(_text(_display(item, lang, names)) for item in value)
-    if value is None or value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, bool):
-        return _BOOLS[lang][0 if value else 1]
-    if isinstance(value, int | float):
-        # numpy scalars become Python numbers; Excel has no NaN or infinity: those cells stay empty.
-        number = value.item() if hasattr(value, "item") else value
-        if isinstance(number, bool):
-            return _BOOLS[lang][0 if number else 1]
-        if isinstance(number, float) and not math.isfinite(number):
-            return None
-        return number
-    if hasattr(value, "item") and hasattr(value, "dtype"):
-        return _display(value.item(), lang, names)
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        # Excel has no time zones: an aware time is kept as ISO text so its offset is not lost.
-        return value.isoformat(sep=" ") if value.tzinfo is not None else value
-    if isinstance(value, dt.date):
-        return value
-    return str(value)
-
-
-def _text(value: _CellValue) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _about_value(key: str, value: object, lang: _Lang) -> _CellValue:
+    """An About-sheet value: a threshold that is a share as a percentage (50%, not 0.5), others as they are."""
+    if key in _ABOUT_SHARES:
+        return render.percent(value, 0)
+    return render.cell(value, lang)
 
 
 def _clean_text(value: str) -> str:
@@ -403,33 +308,22 @@ def _csv_field(value: _CellValue) -> object:
     if isinstance(value, str):
         return neutralise(_clean_text(value))
     if isinstance(value, dt.date):
-        return _text(value)
+        return render.as_text(value)
     return "" if value is None else value
-
-
-@lru_cache(maxsize=8192)
-def _text_width(text: str) -> int:
-    """Display width of text in Excel's character units: wide (CJK) characters count double."""
-    if text.isascii():
-        return max(len(line) for line in text.split("\n"))
-    return max(
-        sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
-        for line in text.split("\n")
-    )
 
 
 def _cell_width(value: _CellValue, number_format: str | None) -> int:
     if value is None:
         return 0
     if isinstance(value, str):
-        return _text_width(value)
+        return render.text_width(value)
     if isinstance(value, bool | dt.date):
-        return len(_text(value))
+        return len(render.as_text(value))
     return len(format(value, _WIDTH_FORMATS.get(number_format or "", "")))
 
 
 def _column_width(header: str, values: Iterable[_CellValue], number_format: str | None) -> float:
-    return min(max(_text_width(header), _widest(values, number_format), _MIN_WIDTH) + 2, _MAX_WIDTH)
+    return min(max(render.text_width(header), _widest(values, number_format), _MIN_WIDTH) + 2, _MAX_WIDTH)
 
 
 def _widest(values: Iterable[_CellValue], number_format: str | None) -> int:
@@ -466,7 +360,7 @@ def _widest(values: Iterable[_CellValue], number_format: str | None) -> int:
     for text in sorted(texts, key=len, reverse=True):
         if widest >= cap or 2 * len(text) <= widest:
             break
-        widest = max(widest, _text_width(text))
+        widest = max(widest, render.text_width(text))
     return widest
 
 

@@ -1,6 +1,8 @@
-"""Write docs/workbook.md, the workbook format for users, from chain/schema.py and chain/problems.py.
+"""Write the user docs generated from the code: docs/workbook.md (the workbook format, from chain/schema.py and
+chain/problems.py) and docs/cli.md (the command-line contract, from the parser in chain/__main__.py and the
+column catalogue in chain/columns.py).
 
-Run ``python docs/make_docs.py``; a test fails when the committed page differs from what this writes.
+Run ``python docs/make_docs.py``; a test fails when a committed page differs from what this writes.
 """
 
 from __future__ import annotations
@@ -12,10 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import argparse  # noqa: E402
+
+from chain import columns as cat  # noqa: E402
+from chain.__main__ import EXIT_CODES, build_parser  # noqa: E402
 from chain.problems import CATALOGUE  # noqa: E402
 from chain.schema import MONEY_UNITS, PLACEHOLDERS, SETTING_KEYS, SHEETS, TOTAL_WORDS, UNITS, Column  # noqa: E402
 
 TARGET = ROOT / "docs" / "workbook.md"
+CLI_TARGET = ROOT / "docs" / "cli.md"
 
 KIND_TEXT = {
     "text": "text 文本",
@@ -101,9 +108,151 @@ def render() -> str:
     return "\n".join(lines)
 
 
+def _keys(vocabulary: dict[str, tuple[str, str]]) -> str:
+    return " \\| ".join(f"`{key}`" if key else '`""`' for key in vocabulary)
+
+
+#: Column kind -> its JSON type, as the reference states it.
+JSON_TYPES: dict[str, str] = {
+    "money": "number",
+    "count": "integer",
+    "rank": "integer",
+    "share": "number 0–1, or null",
+    "percent": "number (percent points), or null",
+    "distance": "number, or null",
+    "score": "number 0–1",
+    "text": "string",
+    "list": "array of strings",
+    "bool": "boolean",
+    "status": "string: " + _keys(cat.STATUSES),
+    "gap": "string: " + _keys(cat.GAP_KINDS),
+    "gaps": "array of: " + _keys(cat.GAP_KINDS),
+    "stage": "string: " + _keys(cat.STAGES),
+    "severity": "string: " + _keys(cat.SEVERITIES),
+    "reason": "string in --lang",
+    "reasons": "array of strings in --lang",
+    "row": "integer, or null",
+}
+
+
+#: Command -> the standard table it prints (chain.columns.TABLES).
+_COMMAND_TABLES = {"gaps": "segments", "targets": "targets", "pairs": "pairs"}
+
+
+def _field_rows(fields: dict[str, str]) -> list[str]:
+    """Table rows of JSON keys: key, type, unit, meaning and the zh/en header of the catalogue column."""
+    rows = ["| key | type | unit | meaning | column (zh / en) |", "|---|---|---|---|---|"]
+    for json_key, key in fields.items():
+        entry = cat.column(key)
+        unit = "" if entry.unit is None else f"{cat.unit(entry.unit, 'zh')} ({cat.unit(entry.unit, 'en')})"
+        header = f"{cat.header(key, 'zh')} / {cat.header(key, 'en')}"
+        rows.append(f"| `{json_key}` | {JSON_TYPES[entry.kind]} | {unit} | {entry.meaning} | {header} |")
+    return rows
+
+
+def _options(parser: argparse.ArgumentParser) -> list[str]:
+    rows = ["| argument | meaning | default |", "|---|---|---|"]
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        name = ", ".join(action.option_strings) or action.dest.upper()
+        if action.option_strings and action.nargs != 0:
+            name += f" {action.metavar or action.dest.upper()}"
+        meaning = (action.help or "").replace("%(default)s", str(action.default))
+        if action.choices:
+            meaning += f" (one of {', '.join(map(str, action.choices))})"
+        unset = action.default is None or action.default is False or action.default == argparse.SUPPRESS
+        default = "" if unset else f"`{action.default}`"
+        rows.append(f"| `{name}` | {meaning} | {default} |")
+    return rows
+
+
+def render_cli() -> str:
+    """docs/cli.md as Markdown."""
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {choice.dest: choice.help for choice in commands._choices_actions}
+    lines = [
+        "# Command line (命令行)",
+        "",
+        "Generated from the parser in `chain/__main__.py` and the column catalogue in `chain/columns.py` by "
+        "`python docs/make_docs.py`; do not edit by hand. This is a contract: scripts and tests rely on it.",
+        "",
+        "```",
+        f"{parser.prog} COMMAND WORKBOOK [options]",
+        "```",
+        "",
+        "Every command reads one workbook (.xlsx, .xls or .ods; see [workbook.md](workbook.md)). Without "
+        "`--json` it prints a readable table on stdout and problems on stderr; with `--json` it prints one "
+        "JSON document on stdout: English snake_case keys, statuses and gap kinds as keys, amounts in 万元 as "
+        "numbers, undefined numbers as null, sentences (reasons, messages) in `--lang`. `-o` also writes the "
+        "result as an Excel workbook (with an About sheet of the source, settings and rows left out) or a "
+        "CSV, headed as the tables below.",
+        "",
+        "## Commands",
+        "",
+        "| command | what it does |",
+        "|---|---|",
+        *(f"| `{name}` | {helps[name]} |" for name in commands.choices),
+        "",
+        "## Exit codes",
+        "",
+        "| code | meaning |",
+        "|---|---|",
+        *(f"| {code} | {meaning} |" for code, meaning in EXIT_CODES.items()),
+        "",
+    ]
+    for name, sub in commands.choices.items():
+        lines += [f"## `{name}`", "", f"{helps[name].capitalize()}.", "", *_options(sub), ""]
+        table = _COMMAND_TABLES.get(name)
+        if name == "check":
+            lines += [
+                '`--json` prints `{"errors": [problem, ...], "warnings": [problem, ...]}`; a problem is:',
+                "",
+                *_field_rows(cat.PROBLEM_JSON),
+                "",
+                "The codes and their messages are listed in [workbook.md](workbook.md#problems-the-check-reports-检查项).",
+                "",
+            ]
+        elif table is not None:
+            terminal = ", ".join(
+                f"{cat.header(k, 'zh')} / {cat.header(k, 'en')}" for k in cat.TABLES[table].terminal
+            )
+            if name == "gaps":
+                shape = '`{"segments": [record, ...], "completeness": {...}}`, in template order'
+            else:
+                shape = f'`{{"{table}": [record, ...]}}`, best first'
+            lines += [
+                f"The table's columns: {terminal}.",
+                "",
+                f"`--json` prints {shape}; a record is:",
+                "",
+                *_field_rows({k: k for k in cat.JSON_FIELDS[name]}),
+                "",
+            ]
+            if name == "gaps":
+                lines += ["`completeness`:", "", *_field_rows(cat.COMPLETENESS_JSON), ""]
+    lines += [
+        "## Words (用语)",
+        "",
+        "How the keys read in tables and exports:",
+        "",
+        "| of | key | zh | en |",
+        "|---|---|---|---|",
+    ]
+    for kind in ("status", "gap", "stage", "severity"):
+        lines += [
+            f"| {kind} | `{key}` | {zh} | {en} |" for key, (zh, en) in cat.NAMED_VALUES[kind].items() if key
+        ]
+    lines.append("")
+    return "\n".join(lines)
+
+
 def main() -> None:
     TARGET.write_text(render(), encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)}")
+    CLI_TARGET.write_text(render_cli(), encoding="utf-8")
+    for target in (TARGET, CLI_TARGET):
+        print(f"wrote {target.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

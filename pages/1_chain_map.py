@@ -5,11 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from chain import labels, views
+from chain import columns as cat
+from chain import views
 from chain.model import ChainData
 from ui import facade
 from ui.frame import Frame, frame
-from ui.widgets import metric_label, money_short, partners_table, percent, plain, status_markdown
+from ui.widgets import (
+    column_config,
+    metric_label,
+    money_short,
+    partners_table,
+    percent,
+    plain,
+    status_markdown,
+)
 
 _NONE = ""
 _CATEGORY = "map_category"
@@ -28,9 +37,9 @@ def _segment(fr: Frame, data: ChainData, row: pd.Series) -> None:
     st.caption(plain(row[f"reason_{lang}"]))
     # Two rows of three cards, amounts in 亿元 / 万元 (m / bn yuan): six cards in a row cut the numbers.
     first, second = st.columns(3), st.columns(3)
-    first[0].metric(labels.label("firms", lang), f"{int(row['firms']):,}", border=True)
+    first[0].metric(cat.name("firms", lang), f"{int(row['firms']):,}", border=True)
     first[1].metric(metric_label("output", lang), money_short(row["output"], lang), border=True)
-    first[2].metric(labels.label("local_share", lang), percent(row["local_share"]), border=True)
+    first[2].metric(cat.name("local_share", lang), percent(row["local_share"]), border=True)
     second[0].metric(metric_label("demand", lang), money_short(row["demand"], lang), border=True)
     second[1].metric(metric_label("leakage", lang), money_short(row["leakage"], lang), border=True)
     second[2].metric(metric_label("exports", lang), money_short(row["exports"], lang), border=True)
@@ -46,11 +55,11 @@ def _segment(fr: Frame, data: ChainData, row: pd.Series) -> None:
             hide_index=True,
             column_order=list(_FIRM_COLUMNS),
             column_config={
-                "name": st.column_config.TextColumn(labels.label("name", lang)),
+                "name": column_config("name", lang),
                 "town": st.column_config.TextColumn(fr.t("ent_town")),
-                "output": st.column_config.NumberColumn(labels.label("output", lang), format="%,.1f"),
-                "employees": st.column_config.NumberColumn(labels.label("employees", lang), format="%,d"),
-                "growth_pct": st.column_config.NumberColumn(labels.label("growth_pct", lang), format="%.1f"),
+                "output": column_config("output", lang),
+                "employees": column_config("employees", lang),
+                "growth_pct": column_config("growth_pct", lang),
                 "deputy": st.column_config.TextColumn(fr.t("ent_deputy")),
             },
             key="map_firms_table",

@@ -4,32 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from chain import labels, views
+from chain import columns as cat
+from chain import views
 from ui import facade
 from ui.frame import WEAK_SHARE_KEY, frame
 from ui.widgets import download_pair, gap_name, stage_name, status_markdown, status_name, table
 
 _SLIDER_KEY = "gaps_weak_share"
-_COLUMNS = (
-    "segment",
-    "category",
-    "stage",
-    "status",
-    "reason",
-    "firms",
-    "output",
-    "demand",
-    "local_supply",
-    "leakage",
-    "local_share",
-    "exports",
-    "local_final_demand",
-    "downstream_gap",
-    "gaps",
-    "concentration",
-    "projects",
-    "score",
-)
+_COLUMNS = cat.TABLES["segments"].screen
 
 
 def _on_threshold() -> None:
@@ -71,14 +53,14 @@ def main() -> None:
         )
         statuses = columns[2].multiselect(
             fr.t("gaps_filter_status"),
-            list(labels.STATUSES),
+            list(cat.STATUSES),
             format_func=lambda s: status_name(s, lang),
             key="gaps_status",
             placeholder=fr.t("all"),
         )
         gap_kinds = columns[3].multiselect(
             fr.t("gaps_filter_gap"),
-            list(labels.GAP_KINDS),
+            list(cat.GAP_KINDS),
             format_func=lambda g: gap_name(g, lang),
             key="gaps_gap",
             placeholder=fr.t("all"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from chain import export, labels
+from chain import columns as cat
+from chain import export
 from ui import facade
 from ui.frame import Frame, frame
 from ui.widgets import download_pair, gap_name, money, plain, table
@@ -75,7 +76,7 @@ def main() -> None:
         )
         gap = second.selectbox(
             fr.t("targets_gap"),
-            [_ALL, *labels.GAP_KINDS],
+            [_ALL, *cat.GAP_KINDS],
             format_func=lambda g: gap_name(g, lang) if g else fr.t("all"),
             key="targets_gap",
         )

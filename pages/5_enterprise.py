@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
-from chain import schema, views
+from chain import render, schema, views
 from chain.gaps import ChainReport
 from chain.model import ChainData
 from ui import facade
@@ -21,16 +19,14 @@ def _profile(fr: Frame, firm: pd.Series) -> None:
     numbers[0].metric(
         fr.t("ent_output"), money_short(firm["output"], lang), help=money(firm["output"], lang), border=True
     )
-    numbers[1].metric(fr.t("ent_employees"), f"{int(firm['employees']):,} {fr.t('unit_people')}", border=True)
+    numbers[1].metric(fr.t("ent_employees"), render.count(firm["employees"], "people", lang), border=True)
     growth = firm["growth_pct"]
     numbers[2].metric(
         fr.t("ent_growth"),
-        "—" if pd.isna(growth) or math.isnan(float(growth)) else f"{float(growth):+.1f}%",
+        render.points(growth),
         border=True,
     )
-    numbers[3].metric(
-        fr.t("ent_above"), fr.t("yes") if bool(firm["above_scale"]) else fr.t("no"), border=True
-    )
+    numbers[3].metric(fr.t("ent_above"), render.boolean(firm["above_scale"], lang), border=True)
     facts = [
         (
             fr.t("ent_segment"),

@@ -7,11 +7,11 @@ import math
 import pandas as pd
 import streamlit as st
 
-from chain import labels, views
+from chain import render, views
 from chain.gaps import ChainReport, WhatIf
 from ui import facade
 from ui.frame import Frame, frame
-from ui.widgets import metric_label, money, money_short, percent, plain, status_name
+from ui.widgets import column_config, metric_label, money, money_short, percent, plain, status_name
 
 _PROJECT = "wi_project"
 _SEGMENT = "wi_segment"
@@ -144,7 +144,7 @@ def _results(fr: Frame, result: WhatIf, segment: str, output: float, name: str) 
         hide_index=True,
         column_order=["segment", "metric", "before", "after"],
         column_config={
-            "segment": st.column_config.TextColumn(labels.label("segment", lang)),
+            "segment": column_config("segment", lang),
             "metric": st.column_config.TextColumn(fr.t("wi_metric")),
             "before": st.column_config.TextColumn(fr.t("wi_before")),
             "after": st.column_config.TextColumn(fr.t("wi_after")),
@@ -155,15 +155,7 @@ def _results(fr: Frame, result: WhatIf, segment: str, output: float, name: str) 
 
 def _value(metric: str, value: object, lang: str) -> str:
     """A changed metric's value in its own unit."""
-    if metric == "status":
-        return status_name(str(value), lang)
-    if metric in ("local_share", "concentration"):
-        return percent(value)
-    if metric in ("output", "demand", "local_supply", "leakage", "exports", "downstream_gap"):
-        return money(value, lang)
-    if isinstance(value, float) and math.isnan(value):
-        return "—"
-    return f"{float(value):,.2f}" if metric == "score" else f"{float(value):,.0f}"
+    return render.value(metric, value, lang)
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from chain.problems import Problem
 from ui import facade, server, workspace
 from ui.facade import Source
 from ui.frame import GENERATION_KEY, OUTCOME_KEY, UPLOAD_KEY, Frame, frame, use_sample, use_upload
-from ui.widgets import download_pair, places, plain, table
+from ui.widgets import download_pair, places, plain, severity_name, table
 
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The uploader's id of the last upload seen: a new id is a new upload, even of the same bytes.
@@ -266,7 +266,7 @@ def _report(fr: Frame, source: Source, loaded: LoadResult) -> None:
     severities = right.multiselect(
         fr.t("data_filter_severity"),
         ["error", "warning"],
-        format_func=lambda s: fr.t(f"severity_{s}"),
+        format_func=lambda s: severity_name(s, fr.lang),
         key="report_severity",
         placeholder=fr.t("all"),
     )

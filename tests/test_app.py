@@ -12,8 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from chain import gaps, load, targets
-from chain.labels import STATUSES
+from chain.columns import STATUSES
 from chain.model import ChainData
+from chain.render import severity_count
 from chain.settings import AnalysisSettings, Limits
 from tests.factory import TINY, make_workbook
 from tests.markup import visible
@@ -186,8 +187,8 @@ def test_english_counts_are_singular_for_one() -> None:
     at.session_state["lang"] = "en"
     at.run()
     assert_clean(at)
-    assert t("source_warnings", "en", count=1) == "1 warning"
-    assert t("source_warnings", "en", count=2) == "2 warnings"
+    assert severity_count("warning", 1, "en") == "1 warning"
+    assert severity_count("warning", 2, "en") == "2 warnings"
     # The sample has two warnings: a template cycle, and parties in the county that are not in 企业.
     assert sidebar_text(at).endswith("[validated] · 2 warnings")
 

@@ -448,7 +448,7 @@ def test_exports_bar_shows_exports_and_downstream_gap_side_by_side():
     assert list(exports.y) == ["包装", "电极"]
     assert list(exports.x) == [0.0, 400.0] and list(gap.x) == [700.0, 0.0]
     assert fig.layout.barmode == "group"
-    assert exports.name == "exports (10k yuan)"
+    assert exports.name == "Exports (10k yuan)"
 
 
 def test_exports_bar_names_local_final_demand_in_the_hover_only():
@@ -510,7 +510,7 @@ def test_firm_network_hover_has_value_and_region():
     fig = charts.firm_network(_ego(), "丁电极", "en")
     hovers = [h for t in fig.data if t.hovertext is not None for h in t.hovertext]
     buyer = next(h for h in hovers if h.startswith("<b>外地钢厂</b>"))
-    assert "region: 河北唐山" in buyer and "buys from this firm (10k yuan): 4,000" in buyer
+    assert "Region: 河北唐山" in buyer and "buys from this firm (10k yuan): 4,000" in buyer
     edge = next(h for h in hovers if h.startswith("<b>丁电极 → 外地钢厂</b>"))
     assert "4,000" in edge and "河北唐山" in edge
 

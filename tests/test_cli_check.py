@@ -127,5 +127,5 @@ def test_analysis_commands_leave_out_rows_in_error_only_when_asked(workbooks, tm
     assert "left out: 企业 row 2 产值(万元)" in named and "left out: 企业 row 3 用工人数" in named
     about = {row[0]: row[1] for row in open_with_openpyxl(out).worksheets[0].iter_rows(values_only=True)}
     # The two firms, and the three links to them (甲矿业 -> 乙碳素, 外地矿 -> 乙碳素, 乙碳素 -> 丁电极).
-    assert about["rows left out"] == 5
+    assert about["Rows left out"] == 5
     assert {"企业 row 2", "企业 row 3", "供需关系 row 2", "供需关系 row 3", "供需关系 row 4"} <= set(about)

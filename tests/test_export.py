@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from chain import labels
+from chain import columns
 from chain.export import (
     ABOUT_KEYS,
     NUMBER_FORMATS,
@@ -262,11 +262,11 @@ def test_xlsx_never_writes_a_formula_for_any_text(texts: list[str]) -> None:
     ("key", "frame", "lang", "title"),
     [
         ("targets", targets_frame(), "zh", "招商目标"),
-        ("targets", targets_frame(), "en", "targets"),
+        ("targets", targets_frame(), "en", "Targets"),
         ("segments", segments_frame(), "zh", "环节分析"),
-        ("segments", segments_frame(), "en", "segments"),
+        ("segments", segments_frame(), "en", "Segments"),
         ("pairs", pairs_frame(), "zh", "本地配套"),
-        ("pairs", pairs_frame(), "en", "local pairing"),
+        ("pairs", pairs_frame(), "en", "Local pairing"),
     ],
 )
 def test_xlsx_headers_are_report_labels_in_the_language(
@@ -276,7 +276,7 @@ def test_xlsx_headers_are_report_labels_in_the_language(
     sheets = read(to_xlsx([table], ABOUT, lang=lang))
     assert list(sheets) == [{"zh": "说明", "en": "About"}[lang], title]
     header = sheet_rows(sheets[title])[0]
-    assert header == [labels.label(k, lang) for k in table.columns]
+    assert header == [columns.header(k, lang) for k in table.columns]
     assert all(sheets[title].cell(1, i + 1).font.bold for i in range(len(header)))
 
 
@@ -291,21 +291,21 @@ def test_xlsx_defaults_to_chinese() -> None:
     [
         ("zh", "年交易额(万元)", [1234.5, 0, -12.25]),
         ("zh", "本地合作企业数", [2, 0, 1]),
-        ("zh", "运输距离(km)", [1300, None, 400]),
+        ("zh", "运输距离(公里)", [1300, None, 400]),
         ("zh", "优先级得分", [0.8125, 0, 0.5]),
         ("zh", "缺口类型", ["补链(上游缺口)", "延链(下游缺口)", "补链(上游缺口)"]),
-        ("en", "gap kind", ["upstream gap", "downstream gap", "upstream gap"]),
+        ("en", "Gap kind", ["upstream gap", "downstream gap", "upstream gap"]),
         ("zh", "本地合作企业", ["乙碳素、丁电极", None, "丁电极"]),
-        ("en", "local partner names", ["乙碳素; 丁电极", None, "丁电极"]),
+        ("en", "Local partner names", ["乙碳素; 丁电极", None, "丁电极"]),
         ("zh", "已有招商项目", ["是", "否", "否"]),
-        ("en", "project under way", ["yes", "no", "no"]),
+        ("en", "Project under way", ["yes", "no", "no"]),
         ("zh", "推荐理由", ["向本县供货额高、服务2家本地企业", None, "距离远"]),
-        ("en", "reasons", ["sells a lot into the county; serves 2 local firms", None, "far away"]),
+        ("en", "Reasons", ["sells a lot into the county; serves 2 local firms", None, "far away"]),
     ],
 )
 def test_xlsx_target_values(lang: str, header: str, expected: list[object]) -> None:
     sheets = read(to_xlsx([report_table("targets", targets_frame())], ABOUT, lang=lang))
-    assert column(sheets[{"zh": "招商目标", "en": "targets"}[lang]], header) == expected
+    assert column(sheets[{"zh": "招商目标", "en": "Targets"}[lang]], header) == expected
 
 
 @pytest.mark.parametrize(
@@ -313,7 +313,8 @@ def test_xlsx_target_values(lang: str, header: str, expected: list[object]) -> N
     [
         ("zh", "status", ["强链", "弱链", "缺链"]),
         ("en", "status", ["strong", "weak", "missing"]),
-        ("zh", "stage", ["上游", "中游", None]),
+        # The blank stage is named, as on screen.
+        ("zh", "stage", ["上游", "中游", "未填"]),
         ("zh", "reason", ["两家以上企业", "本地配套率低于50%", "无本地企业"]),
         ("en", "reason", ["two or more firms", "local share below 50%", "no local firm"]),
         ("zh", "gaps", ["补链(上游缺口)", "补链(上游缺口)、延链(下游缺口)", None]),
@@ -326,8 +327,8 @@ def test_xlsx_target_values(lang: str, header: str, expected: list[object]) -> N
 )
 def test_xlsx_segment_values(lang: str, key: str, expected: list[object]) -> None:
     sheets = read(to_xlsx([report_table("segments", segments_frame())], ABOUT, lang=lang))
-    sheet = sheets[{"zh": "环节分析", "en": "segments"}[lang]]
-    assert column(sheet, labels.label(key, lang)) == expected
+    sheet = sheets[{"zh": "环节分析", "en": "Segments"}[lang]]
+    assert column(sheet, columns.header(key, lang)) == expected
 
 
 def test_xlsx_numbers_are_numeric_cells() -> None:
@@ -390,8 +391,8 @@ def test_about_sheet_comes_first_with_the_passed_values() -> None:
     assert values["数据来源"] == "汉阴样例.xlsx"
     assert values["县名"] == "汉阴县"
     assert values["报告期"] == "2024Q1"
-    assert values["弱链阈值(本地配套率低于)"] == 0.5
-    assert values["招商目标得分权重:交易额"] == 0.35
+    assert values["弱链阈值(本地配套率低于)"] == "50%"  # a threshold reads as a percentage
+    assert values["招商目标得分权重：交易额"] == 0.35
     assert values["生成时间"] == dt.datetime(2024, 4, 1, 8, 30)
     assert len(rows) == len(ABOUT) + 1
 
@@ -399,7 +400,7 @@ def test_about_sheet_comes_first_with_the_passed_values() -> None:
 def test_about_sheet_in_english_and_unknown_keys_shown_as_they_are() -> None:
     about = {"county": "Hanyin", "extra_note": ("a", "b"), "sample": True}
     rows = sheet_rows(read(to_xlsx([], about, lang="en"))["About"])
-    assert rows == [["item", "value"], ["county", "Hanyin"], ["extra_note", "a; b"], ["sample", "yes"]]
+    assert rows == [["Item", "Value"], ["County", "Hanyin"], ["extra_note", "a; b"], ["sample", "yes"]]
 
 
 def test_aware_times_keep_their_offset_as_text() -> None:
@@ -416,7 +417,7 @@ def test_xlsx_several_tables_keep_their_order() -> None:
         report_table("pairs", pairs_frame()),
     ]
     assert list(read(to_xlsx(tables, ABOUT))) == ["说明", "环节分析", "招商目标", "本地配套"]
-    assert list(read(to_xlsx(tables, ABOUT, lang="en"))) == ["About", "segments", "targets", "local pairing"]
+    assert list(read(to_xlsx(tables, ABOUT, lang="en"))) == ["About", "Segments", "Targets", "Local pairing"]
 
 
 @pytest.mark.parametrize("about", [ABOUT, {}, {"county": "汉阴县"}])
@@ -445,16 +446,18 @@ def test_csv_has_bom_chinese_headers_and_parses_with_pandas() -> None:
     data = to_csv(report_table("targets", targets_frame()))
     assert data.startswith(BOM)
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(back.columns) == [labels.label(k) for k in TARGET_COLUMNS]
+    assert list(back.columns) == [columns.header(k) for k in TARGET_COLUMNS]
     assert back["缺口类型"].tolist() == ["补链(上游缺口)", "延链(下游缺口)", "补链(上游缺口)"]
     assert back["本地合作企业"].tolist() == ["乙碳素、丁电极", "", "丁电极"]
     assert back["已有招商项目"].tolist() == ["是", "否", "否"]
-    assert back["运输距离(km)"].tolist() == ["1300.0", "", "400.0"]
+    # Rounded as the workbook shows them: a distance in whole kilometres, a score to three decimals.
+    assert back["运输距离(公里)"].tolist() == ["1300", "", "400"]
+    assert back["优先级得分"].tolist() == ["0.813", "0.0", "0.5"]
 
 
 def test_csv_in_english_uses_the_english_pair_column() -> None:
     rows = read_csv(to_csv(report_table("pairs", pairs_frame()), lang="en"))
-    assert rows[0] == [labels.label(k, "en") for k in PAIR_COLUMNS]
+    assert rows[0] == [columns.header(k, "en") for k in PAIR_COLUMNS]
     assert rows[1][-1] == "丁电极 buys cartons from outside"
 
 
@@ -465,16 +468,17 @@ def test_csv_neutralises_payloads(payload: str) -> None:
     stored = "'" + payload.replace("\r", "\n")
     assert rows[1][2] == stored
     assert rows[1][6] == stored
-    text_fields = [field for row in rows for field in row if field != "-12.25"]
+    text_fields = [field for row in rows for field in row if field != "-12.3"]
     assert all(not field.startswith(tuple("=+-@\t\r\n＝＋－＠")) for field in text_fields)
 
 
 def test_csv_numbers_are_plain_unquoted_numbers() -> None:
     text = to_csv(report_table("targets", targets_frame()))[len(BOM) :].decode("utf-8")
     lines = text.split("\r\n")
-    assert ",-12.25," in lines[3]
-    assert '"-12.25"' not in text
-    assert "'-12.25" not in text
+    # -12.25 shown to one decimal as the workbook shows it, rounded half away from zero.
+    assert ",-12.3," in lines[3]
+    assert '"-12.3"' not in text
+    assert "'-12.3" not in text
     assert lines[2].split(",")[4:6] == ["0.0", "0"]
     assert text.endswith("\r\n")
 
@@ -523,7 +527,7 @@ def test_unknown_language_is_refused(export) -> None:
 
 def test_every_export_column_and_format_key_has_a_label() -> None:
     for key in {*SEGMENT_COLUMNS, *TARGET_COLUMNS, *PAIR_COLUMNS, *NUMBER_FORMATS}:
-        assert key in labels.COLUMNS, key
+        assert key in columns.CATALOGUE, key
 
 
 def test_every_setting_has_an_about_label() -> None:
@@ -555,7 +559,7 @@ def test_about_names_each_row_left_out_in_the_export_language() -> None:
     assert about_excluded([], "zh") == {}
     for lang, label, place, joiner in (
         ("zh", "未纳入分析的行", "企业 第4行", "；"),
-        ("en", "rows left out", "企业 row 4", "; "),
+        ("en", "Rows left out", "企业 row 4", "; "),
     ):
         about = {"source": "county.xlsx", **about_excluded(excluded, lang)}
         book = read(to_xlsx([report_table("targets", targets_frame())], about, lang))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from chain import render
 from chain.gaps import ChainReport
 from chain.model import ChainData, LoadResult
 from chain.settings import AnalysisSettings
@@ -187,14 +188,14 @@ def _sidebar(lang: str, source: Source | None, loaded: LoadResult | None) -> Non
                 }
                 st.caption(t("source_county_period", lang, **shown))
             st.caption(
-                f":green[{t('source_ok', lang)}] · {t('source_warnings', lang, count=len(loaded.warnings))}"
+                f":green[{t('source_ok', lang)}] · {render.severity_count('warning', len(loaded.warnings), lang)}"
             )
             if loaded.data.excluded_rows:
                 st.caption(f":orange[{t('source_excluded', lang, count=len(loaded.data.excluded_rows))}]")
         else:
             st.caption(
-                f":red[{t('source_errors', lang, count=len(loaded.errors))}] · "
-                f"{t('source_warnings', lang, count=len(loaded.warnings))}"
+                f":red[{render.severity_count('error', len(loaded.errors), lang)}] · "
+                f"{render.severity_count('warning', len(loaded.warnings), lang)}"
             )
 
 

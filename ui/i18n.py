@@ -1,7 +1,8 @@
 """The dashboard's own words (menu, buttons, headings, hints) in Chinese and English.
 
-Report vocabulary (column names, statuses, gap kinds) lives in :mod:`chain.labels`; input column and sheet
-names in :mod:`chain.schema`. This catalogue holds only the chrome around them.
+The words of the domain (report columns, statuses, gap kinds, stages, severities, units) live in
+:mod:`chain.columns` and how values read in :mod:`chain.render`; input column and sheet names in
+:mod:`chain.schema`. This catalogue holds only the chrome around them.
 """
 
 from __future__ import annotations
@@ -68,8 +69,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "source_sample": ("内置样例数据", "bundled sample data"),
     "source_file": ("文件：{name}", "File: {name}"),
     "source_county_period": ("{county} · {period}", "{county} · {period}"),
-    "source_warnings": ("{count} 条提醒", "{count} {count:plural:warning|warnings}"),
-    "source_errors": ("{count} 个错误", "{count} {count:plural:error|errors}"),
     "source_ok": ("校验通过", "validated"),
     "banner_errors": (
         "上传的工作簿有 {count} 个错误，请到「数据」页查看。修正前不显示分析结果。",
@@ -109,17 +108,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Something went wrong while processing the data: {detail}. Check the workbook and upload it "
         "again, or go back to the sample.",
     ),
-    "unit_wan": ("万元", "×10k yuan"),
-    "unit_yi": ("亿元", "×100m yuan"),
-    # English readers count big money in millions and billions (1 亿元 = 100 m yuan).
-    "unit_m": ("百万元", "m yuan"),
-    "unit_bn": ("十亿元", "bn yuan"),
-    "unit_people": ("人", "people"),
-    "unit_firms": ("家", "firms"),
     "none": ("无", "none"),
     "all": ("全部", "all"),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
     "download_xlsx": ("下载 Excel", "Download Excel"),
     "download_csv": ("下载 CSV", "Download CSV"),
     "empty_filtered": (
@@ -128,11 +118,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # Overview.
     "kpi_output": ("产业链总产值", "Chain output"),
-    "kpi_output_help": ("本地企业产值合计：{wan} 万元", "Sum of local firms' output: {wan} (10k yuan)"),
+    "kpi_output_help": ("本地企业产值合计：{amount}", "Sum of local firms' output: {amount}"),
     "kpi_share": ("占全县工业总产值", "Share of county industry"),
     "kpi_share_help": (
-        "全县工业总产值 {wan} 万元（来自“设置”表）",
-        "County industrial output {wan} (10k yuan), from the settings sheet",
+        "全县工业总产值 {amount}（来自“设置”表）",
+        "County industrial output {amount}, from the settings sheet",
     ),
     "kpi_share_missing": ("“设置”表未填县域工业总产值", "county industrial output not given in settings"),
     "kpi_employees": ("从业人数", "Employment"),
@@ -150,8 +140,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "kpi_completeness_value": ("本地配套率", "Demand met locally"),
     "kpi_completeness_value_help": (
-        "本地需求 {demand} 万元中，本地供给 {supply} 万元",
-        "Of {demand} (10k yuan) local demand, {supply} is supplied locally",
+        "本地需求 {demand} 中，本地供给 {supply}",
+        "Of {demand} local demand, {supply} is supplied locally",
     ),
     "overview_structure": ("产值构成（材料类别 → 环节）", "Output by category and segment"),
     "overview_status": ("强弱缺分布", "Strong / weak / missing"),
@@ -163,7 +153,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{count} 家本地企业从外地采购",
         "{count} local {count:plural:firm buys|firms buy} it from outside",
     ),
-    "overview_up_distance": ("加权平均运距 {km} 公里", "value-weighted distance {km} km"),
+    "overview_up_distance": ("加权平均运距 {km}", "value-weighted distance {km}"),
     "overview_down_inputs": (
         "上游「{inputs}」的产品外销后在外地加工",
         "its inputs ({inputs}) are shipped out to be processed elsewhere",
@@ -211,7 +201,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "gaps_leakage_chart": ("外购额最大的环节", "Where the most is bought outside"),
     "gaps_exports_chart": ("外销额最大的环节", "Where the most is sold outside"),
     "gaps_count": ("显示 {shown} / {total} 个环节", "{shown} of {total} segments shown"),
-    "stage_blank": ("未填", "not given"),
     # Targets.
     "targets_segment": ("环节", "Segment"),
     "targets_gap": ("缺口类型", "Gap kind"),
@@ -326,8 +315,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "data_filter_sheet": ("工作表", "Sheet"),
     "data_filter_severity": ("级别", "Severity"),
-    "severity_error": ("错误", "error"),
-    "severity_warning": ("提醒", "warning"),
     "export_problems_title": ("校验报告", "Validation report"),
     "data_template": ("下载空白模板", "Download the blank template"),
     "data_sample": ("下载样例工作簿", "Download the sample workbook"),
@@ -455,8 +442,8 @@ _FORMATTER = _Formatter()
 def t(key: str, lang: str = "zh", **params: object) -> str:
     """The UI text of ``key`` in ``lang``, formatted with ``params``; the key itself when it is unknown.
 
-    >>> t("source_errors", "en", count=3), t("source_warnings", "en", count=1), t("source_warnings", "zh", count=1)
-    ('3 errors', '1 warning', '1 条提醒')
+    >>> t("targets_count", "en", count=3), t("targets_count", "en", count=1), t("targets_count", "zh", count=1)
+    ('3 recruiting targets', '1 recruiting target', '1 个招商目标')
     """
     pair = TEXT.get(key)
     if pair is None:

@@ -5,19 +5,19 @@ Presentation only: they pick a language, format and lay out; every number comes 
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
 
-from chain import charts, labels, schema
+from chain import charts, render, schema
+from chain import columns as cat
 from ui.i18n import t
 
 __all__ = [
-    "MONEY",
     "WORD_JOINER",
+    "column_config",
     "display_frame",
     "download_pair",
     "gap_name",
@@ -29,6 +29,7 @@ __all__ = [
     "percent",
     "places",
     "plain",
+    "severity_name",
     "sheet_table",
     "stage_name",
     "status_markdown",
@@ -36,35 +37,13 @@ __all__ = [
     "table",
 ]
 
-#: Report columns that hold amounts in 万元.
-MONEY = frozenset(
-    {
-        "output",
-        "demand",
-        "local_supply",
-        "leakage",
-        "exports",
-        "local_final_demand",
-        "downstream_gap",
-        "value",
-        "value_from_outside",
-        "supplier_output",
-    }
-)
-_COUNTS = frozenset({"firms", "above_scale_firms", "employees", "local_buyers", "local_partners", "layer"})
-_SHARES = frozenset({"local_share", "concentration"})
-_DISTANCES = frozenset({"distance_km", "leakage_distance_km"})
-_LISTS = frozenset({"gaps", "projects", "partners", "products", "outside_suppliers", "reasons"})
-
 #: Streamlit markdown colour per status, close to chain.charts.STATUS_COLORS, so text matches the charts.
 _STATUS_MARKDOWN: dict[str, str] = {"strong": "green", "weak": "orange", "missing": "red"}
-_JOIN = {"zh": "、", "en": "; "}
 #: Height of one st.dataframe row in pixels (Streamlit's default row height).
 _ROW_PX = 35
 #: Pixel widths of short name columns, wide enough for the longest names of the sample (新型建筑材料,
 #: 尾矿及工业固废) so they are not cut.
 _NAME_WIDTHS = {"category": 110, "segment": 120, "buyer_segment": 120}
-_STAGES = {choice.key: (choice.zh, choice.en) for choice in schema.TEMPLATE.column_by_key["stage"].choices}
 #: Characters Streamlit's Markdown acts on: CommonMark punctuation, ``:colour[...]`` directives and
 #: ``:emoji:`` short codes, ``$`` for LaTeX, ``<`` and ``&`` for HTML. A backslash before any of them shows it
 #: as it is.
@@ -80,42 +59,23 @@ WORD_JOINER = "\u2060"
 PLACES_SHOWN = 8
 
 
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
 def money(value: object, lang: str) -> str:
-    """An amount in 万元 with thousands separators and its unit: ``12,345 万元``; nothing is ``0 万元``.
+    """An amount given in 万元, in words with its unit (:func:`chain.render.amount`).
 
-    >>> money(12345.4, "zh"), money(3.25, "en"), money(0.0, "zh"), money(float("nan"), "zh")
-    ('12,345 万元', '3.2 ×10k yuan', '0 万元', '—')
+    >>> money(12345.4, "zh"), money(7666.1, "en"), money(float("nan"), "zh")
+    ('12,345 万元', '76.7 m yuan', '—')
     """
-    if _missing(value):
-        return "—"
-    amount = float(value)  # type: ignore[arg-type]
-    digits = 0 if abs(amount) >= 100 or amount == 0 else 1
-    return f"{amount:,.{digits}f} {t('unit_wan', lang)}"
+    return render.amount(value, lang)
 
 
 def money_short(value: object, lang: str) -> str:
-    """An amount given in 万元, in the unit its readers count big money in: 亿元 in Chinese once it
-    reaches 1 亿元; million or billion yuan in English (1 亿元 = 100 million yuan, 1 万元 = 10,000 yuan).
+    """An amount given in 万元, in the unit its readers count big money in: 亿元 in Chinese once it reaches
+    1 亿元; million or billion yuan in English (:func:`chain.render.amount` with ``compact``).
 
     >>> money_short(123456, "zh"), money_short(5000, "zh"), money_short(123456, "en"), money_short(5000, "en")
     ('12.35 亿元', '5,000 万元', '1.23 bn yuan', '50.0 m yuan')
     """
-    if _missing(value):
-        return "—"
-    amount = float(value)  # type: ignore[arg-type]
-    if lang == "zh":
-        return (
-            f"{amount / 10_000:,.2f} {t('unit_yi', lang)}" if abs(amount) >= 10_000 else money(amount, lang)
-        )
-    if abs(amount) >= 100_000:
-        return f"{amount / 100_000:,.2f} {t('unit_bn', lang)}"
-    if abs(amount) >= 100:
-        return f"{amount / 100:,.1f} {t('unit_m', lang)}"
-    return money(amount, lang)
+    return render.amount(value, lang, compact=True)
 
 
 def plain(text: object) -> str:
@@ -146,23 +106,17 @@ def places(rows: Sequence[tuple[str, int]], lang: str, limit: int = PLACES_SHOWN
     named = [plain(t("excluded_place", lang, sheet=sheet, row=row)) for sheet, row in rows[:limit]]
     if len(rows) > limit:
         named.append("…")
-    return _JOIN.get(lang, "; ").join(named)
+    return render.JOINERS.get(lang, "; ").join(named)
 
 
 def percent(share: object, digits: int = 1) -> str:
-    """A share (0.25) as a percentage (25.0%); a dash when it is undefined.
-
-    >>> percent(0.256), percent(float("nan"))
-    ('25.6%', '—')
-    """
-    if _missing(share):
-        return "—"
-    return f"{float(share) * 100:.{digits}f}%"  # type: ignore[arg-type]
+    """A share (0.25) as a percentage (25.0%); a dash when it is undefined (:func:`chain.render.percent`)."""
+    return render.percent(share, digits)
 
 
 def status_name(status: str, lang: str) -> str:
     """A status's name: ``缺链`` / ``missing``."""
-    return labels.label(status, lang, labels.STATUSES)
+    return cat.value_name(cat.STATUSES, status, lang)
 
 
 def status_markdown(status: str, lang: str) -> str:
@@ -174,72 +128,44 @@ def status_markdown(status: str, lang: str) -> str:
 
 def gap_name(gap: str, lang: str) -> str:
     """A gap kind's name."""
-    return labels.label(gap, lang, labels.GAP_KINDS)
+    return cat.value_name(cat.GAP_KINDS, gap, lang)
 
 
 def stage_name(stage: str, lang: str) -> str:
     """A stage key's name (上游 / upstream); the blank stage as "not given"."""
-    if not stage:
-        return t("stage_blank", lang)
-    pair = _STAGES.get(stage)
-    return stage if pair is None else pair[0 if lang == "zh" else 1]
+    return cat.value_name(cat.STAGES, stage, lang)
+
+
+def severity_name(severity: str, lang: str) -> str:
+    """A problem severity's name: ``提醒`` / ``warning``."""
+    return cat.value_name(cat.SEVERITIES, severity, lang)
 
 
 def joined(value: object, lang: str, names: dict[str, tuple[str, str]] | None = None) -> str:
     """A list cell (tuple of items) as one line: 、-separated in Chinese, ; in English."""
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, Iterable):
-        return "" if _missing(value) else str(value)
-    items = [str(item) if names is None else labels.label(str(item), lang, names) for item in value]
-    return _JOIN.get(lang, "; ").join(items)
+    return render.joined(value, lang, names)
 
 
 def display_frame(frame: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.DataFrame:
-    """A copy of ``frame`` with ``columns`` ready to show in ``lang``: language pairs (``reason_zh`` /
-    ``reason_en``) folded into one column, statuses, gap kinds and stages named, lists joined."""
-    shown = pd.DataFrame(index=frame.index)
-    for key in columns:
-        if f"{key}_{lang}" in frame.columns:
-            shown[key] = frame[f"{key}_{lang}"].map(lambda v: joined(v, lang))
-            continue
-        values = frame[key]
-        if key == "status":
-            shown[key] = values.map(lambda v: status_name(str(v), lang))
-        elif key == "gap":
-            shown[key] = values.map(lambda v: gap_name(str(v), lang))
-        elif key == "gaps":
-            shown[key] = values.map(lambda v: joined(v, lang, labels.GAP_KINDS))
-        elif key == "stage":
-            shown[key] = values.map(lambda v: stage_name(str(v), lang))
-        elif key in _LISTS:
-            shown[key] = values.map(lambda v: joined(v, lang))
-        elif key in ("covered", "concentrated"):
-            shown[key] = values.map(lambda v: t("yes", lang) if bool(v) else t("no", lang))
-        elif key == "row":
-            # An Excel row number; blank, not "None", for a problem of the whole file or sheet.
-            shown[key] = values.map(lambda v: "" if _missing(v) else f"{int(v)}")
-        else:
-            shown[key] = values
-    return shown
+    """A copy of ``frame`` with ``columns`` ready to show in ``lang`` (:func:`chain.render.display_frame`):
+    language pairs folded into one column, statuses, gap kinds and stages named, lists joined; numbers stay
+    numbers for the table to format with the catalogue's formats (:func:`column_config`)."""
+    return render.display_frame(frame, columns, lang)
 
 
-def _column_config(key: str, lang: str) -> object:
-    name = labels.label(key, lang)
-    if key in MONEY:
-        return st.column_config.NumberColumn(name, format="%,.1f")
-    if key in _SHARES:
-        # A bar from 0 to 100 % reads faster than a column of percentages.
-        return st.column_config.ProgressColumn(name, format="percent", min_value=0.0, max_value=1.0)
-    if key in _COUNTS:
-        return st.column_config.NumberColumn(name, format="%,d")
-    if key in _DISTANCES:
-        return st.column_config.NumberColumn(name, format="%,.0f")
-    if key == "growth_pct":
-        return st.column_config.NumberColumn(name, format="%.1f")
-    if key == "score":
-        return st.column_config.ProgressColumn(name, format="%.2f", min_value=0.0, max_value=1.0)
-    if key in ("reason", "reasons", "message"):
+def column_config(key: str, lang: str) -> object:
+    """The Streamlit column of a report column: its header and, for a number, the catalogue's format."""
+    name = cat.header(key, lang)
+    entry = cat.CATALOGUE.get(key)
+    number_format = entry.format if entry is not None else None
+    if entry is not None and entry.kind in ("share", "score"):
+        # A bar from 0 to 1 (0 to 100 %) reads faster than a column of fractions.
+        return st.column_config.ProgressColumn(
+            name, format=number_format.printf, min_value=0.0, max_value=1.0
+        )
+    if number_format is not None:
+        return st.column_config.NumberColumn(name, format=number_format.printf)
+    if entry is not None and entry.kind in cat.SENTENCES:
         return st.column_config.TextColumn(name, width="large")
     if key == "row":
         return st.column_config.TextColumn(name, width="small", alignment="right")
@@ -268,7 +194,7 @@ def table(
         # A short table keeps its natural height instead of a block of empty rows.
         height = "auto"
     shown: object = display_frame(frame, columns, lang) if prepared is None else prepared
-    config = {k: _column_config(k, lang) for k in columns}
+    config = {k: column_config(k, lang) for k in columns}
     if "status" in columns:
         # Colour the status text like the charts do, so a long table can be scanned for red.
         colours = {status_name(k, lang): c for k, c in charts.STATUS_COLORS.items()}
@@ -333,10 +259,10 @@ def partners_table(partners: pd.DataFrame, lang: str, *, key: str) -> None:
         hide_index=True,
         column_order=["name", "local", "region", "value"],
         column_config={
-            "name": st.column_config.TextColumn(labels.label("name", lang)),
+            "name": st.column_config.TextColumn(cat.header("name", lang)),
             "local": st.column_config.TextColumn(t("map_local_col", lang), width="small"),
-            "region": st.column_config.TextColumn(labels.label("region", lang)),
-            "value": st.column_config.NumberColumn(labels.label("value", lang), format="%,.1f"),
+            "region": st.column_config.TextColumn(cat.header("region", lang)),
+            "value": column_config("value", lang),
         },
         key=key,
     )
@@ -346,9 +272,9 @@ def metric_label(key: str, lang: str) -> str:
     """A report column's name without its unit, for a metric whose value already carries the unit.
 
     >>> metric_label("leakage", "zh"), metric_label("leakage", "en")
-    ('外购额', 'leakage')
+    ('外购额', 'Bought outside')
     """
-    return re.sub(r"\s*\([^()]*\)$", "", labels.label(key, lang))
+    return cat.name(key, lang)
 
 
 def sheet_table(
@@ -368,7 +294,7 @@ def sheet_table(
             shown[column.key] = shown[column.key].map(lambda v: joined(v, lang))
         header = column.header(lang)
         if column.money:
-            config[column.key] = st.column_config.NumberColumn(header, format="%,.1f")
+            config[column.key] = st.column_config.NumberColumn(header, format=cat.FORMATS["money"].printf)
         else:
             config[column.key] = st.column_config.Column(header)
     order = [c.key for c in sheet.columns if c.key in shown.columns and c.key not in hide]
