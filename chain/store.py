@@ -185,6 +185,19 @@ class StoreError(Exception):
         return self.message_zh if lang == "zh" else self.message_en
 
 
+#: The record of ``python -m chain db list --json`` (:meth:`Snapshot.to_json`): key -> (JSON type, meaning);
+#: docs/cli.md is generated from it.
+SNAPSHOT_JSON: dict[str, tuple[str, str]] = {
+    "id": ("integer", "the snapshot's id, as the other `db` commands take it"),
+    "county": ("string", "设置's 县名"),
+    "period": ("string", "设置's 报告期 (or `--period`), as written"),
+    "label": ("string", "the snapshot's name (default: the file name)"),
+    "sha256": ("string", "SHA-256 of the original workbook's bytes: the same bytes are never kept twice"),
+    "uploaded_at": ("string", "when it was imported, ISO 8601 in UTC"),
+    "current": ("boolean", "whether the app opens on it (one current snapshot per workspace)"),
+}
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """One accepted workbook as the store keeps it (without its bytes and report: :meth:`Store.file`)."""

@@ -20,6 +20,7 @@ from chain import columns as cat  # noqa: E402
 from chain.__main__ import EXIT_CODES, build_parser  # noqa: E402
 from chain.problems import CATALOGUE  # noqa: E402
 from chain.schema import MONEY_UNITS, PLACEHOLDERS, SETTING_KEYS, SHEETS, TOTAL_WORDS, UNITS, Column  # noqa: E402
+from chain.store import SNAPSHOT_JSON  # noqa: E402
 
 TARGET = ROOT / "docs" / "workbook.md"
 CLI_TARGET = ROOT / "docs" / "cli.md"
@@ -167,6 +168,25 @@ def _options(parser: argparse.ArgumentParser) -> list[str]:
     return rows
 
 
+def _db_commands(db: argparse.ArgumentParser) -> list[str]:
+    """The ``db`` subcommands, each with its options, and the JSON of ``db list``."""
+    commands = next(a for a in db._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {choice.dest: choice.help for choice in commands._choices_actions}
+    lines: list[str] = []
+    for name, sub in commands.choices.items():
+        lines += [f"### `db {name}`", "", f"{helps[name].capitalize()}.", "", *_options(sub), ""]
+        if name == "list":
+            lines += [
+                '`--json` prints `{"snapshots": [record, ...]}`, newest period first; a record is:',
+                "",
+                "| key | type | meaning |",
+                "|---|---|---|",
+                *(f"| `{key}` | {kind} | {meaning} |" for key, (kind, meaning) in SNAPSHOT_JSON.items()),
+                "",
+            ]
+    return lines
+
+
 def render_cli() -> str:
     """docs/cli.md as Markdown."""
     parser = build_parser()
@@ -232,6 +252,8 @@ def render_cli() -> str:
             ]
             if name == "gaps":
                 lines += ["`completeness`:", "", *_field_rows(cat.COMPLETENESS_JSON), ""]
+        if name == "db":
+            lines += _db_commands(sub)
     lines += [
         "## Words (用语)",
         "",

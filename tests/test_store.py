@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 
 import chain.store as store_module
 from chain.load import load_workbook
-from chain.store import Store, StoreError, alembic_config, metadata, seed
+from chain.store import SNAPSHOT_JSON, Store, StoreError, alembic_config, metadata, seed
 from tests.factory import TINY, make_workbook
 from tests.store_support import BACKENDS, database, workbook
 
@@ -71,6 +71,7 @@ def test_an_accepted_workbook_becomes_a_snapshot_with_everything_kept(store: Sto
     expected = load_workbook(data).warnings
     assert [w["code"] for w in report["warnings"]] == [w.code for w in expected]
     assert {"sheet", "row", "column", "value", "message_zh", "message_en"} <= set(report["warnings"][0])
+    assert list(snapshot.to_json()) == list(SNAPSHOT_JSON), "docs/cli.md documents exactly the keys printed"
 
 
 def test_the_label_defaults_to_the_file_name_and_the_period_can_be_given(store: Store) -> None:
