@@ -16,13 +16,14 @@ import numpy as np
 import pandas as pd
 
 from chain import export
-from chain.gaps import ChainReport, analyze
+from chain.gaps import analyze
 from chain.isolate import load_isolated
 from chain.labels import GAP_KINDS, STATUSES, label
 from chain.load import REFUSAL_CODES
-from chain.model import ChainData, LoadResult
+from chain.model import ChainData, ChainReport, LoadResult
 from chain.pairing import local_pairs
 from chain.problems import Problem
+from chain.reasons import in_words
 from chain.settings import AnalysisSettings
 from chain.targets import recruiting_targets
 
@@ -195,11 +196,12 @@ def run_gaps(args: argparse.Namespace) -> int:
         return analysed
     data, report = analysed
     segments = _top(report.segments, args.top)
+    worded = in_words(segments, args.lang, "segments")
     if args.json:
         completeness = report.completeness
         _print_json(
             {
-                "segments": [_segment_record(row, args.lang) for row in segments.to_dict("records")],
+                "segments": [_segment_record(row, args.lang) for row in worded.to_dict("records")],
                 "completeness": {"segments": completeness.segments, "value": _number(completeness.value)},
             }
         )
@@ -217,7 +219,7 @@ def run_gaps(args: argparse.Namespace) -> int:
             "downstream_gap",
             "reason",
         )
-        print(_table(segments, shown, args.lang))
+        print(_table(worded, shown, args.lang))
         _say(_completeness_line(report, args.lang))
     return _write(args, data, report, export.report_table("segments", segments))
 
@@ -242,6 +244,7 @@ def run_targets(args: argparse.Namespace) -> int:
         _say(exc, file=sys.stderr)
         return EXIT_USAGE
     found = _top(found, args.top)
+    worded = in_words(found, args.lang, "targets")
     if args.json:
         keys = ("segment", "gap", "name", "region", "value", "local_partners", "distance_km", "score")
         records = [
@@ -250,15 +253,15 @@ def run_targets(args: argparse.Namespace) -> int:
                 "partners": list(row["partners"]),
                 "products": list(row["products"]),
                 "covered": bool(row["covered"]),
-                "reasons": list(row[f"reasons_{args.lang}"]),
+                "reasons": list(row["reasons"]),
             }
-            for row in found.to_dict("records")
+            for row in worded.to_dict("records")
         ]
         _print_json({"targets": records})
     else:
         print(
             _table(
-                found,
+                worded,
                 (
                     "segment",
                     "gap",
@@ -288,6 +291,7 @@ def run_pairs(args: argparse.Namespace) -> int:
         _say(exc, file=sys.stderr)
         return EXIT_USAGE
     found = _top(found, args.top)
+    worded = in_words(found, args.lang, "pairs")
     if args.json:
         keys = ("supplier", "buyer", "segment", "buyer_segment", "value_from_outside", "score")
         records = [
@@ -295,9 +299,9 @@ def run_pairs(args: argparse.Namespace) -> int:
                 **{key: _number(row[key]) for key in keys},
                 "supplier_output": _number(row["supplier_output"]),
                 "outside_suppliers": list(row["outside_suppliers"]),
-                "reason": row[f"reason_{args.lang}"],
+                "reason": row["reason"],
             }
-            for row in found.to_dict("records")
+            for row in worded.to_dict("records")
         ]
         _print_json({"pairs": records})
     else:
@@ -406,7 +410,7 @@ def _segment_record(row: dict[str, object], lang: str) -> dict[str, object]:
         "score",
     )
     record = {key: _number(row[key]) for key in keys}
-    record["reason"] = row[f"reason_{lang}"]
+    record["reason"] = row["reason"]
     record["gaps"] = list(row["gaps"])
     record["projects"] = list(row["projects"])
     return record

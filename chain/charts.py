@@ -18,6 +18,7 @@ from plotly.subplots import make_subplots
 from chain.graph import layers as template_layers
 from chain.labels import STATUSES, label
 from chain.model import ChainData
+from chain.reasons import segment_reason
 
 __all__ = [
     "CATEGORY_COLORS",
@@ -247,9 +248,8 @@ def _segment_rows(
             rows.append((label(key, lang), "" if _is_blank(value) else str(value)))
         else:
             rows.append((label(key, lang), _number(key, value)))
-    reason = record.get(f"reason_{'zh' if lang == 'zh' else 'en'}")
-    if isinstance(reason, str) and reason:
-        rows.append((label("reason", lang), reason))
+    if record.get("reason") and "weak_share" in record:
+        rows.append((label("reason", lang), segment_reason(record, "zh" if lang == "zh" else "en")))
     return rows
 
 

@@ -25,7 +25,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
 
-from chain import gaps, labels, pairing, schema, targets
+from chain import gaps, labels, pairing, reasons, schema, targets
 from chain.problems import Problem
 from chain.settings import AnalysisSettings
 
@@ -135,9 +135,13 @@ def _language_neutral(columns: Sequence[str], drop: Sequence[str] = ()) -> tuple
 
 
 #: The columns of the three standard exports, in sheet order.
-SEGMENT_COLUMNS: tuple[str, ...] = _language_neutral(gaps.SEGMENT_COLUMNS, drop=("layer",))
-TARGET_COLUMNS: tuple[str, ...] = _language_neutral(targets.TARGET_COLUMNS)
-PAIR_COLUMNS: tuple[str, ...] = _language_neutral(pairing.PAIR_COLUMNS)
+SEGMENT_COLUMNS: tuple[str, ...] = _language_neutral(
+    gaps.SEGMENT_COLUMNS, drop=("layer", *reasons.FACTOR_COLUMNS["segments"])
+)
+TARGET_COLUMNS: tuple[str, ...] = _language_neutral(
+    targets.TARGET_COLUMNS, drop=reasons.FACTOR_COLUMNS["targets"]
+)
+PAIR_COLUMNS: tuple[str, ...] = _language_neutral(pairing.PAIR_COLUMNS, drop=reasons.FACTOR_COLUMNS["pairs"])
 
 _STANDARD: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "segments": ("环节分析", "segments", SEGMENT_COLUMNS),
@@ -292,7 +296,8 @@ def to_xlsx(tables: Sequence[ExportTable], about: Mapping[str, object], lang: st
     _write_sheet(book, ABOUT_TITLE[lang], list(_ABOUT_HEADERS[lang]), about_columns, [None, None], False)
     for table in tables:
         headers = [labels.label(k, lang) for k in table.columns]
-        columns = [_column_values(table.frame, k, lang) for k in table.columns]
+        frame = _worded(table, lang)
+        columns = [_column_values(frame, k, lang) for k in table.columns]
         formats = [NUMBER_FORMATS.get(k) for k in table.columns]
         _write_sheet(book, table.title(lang), headers, columns, formats, True)
 
@@ -313,9 +318,15 @@ def to_csv(table: ExportTable, lang: str = "zh") -> bytes:
     text = io.StringIO(newline="")
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(_csv_field(labels.label(k, lang)) for k in table.columns)
-    columns = [_column_values(table.frame, k, lang) for k in table.columns]
+    frame = _worded(table, lang)
+    columns = [_column_values(frame, k, lang) for k in table.columns]
     writer.writerows([_csv_field(v) for v in row] for row in zip(*columns, strict=True))
     return codecs.BOM_UTF8 + text.getvalue().encode("utf-8")
+
+
+def _worded(table: ExportTable, lang: _Lang) -> pd.DataFrame:
+    """The table's frame with its reason codes as sentences in ``lang`` (:func:`chain.reasons.in_words`)."""
+    return reasons.in_words(table.frame, lang, table.key if table.key in reasons.TABLES else None)  # type: ignore[arg-type]
 
 
 def _check_lang(lang: str) -> _Lang:

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from chain import charts, labels, schema
+from chain.reasons import in_words
 from ui.i18n import t
 
 __all__ = [
@@ -196,8 +197,11 @@ def joined(value: object, lang: str, names: dict[str, tuple[str, str]] | None = 
 
 
 def display_frame(frame: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.DataFrame:
-    """A copy of ``frame`` with ``columns`` ready to show in ``lang``: language pairs (``reason_zh`` /
-    ``reason_en``) folded into one column, statuses, gap kinds and stages named, lists joined."""
+    """A copy of ``frame`` with ``columns`` ready to show in ``lang``: reasons worded
+    (:func:`chain.reasons.in_words`), language pairs (``message_zh`` / ``message_en``) folded into one
+    column, statuses, gap kinds and stages named, lists joined."""
+    if {"reason", "reasons", "outside_suppliers"} & set(columns):
+        frame = in_words(frame, lang)
     shown = pd.DataFrame(index=frame.index)
     for key in columns:
         if f"{key}_{lang}" in frame.columns:
