@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import math
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from chain.schema import PROJECTS
 
@@ -129,6 +131,9 @@ _SUPPLIER = {
 _PROJECT = {"zh": ("{name}（{status}）", "、"), "en": ("{name} ({status})", ", ")}
 
 
+_TEXT = pa.large_string()
+
+
 class OutsideSupplier(NamedTuple):
     """A supplier outside the county that a local pair could replace: name, region ("" when not given)
     and the value (万元) it sells to the buyer in the segment."""
@@ -210,7 +215,9 @@ def render(table: Table, frame: pd.DataFrame, lang: str) -> pd.Series:
         words = _pair_reasons(frame, side)
     else:
         raise ValueError(f"table must be one of {TABLES}, not {table!r}")
-    return pd.Series(words, index=frame.index, dtype=object if table == "targets" else "str")
+    if table == "targets":
+        return pd.Series(words, index=frame.index, dtype=object)
+    return pd.Series(pd.array(words, dtype="str"), index=frame.index)
 
 
 def render_outside_suppliers(frame: pd.DataFrame, lang: str) -> pd.Series:
@@ -263,29 +270,39 @@ def _side(lang: str) -> int:
     return 0 if _check(lang) == "zh" else 1
 
 
-def _fill(template: str, fields: Mapping[str, np.ndarray], count: int) -> np.ndarray:
-    """``template.format(**row)`` for every row of ``fields`` (object arrays of str), as an object array,
-    by concatenating whole columns: the literal text between the fields is added once per column, not
-    parsed once per row."""
-    result = np.full(count, "", dtype=object)
+def _fill(template: str, fields: Mapping[str, pa.Array], count: int) -> pa.Array:
+    """``template.format(**row)`` for every row of ``fields`` (Arrow text arrays), as one Arrow text array:
+    the template's literal text and fields are joined column by column in Arrow, not parsed and
+    formatted once per row."""
+    pieces: list[pa.Array | pa.Scalar] = []
     for literal, field, _, _ in string.Formatter().parse(template):
         if literal:
-            result = result + literal
+            pieces.append(pa.scalar(literal, type=_TEXT))
         if field is not None:
-            result = result + fields[field]
-    return result
+            pieces.append(fields[field])
+    if not any(isinstance(piece, pa.Array) for piece in pieces):
+        return pa.array([template] * count, type=_TEXT)
+    return pc.binary_join_element_wise(*pieces, pa.scalar("", type=_TEXT))
 
 
-def _texts(values: np.ndarray | pd.Series) -> np.ndarray:
-    """Values as an object array of str."""
-    texts = np.empty(len(values), dtype=object)
-    texts[:] = [str(v) for v in np.asarray(values).tolist()]
-    return texts
+def _texts(values: pd.Series | np.ndarray) -> pa.Array:
+    """Values (text or integers) as Arrow text; a pandas "str" column is already Arrow and is not copied."""
+    if isinstance(values, pd.Series) and isinstance(values.array, pd.arrays.ArrowStringArray):
+        return pc.cast(pa.array(values.array), _TEXT)
+    return pc.cast(pa.array(np.asarray(values)), _TEXT)
 
 
-def _plural(counts: np.ndarray) -> np.ndarray:
+def _formatted(values: pd.Series | np.ndarray, show: Callable[[float], str]) -> pa.Array:
+    """``show(v)`` for every value, as an Arrow text array; each distinct value is formatted once."""
+    values = np.asarray(values, dtype=float).reshape(-1)
+    distinct, back = np.unique(values, return_inverse=True)
+    texts = pa.array([show(v) for v in distinct.tolist()], type=_TEXT)
+    return texts.take(pa.array(back.reshape(-1), type=pa.int64()))
+
+
+def _plural(counts: np.ndarray) -> pa.Array:
     """The English plural ending of each count: "" for one, "s" otherwise."""
-    return np.where(np.asarray(counts) == 1, "", "s").astype(object)
+    return pa.array(np.where(np.asarray(counts) == 1, "", "s").astype(object), type=_TEXT)
 
 
 def segment_reason(row: Mapping[str, object], lang: str) -> str:
@@ -311,36 +328,36 @@ def _segment_reasons(frame: pd.DataFrame, lang: str) -> np.ndarray:
     return result
 
 
-def _target_sentences(frame: pd.DataFrame, side: int, lang: str) -> dict[str, np.ndarray]:
-    """Each reason code's sentence for every target row (an object array per code), in one language."""
+def _target_sentences(frame: pd.DataFrame, side: int, lang: str) -> dict[str, list[str]]:
+    """Each reason code's sentence for every target row (a list per code), in one language."""
     count = len(frame)
-    upstream = (frame["gap"] == "upstream").to_numpy(dtype=bool)
     partners = frame["local_partners"].to_numpy(dtype=np.int64)
     fields = {
-        "value": amounts(frame["value"]),
-        "rank": _texts(frame["rank"]),
+        "value": _formatted(frame["value"], amount),
+        "rank": _texts(frame["rank"].to_numpy(dtype=np.int64)),
         "partners": _texts(partners),
         "s": _plural(partners),
         # Shown to the km, as format(",.0f") rounds (half to even).
-        "km": np.array([format(v, ",.0f") for v in frame["distance_km"].tolist()], dtype=object),
-        "gap": amounts(frame["gap_size"]),
+        "km": _formatted(frame["distance_km"], lambda v: format(v, ",.0f")),
+        "gap": _formatted(frame["gap_size"], amount),
         "projects": _project_texts(frame, lang),
     }
+    upstream = pa.array((frame["gap"] == "upstream").to_numpy(dtype=bool))
     sentences = {}
     for code, wordings in TARGET_REASONS.items():
         up = _fill(wordings["upstream"][side], fields, count)
         down = _fill(wordings["downstream"][side], fields, count)
-        sentences[code] = np.where(upstream, up, down)
+        sentences[code] = pc.if_else(upstream, up, down).to_pylist()
     return sentences
 
 
-def _project_texts(frame: pd.DataFrame, lang: str) -> np.ndarray:
+def _project_texts(frame: pd.DataFrame, lang: str) -> pa.Array:
     """Each target row's projects with their status, joined: ``新矿项目（洽谈）``."""
     status_names = {c.key: (c.zh if lang == "zh" else c.en) for c in PROJECTS.column_by_key["status"].choices}
     template, joiner = _PROJECT[lang]
-    codes, distinct = pd.factorize(
-        pd.Series(list(zip(frame["projects"], frame["project_statuses"], strict=True)), dtype=object)
-    )
+    pairs = np.empty(len(frame), dtype=object)
+    pairs[:] = list(zip(frame["projects"], frame["project_statuses"], strict=True))
+    codes, distinct = pd.factorize(pairs)
     words = [
         joiner.join(
             template.format(name=name, status=status_names[status]) if status_names.get(status) else str(name)
@@ -348,9 +365,7 @@ def _project_texts(frame: pd.DataFrame, lang: str) -> np.ndarray:
         )
         for names, statuses in distinct
     ]
-    texts = np.empty(len(words), dtype=object)
-    texts[:] = words
-    return texts[codes] if len(codes) else np.empty(0, dtype=object)
+    return pa.array(words, type=_TEXT).take(pa.array(codes, type=pa.int64()))
 
 
 def _target_reasons(frame: pd.DataFrame, side: int, lang: str) -> np.ndarray:
@@ -360,28 +375,35 @@ def _target_reasons(frame: pd.DataFrame, side: int, lang: str) -> np.ndarray:
     if len(frame) == 0:
         return result
     sentences = _target_sentences(frame, side, lang)
-    layout, orders = pd.factorize(frame["reasons"])
+    order_codes = np.empty(len(frame), dtype=object)
+    order_codes[:] = frame["reasons"].tolist()
+    layout, orders = pd.factorize(order_codes)
     for number, codes in enumerate(orders):
-        members = np.flatnonzero(layout == number)
-        result[members] = list(zip(*(sentences[code][members].tolist() for code in codes), strict=True)) or [
-            () for _ in members
-        ]
+        members = np.flatnonzero(layout == number).tolist()
+        columns = [[sentences[code][row] for row in members] for code in codes]
+        tuples = np.empty(len(members), dtype=object)
+        tuples[:] = list(zip(*columns, strict=True)) if codes else [() for _ in members]
+        result[members] = tuples
     return result
 
 
-def _pair_reasons(frame: pd.DataFrame, side: int) -> np.ndarray:
+def _pair_reasons(frame: pd.DataFrame, side: int) -> pa.Array:
     """One sentence per pair row, filled column-wise from its buyer, supplier, segment and amounts."""
     count = len(frame)
-    result = np.empty(count, dtype=object)
     fields = {
         "buyer": _texts(frame["buyer"]),
         "supplier": _texts(frame["supplier"]),
         "segment": _texts(frame["segment"]),
-        "value": amounts(frame["value_from_outside"]),
-        "output": amounts(frame["supplier_output"]),
+        "value": _formatted(frame["value_from_outside"], amount),
+        "output": _formatted(frame["supplier_output"], amount),
     }
-    codes = frame["reason"].to_numpy(dtype=object)
-    for code, wordings in PAIR_REASONS.items():
-        chosen = codes == code
-        result[chosen] = _fill(wordings[side], {k: v[chosen] for k, v in fields.items()}, int(chosen.sum()))
+    # Pairs have one code today; each code present is filled once, over every row.
+    codes = frame["reason"]
+    present = list(dict.fromkeys(codes.tolist()))
+    if len(present) == 1:
+        return _fill(PAIR_REASONS[present[0]][side], fields, count)
+    result = pa.nulls(count, type=_TEXT)
+    for code in present:
+        chosen = pa.array((codes == code).to_numpy(dtype=bool))
+        result = pc.if_else(chosen, _fill(PAIR_REASONS[code][side], fields, count), result)
     return result
