@@ -106,10 +106,15 @@ def distinct_sorted(number: np.ndarray, values: pd.Series, count: int) -> np.nda
     by_text = np.asarray(texts.argsort(), dtype=np.int64)
     rank = np.empty(len(texts), dtype=np.int64)
     rank[by_text] = np.arange(len(texts))
-    pairs = pd.DataFrame({"number": number, "rank": rank[code]}).drop_duplicates()
-    pairs = pairs.sort_values(["number", "rank"], kind="stable")
+    # Rows by group, then by text; the first of each run of equal (group, text) is kept.
+    row_rank = rank[code]
+    order = np.lexsort((row_rank, number))
+    number, row_rank = np.asarray(number)[order], row_rank[order]
+    first = (
+        np.r_[True, (number[1:] != number[:-1]) | (row_rank[1:] != row_rank[:-1])] if len(order) else order
+    )
     in_order = np.asarray(texts, dtype=object)[by_text]
-    return collect(pairs["number"].to_numpy(), in_order[pairs["rank"].to_numpy()], count)
+    return collect(number[first], in_order[row_rank[first]], count)
 
 
 def positions(values: pd.Series, index: pd.Index) -> np.ndarray:

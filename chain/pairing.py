@@ -93,28 +93,31 @@ def local_pairs(
 
     per_purchase = weights.suppliers_per_purchase
     capped = cap and per_purchase > 0 and weights.supplier_output > 0
-    # The local firms of each segment in the order a purchase ranks them when the output weighs positively.
-    ranked = best_first(
-        firms.drop(columns="name").rename_axis("supplier").reset_index(), ["output"], ["supplier"]
-    )
-    ranked["position"] = ranked.groupby("segment").cumcount()
-    purchases = purchases.merge(ranked.groupby("segment").size().rename("firms"), on="segment")
+    # The local firms of each segment in one block of rows, in the order a purchase ranks them when the
+    # output weighs positively (output descending, then name): the firm at position p of segment s is
+    # row start[s] + p.
+    ranked = best_first(firms.rename_axis("supplier").reset_index(), ["output"], ["supplier"])
+    ranked = ranked[ranked["segment"] >= 0].sort_values("segment", kind="stable", ignore_index=True)
+    sizes = np.bincount(ranked["segment"], minlength=len(segments))
+    first_row = np.cumsum(sizes) - sizes
+    purchases["firms"] = sizes[purchases["segment"].to_numpy()]
     purchases["taken"] = (
         np.minimum(purchases["firms"], _candidate_count(purchases, linked, per_purchase))
         if capped
         else purchases["firms"]
     )
-    candidates = _fresh(_firms_at(purchases, ranked, "taken"), linked)
+    candidates = _fresh(_firms_at(purchases, ranked, first_row, "taken"), linked)
     scales = candidates["value_from_outside"].max(), candidates["supplier_output"].max()
     if capped:
         # A purchase whose first firm left out would tie with its last one taken (equal outputs, or
         # outputs closer than a float tells apart in the score) takes every firm: ties go by name.
-        unsafe = _ties_at_the_cut(purchases, ranked, weights, scales)
+        unsafe = _ties_at_the_cut(purchases, ranked, first_row, weights, scales)
         rest = purchases[unsafe]
         rest = rest.assign(start=rest["taken"], taken=rest["firms"])
     if capped and len(rest):
         candidates = pd.concat(
-            [candidates, _fresh(_firms_at(rest, ranked, "taken", "start"), linked)], ignore_index=True
+            [candidates, _fresh(_firms_at(rest, ranked, first_row, "taken", "start"), linked)],
+            ignore_index=True,
         )
     candidates["score"] = _score(candidates, weights, scales)
     if segment is not None:
@@ -182,17 +185,25 @@ def _candidate_count(purchases: pd.DataFrame, linked: pd.DataFrame, per_purchase
 
 
 def _firms_at(
-    purchases: pd.DataFrame, ranked: pd.DataFrame, stop: str, start: str | None = None
+    purchases: pd.DataFrame, ranked: pd.DataFrame, first_row: np.ndarray, stop: str, start: str | None = None
 ) -> pd.DataFrame:
     """Each purchase with the firms of its segment at positions ``start`` (0 when None) to ``stop`` (not
-    included) of ``ranked``: one candidate row per purchase and firm."""
+    included) of ``ranked`` (segment s's firms start at row ``first_row[s]``): one candidate row per
+    purchase and firm. Only the firms a purchase may need are built: a merge on the segment would build
+    every firm of the segment for every purchase first (millions of rows at province scale)."""
     first = purchases[start] if start is not None else 0
     copies = purchases.loc[purchases.index.repeat(purchases[stop] - first)]
-    position = copies.groupby(level=0).cumcount() + (copies[start] if start is not None else 0)
-    copies = copies.assign(position=position.to_numpy())
-    wanted = ["buyer", "segment", "buyer_segment", "value_from_outside", "position"]
-    return (
-        copies[wanted].merge(ranked, on=["segment", "position"]).rename(columns={"output": "supplier_output"})
+    position = copies.groupby(level=0).cumcount().to_numpy() + (copies[start].to_numpy() if start else 0)
+    rows = first_row[copies["segment"].to_numpy()] + position
+    return pd.DataFrame(
+        {
+            "buyer": copies["buyer"].to_numpy(),
+            "segment": copies["segment"].to_numpy(),
+            "buyer_segment": copies["buyer_segment"].to_numpy(),
+            "value_from_outside": copies["value_from_outside"].to_numpy(),
+            "supplier": ranked["supplier"].to_numpy()[rows],
+            "supplier_output": ranked["output"].to_numpy()[rows],
+        }
     )
 
 
@@ -217,24 +228,29 @@ def _score(candidates: pd.DataFrame, weights: PairWeights, scales: tuple[float, 
 
 
 def _ties_at_the_cut(
-    purchases: pd.DataFrame, ranked: pd.DataFrame, weights: PairWeights, scales: tuple[float, float]
+    purchases: pd.DataFrame,
+    ranked: pd.DataFrame,
+    first_row: np.ndarray,
+    weights: PairWeights,
+    scales: tuple[float, float],
 ) -> np.ndarray:
     """Whether each purchase's first firm left out by the cap scores as high as its last one taken."""
-    cut = purchases["taken"] < purchases["firms"]
+    cut = (purchases["taken"] < purchases["firms"]).to_numpy()
     edges = purchases[cut]
+    last = first_row[edges["segment"].to_numpy()] + edges["taken"].to_numpy() - 1
+    output = ranked["output"].to_numpy()
     around = {
-        side: edges[["segment", "value_from_outside"]]
-        .assign(position=(edges["taken"] - offset).to_numpy())
-        .merge(ranked, on=["segment", "position"], how="left")
-        .rename(columns={"output": "supplier_output"})
-        for side, offset in (("last", 1), ("next", 0))
+        side: pd.DataFrame(
+            {"value_from_outside": edges["value_from_outside"].to_numpy(), "supplier_output": output[rows]}
+        )
+        for side, rows in (("last", last), ("next", last + 1))
     }
     tied = (
         _score(around["last"], weights, scales).to_numpy()
         <= _score(around["next"], weights, scales).to_numpy()
     )
     unsafe = np.zeros(len(purchases), dtype=bool)
-    unsafe[np.flatnonzero(cut.to_numpy())[tied]] = True
+    unsafe[np.flatnonzero(cut)[tied]] = True
     return unsafe
 
 

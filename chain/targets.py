@@ -121,16 +121,18 @@ def recruiting_targets(
         {name: getattr(weights, name) * share_of_largest(values) for name, values in factors.items()}
     )
     projects = _projects_by_segment(data.projects)
-    candidates["covered"] = candidates["segment"].isin(projects.index)
+    candidates["covered"] = candidates["segment"].isin(list(projects))
     penalty = np.where(candidates["covered"], weights.covered_penalty, 1.0)
     candidates["score"] = sum(weighted[name] for name in _FACTORS) * penalty
     candidates["rank"] = (
         candidates.groupby(["segment", "gap"], sort=False)["value"].rank(method="min", ascending=False)
     ).astype("int64")
     candidates["reasons"] = _reason_codes(weighted, candidates["distance_km"].notna(), candidates["covered"])
-    candidates = candidates.join(projects, on="segment")
-    for column in ("projects", "project_statuses"):
-        candidates[column] = candidates[column].map(lambda v: v if isinstance(v, tuple) else ())
+    of_segment = [projects.get(segment, ((), ())) for segment in candidates["segment"].tolist()]
+    for position, column in enumerate(("projects", "project_statuses")):
+        values = np.empty(len(of_segment), dtype=object)
+        values[:] = [pair[position] for pair in of_segment]
+        candidates[column] = values
 
     keep = candidates["value"] >= min_value
     if segment is not None:
@@ -228,29 +230,24 @@ def _reason_codes(weighted: pd.DataFrame, distance_known: pd.Series, covered: pd
     """Each row's reason codes: its factors by weighted contribution, largest first (ties in the order of
     :data:`_FACTORS`), distance left out when unknown, then ``project`` when a project covers it."""
     order = np.argsort(-weighted[list(_FACTORS)].to_numpy(dtype=float), axis=1, kind="stable")
-    layouts = pd.DataFrame(order, index=weighted.index).assign(
-        distance_known=distance_known.to_numpy(dtype=bool), covered=covered.to_numpy(dtype=bool)
-    )
+    layouts = np.column_stack([order, distance_known.to_numpy(dtype=int), covered.to_numpy(dtype=int)])
     # Rows share a handful of layouts: spell each distinct one out once.
-    group = layouts.groupby(list(layouts.columns), sort=False).ngroup()
+    layout, distinct = pd.factorize(pd.Series(list(map(tuple, layouts.tolist())), dtype=object))
     spelled = [
         tuple(_FACTORS[k] for k in row[: len(_FACTORS)] if _FACTORS[k] != "distance" or row[-2])
         + (("project",) if row[-1] else ())
-        for row in layouts.drop_duplicates().itertuples(index=False)
+        for row in distinct
     ]
     codes = np.empty(len(spelled), dtype=object)
     codes[:] = spelled
-    return pd.Series(codes[group.to_numpy()], index=weighted.index, dtype=object)
+    return pd.Series(codes[layout], index=weighted.index, dtype=object)
 
 
-def _projects_by_segment(projects: pd.DataFrame) -> pd.DataFrame:
+def _projects_by_segment(projects: pd.DataFrame) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """segment -> the names of its 招商项目 and their statuses (choice keys), in sheet order."""
-    if projects.empty:
-        return pd.DataFrame(
-            {"projects": pd.Series(dtype=object), "project_statuses": pd.Series(dtype=object)},
-            index=pd.Index([], name="segment", dtype="str"),
-        )
-    return projects.groupby("segment", sort=False).agg(
-        projects=("name", lambda names: tuple(map(str, names))),
-        project_statuses=("status", lambda statuses: tuple(map(str, statuses))),
-    )
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for name, segment, status in zip(projects["name"], projects["segment"], projects["status"], strict=True):
+        names, statuses = found.setdefault(segment, ([], []))
+        names.append(str(name))
+        statuses.append(str(status))
+    return {segment: (tuple(names), tuple(statuses)) for segment, (names, statuses) in found.items()}
