@@ -95,7 +95,7 @@ def local_pairs(
     capped = cap and per_purchase > 0 and weights.supplier_output > 0
     # The local firms of each segment in one block of rows, in the order a purchase ranks them when the
     # output weighs positively (output descending, then name): the firm at position p of segment s is
-    # row start[s] + p.
+    # row first_row[s] + p.
     ranked = best_first(firms.rename_axis("supplier").reset_index(), ["output"], ["supplier"])
     ranked = ranked[ranked["segment"] >= 0].sort_values("segment", kind="stable", ignore_index=True)
     sizes = np.bincount(ranked["segment"], minlength=len(segments))
@@ -107,6 +107,9 @@ def local_pairs(
         else purchases["firms"]
     )
     candidates = _fresh(_firms_at(purchases, ranked, first_row, "taken"), linked)
+    # The largest value and output over all candidates: the cap keeps every purchase that has a new
+    # supplier and its largest new supplier (at most buyer + known suppliers come before it), so these
+    # are the maxima without the cap.
     scales = candidates["value_from_outside"].max(), candidates["supplier_output"].max()
     if capped:
         # A purchase whose first firm left out would tie with its last one taken (equal outputs, or
