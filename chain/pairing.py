@@ -163,11 +163,12 @@ def _bought_outside(links: pd.DataFrame, segment_number: pd.Index, firm_number: 
 
 def _template_edges(template: pd.DataFrame, segment_number: pd.Index) -> pd.DataFrame:
     """Template edges s -> d as (segment, buyer_segment) rows of segment numbers, self-loops left out."""
+    number = {segment: index for index, segment in enumerate(segment_number)}
     edges = {
-        (segment_number.get_loc(source), segment_number.get_loc(target))
-        for target, inputs in zip(template["segment"], template["inputs"], strict=True)
+        (number[source], number[target])
+        for target, inputs in zip(template["segment"].tolist(), template["inputs"].tolist(), strict=True)
         for source in inputs
-        if source != target and source in segment_number and target in segment_number
+        if source != target and source in number and target in number
     }
     return pd.DataFrame(sorted(edges), columns=["segment", "buyer_segment"], dtype="int64")
 
