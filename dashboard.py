@@ -8,8 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from chain import render, views
-from chain.gaps import ChainReport
-from chain.model import ChainData
+from chain.model import ChainData, ChainReport
 from ui import facade
 from ui.frame import Frame, frame
 from ui.widgets import joined, money, money_short, percent, plain, status_markdown, status_name
@@ -78,8 +77,8 @@ def _gap_list(fr: Frame, data: ChainData, gaps: pd.DataFrame, kind: str) -> None
     if gaps.empty:
         st.caption(fr.t("overview_no_gaps"))
         return
-    for row in gaps.itertuples(index=False):
-        reasons = [plain(row.reason_zh if fr.lang == "zh" else row.reason_en)]
+    for row, reason in zip(gaps.itertuples(index=False), render.source(gaps, "reason", fr.lang), strict=True):
+        reasons = [plain(reason)]
         if kind == "upstream":
             size = fr.t("overview_gap_line", leakage=money(row.leakage, fr.lang))
             reasons.append(fr.t("overview_up_buyers", count=int(row.local_buyers)))

@@ -213,7 +213,9 @@ def _plain_frame(table: object, lang: str = "zh") -> object:
     """The rows an export writes, as a plain frame: language pairs resolved, tuples joined as the export shows them."""
     import pandas as pd
 
-    frame = table.frame  # type: ignore[attr-defined]
+    from chain.reasons import in_words
+
+    frame = in_words(table.frame, lang, table.key)  # type: ignore[attr-defined]
     plain = {}
     for key in table.columns:  # type: ignore[attr-defined]
         column = frame[key] if key in frame.columns else frame[f"{key}_{lang}"]

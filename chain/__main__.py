@@ -18,10 +18,10 @@ import pandas as pd
 
 from chain import columns as cat
 from chain import export, render
-from chain.gaps import ChainReport, analyze
+from chain.gaps import analyze
 from chain.isolate import load_isolated
 from chain.load import REFUSAL_CODES
-from chain.model import ChainData, LoadResult
+from chain.model import ChainData, ChainReport, LoadResult
 from chain.pairing import local_pairs
 from chain.problems import Problem
 from chain.settings import AnalysisSettings

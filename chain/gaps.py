@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
-from itertools import repeat
 
 import numpy as np
 import pandas as pd
 
+from chain.frames import positions
 from chain.graph import cycles, layers, template_graph
-from chain.model import ChainData
+from chain.model import ChainData, ChainReport, Completeness, WhatIf
 from chain.settings import AnalysisSettings
 
-__all__ = ["SEGMENT_COLUMNS", "ChainReport", "Completeness", "WhatIf", "analyze", "what_if"]
+__all__ = ["SEGMENT_COLUMNS", "analyze", "what_if"]
 
 #: Columns of :attr:`ChainReport.segments`, in order.
 SEGMENT_COLUMNS = (
@@ -23,8 +22,7 @@ SEGMENT_COLUMNS = (
     "stage",
     "layer",
     "status",
-    "reason_zh",
-    "reason_en",
+    "reason",
     "firms",
     "above_scale_firms",
     "output",
@@ -44,6 +42,7 @@ SEGMENT_COLUMNS = (
     "concentrated",
     "projects",
     "score",
+    "weak_share",
 )
 
 #: Segment metrics compared by :func:`what_if` (not the score: it is relative to the largest gap, so one
@@ -65,41 +64,6 @@ _COMPARED = (
 )
 
 
-@dataclass(frozen=True)
-class Completeness:
-    """How complete the chain is: by segments with a local firm, and by local demand met locally."""
-
-    #: Share of template segments with at least one local firm.
-    segments: float
-    #: Σ local supply / Σ demand over all segments (NaN when there is no local demand).
-    value: float
-    segments_with_firms: int
-    segments_total: int
-    demand: float
-    local_supply: float
-
-
-@dataclass(frozen=True, eq=False)
-class ChainReport:
-    """The gap analysis of one chain: a row per template segment (:data:`SEGMENT_COLUMNS`), in template
-    order, the chain's completeness, the settings it was computed with and the template's cycles."""
-
-    segments: pd.DataFrame
-    completeness: Completeness
-    settings: AnalysisSettings = field(default_factory=AnalysisSettings)
-    cycles: tuple[tuple[str, ...], ...] = ()
-
-
-@dataclass(frozen=True, eq=False)
-class WhatIf:
-    """The analysis before and after a hypothetical project, and what changed (segment, metric, before,
-    after, delta; completeness rows have segment "")."""
-
-    before: ChainReport
-    after: ChainReport
-    changes: pd.DataFrame
-
-
 def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainReport:
     """The *gap analysis* of a chain: for every template segment s,
 
@@ -113,7 +77,8 @@ def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainR
       county, so neither an export nor a downstream gap;
     - status: *missing* with no local firm, *weak* with fewer than ``settings.min_firms`` firms or a local
       share below ``settings.weak_share``, *strong* otherwise (also when there is no local demand), with
-      its reason in words and numbers (``reason_zh``, ``reason_en``);
+      its ``reason``, a code worded by :func:`chain.reasons.render` from the columns firms, demand,
+      local_share and ``weak_share`` (the threshold it was judged with);
     - an *upstream gap* when leakage > 0 (``local_buyers`` buy from outside, at ``leakage_distance_km``,
       the value-weighted distance of those purchases);
     - a *downstream gap* when s is missing or weak and local firms export its template inputs to be
@@ -137,7 +102,7 @@ def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainR
     -------
     A :class:`ChainReport`.
 
-    >>> from chain.model import ChainData
+    >>> from chain.model import ChainData, ChainReport, Completeness, WhatIf
     >>> data = ChainData(
     ...     enterprises=pd.DataFrame({"name": ["乙碳素"], "segment": ["煅烧"], "above_scale": [True],
     ...                               "output": [200.0], "employees": [20], "growth_pct": [10.0]}),
@@ -151,7 +116,10 @@ def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainR
     >>> report = analyze(data)
     >>> report.segments[["segment", "status", "demand", "leakage", "gaps"]].to_dict("records")[0]
     {'segment': '原料', 'status': 'missing', 'demand': 60.0, 'leakage': 60.0, 'gaps': ('upstream',)}
-    >>> report.segments["reason_zh"].tolist()
+    >>> report.segments["reason"].tolist()
+    ['no_firm_bought_outside', 'few_firms_no_demand']
+    >>> from chain.reasons import render
+    >>> render("segments", report.segments, "zh").tolist()
     ['无本地企业，本地需求 60 万元全部外购', '只有1家本地企业，无本地需求']
     """
     settings = AnalysisSettings() if settings is None else settings
@@ -197,8 +165,7 @@ def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainR
             "stage": pd.array(template["stage"].tolist(), dtype="str"),
             "layer": np.array([segment_layers[s] for s in segments], dtype="int64"),
             "status": pd.array(list(status), dtype="str"),
-            "reason_zh": pd.array([row[1] for row in judged], dtype="str"),
-            "reason_en": pd.array([row[2] for row in judged], dtype="str"),
+            "reason": pd.array([row[1] for row in judged], dtype="str"),
             "firms": firms.astype("int64"),
             "above_scale_firms": firm_metrics["above_scale_firms"].astype("int64"),
             "output": output,
@@ -218,6 +185,7 @@ def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainR
             "concentrated": concentrated.astype(bool),
             "projects": pd.Series(_projects_by_segment(data.projects, segments), dtype=object),
             "score": score.astype(float),
+            "weak_share": np.full(count, float(settings.weak_share)),
         },
         columns=list(SEGMENT_COLUMNS),
     )
@@ -283,96 +251,18 @@ def what_if(
     return WhatIf(before=before, after=after, changes=_changes(before, after))
 
 
-def _status(firms: int, demand: float, share: float, settings: AnalysisSettings) -> tuple[str, str, str]:
-    """Status of a segment and its reason in zh and en, from its firm count and local share."""
+def _status(firms: int, demand: float, share: float, settings: AnalysisSettings) -> tuple[str, str]:
+    """Status of a segment and its reason code (:data:`chain.reasons.SEGMENT_REASONS`), from its firm
+    count, local demand and local share."""
     if firms == 0:
-        if demand > 0:
-            amount = _amount(demand)
-            return (
-                "missing",
-                f"无本地企业，本地需求 {amount} 万元全部外购",
-                f"no local firm; local demand of {amount} (10k yuan) all bought from outside",
-            )
-        return "missing", "无本地企业", "no local firm"
-    reasons_zh: list[str] = []
-    reasons_en: list[str] = []
-    if firms < settings.min_firms:
-        reasons_zh.append(f"只有{firms}家本地企业")
-        reasons_en.append(f"only {firms} local firm" + ("s" if firms != 1 else ""))
-    if demand > 0:
-        shown, threshold = _percents(share, settings.weak_share)
-        if share < settings.weak_share:
-            reasons_zh.append(f"本地配套率 {shown} < {threshold}")
-            reasons_en.append(f"local share {shown} < {threshold}")
-        elif not reasons_zh:
-            return (
-                "strong",
-                f"{firms}家本地企业，本地配套率 {shown} ≥ {threshold}",
-                (f"{firms} local firms, local share {shown} ≥ {threshold}"),
-            )
-    elif not reasons_zh:
-        return "strong", f"{firms}家本地企业，无本地需求", f"{firms} local firms, no local demand"
+        return "missing", "no_firm_bought_outside" if demand > 0 else "no_firm"
+    few = firms < settings.min_firms
     if demand <= 0:
-        reasons_zh.append("无本地需求")
-        reasons_en.append("no local demand")
-    return "weak", "，".join(reasons_zh), "; ".join(reasons_en)
-
-
-def _amount(value: float) -> str:
-    """An amount as people read it: thousands separated, at most two decimals, no trailing zeros."""
-    if not math.isfinite(value):
-        return str(value)
-    if value == int(value):
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def _amounts(values: np.ndarray | list[float]) -> np.ndarray:
-    """:func:`_amount` of every value, as an object array of str: each distinct value is formatted
-    once (amounts repeat: a segment's gap on every target of the segment, a purchase on every pair).
-
-    ``format(v + 0.0, ",.2f")`` with trailing zeros and point stripped is :func:`_amount` for every
-    float: an integral value has only zeros after the point, "nan" / "inf" / "-inf" have nothing to
-    strip, and adding 0.0 turns -0.0 into the 0.0 that ``int(-0.0)`` shows as "0".
-    """
-    values = np.asarray(values, dtype=float).reshape(-1)
-    if len(values) == 0:
-        return np.empty(0, dtype=object)
-    distinct, back = np.unique(values, return_inverse=True)
-    shown = map(format, (distinct + 0.0).tolist(), repeat(",.2f"))
-    texts = np.array([text.rstrip("0").rstrip(".") for text in shown], dtype=object)
-    return texts[back]
-
-
-def _texts(values: np.ndarray | list[object]) -> np.ndarray:
-    """Values as an object array of Python str, for element-wise ``+`` with other text arrays."""
-    texts = np.empty(len(values), dtype=object)
-    texts[:] = list(map(str, values))
-    return texts
-
-
-def _pick(choose: np.ndarray, if_true: str, if_false: str) -> np.ndarray:
-    """An object array of str: ``if_true`` where ``choose``, else ``if_false`` (np.where would give a
-    fixed-width unicode array, which does not concatenate with object arrays)."""
-    return np.array([if_false, if_true], dtype=object)[np.asarray(choose, dtype=np.intp)]
-
-
-def _percents(share: float, threshold: float) -> tuple[str, str]:
-    """A share and a threshold as percentages, with just enough decimals that they read equal only when
-    they are (49.99% is not shown as 50% next to a 50% threshold)."""
-    for digits in range(4):
-        shown, limit = f"{share * 100:.{digits}f}%", f"{threshold * 100:.{digits}f}%"
-        if (shown == limit) == (share == threshold):
-            break
-    return shown, limit
-
-
-def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
-    """Position of each value in ``index`` (-1 where absent). Factorising first hashes each distinct
-    text once on the column's own (Arrow) storage instead of converting every cell to a Python str."""
-    codes, uniques = pd.factorize(values)
-    found = np.append(index.get_indexer(uniques), -1).astype(np.int64)
-    return found[codes]
+        return ("weak", "few_firms_no_demand") if few else ("strong", "strong_no_demand")
+    low = share < settings.weak_share
+    if few:
+        return "weak", "few_firms_low_share" if low else "few_firms"
+    return ("weak", "low_share") if low else ("strong", "strong_share")
 
 
 def _unique(values: np.ndarray) -> np.ndarray:
@@ -384,7 +274,7 @@ def _unique(values: np.ndarray) -> np.ndarray:
 
 def _segment_codes(values: pd.Series, segments: list[str]) -> np.ndarray:
     """Position of each value among the template segments; -1 for a blank or unknown one."""
-    return _positions(values, pd.Index(segments))
+    return positions(values, pd.Index(segments))
 
 
 def _firm_metrics(enterprises: pd.DataFrame, segments: list[str]) -> dict[str, np.ndarray]:

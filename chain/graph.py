@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import networkx as nx
-import numpy as np
 import pandas as pd
 
-from chain.model import ChainData
-
-if TYPE_CHECKING:
-    from chain.gaps import ChainReport
+from chain.frames import group_sums
+from chain.model import ChainData, ChainReport
 
 __all__ = ["cycles", "firm_graph", "layers", "segment_graph", "template_graph"]
 
@@ -94,23 +89,16 @@ def segment_graph(data: ChainData, report: ChainReport) -> nx.DiGraph:
     -------
     A new DiGraph; ``data`` and ``report`` are not changed.
     """
-    from chain.gaps import _positions  # here, not at the top: chain.gaps imports this module
-
     graph = template_graph(data.template)
     attributes = report.segments.set_index("segment")[["status", "output", "firms", "category", "layer"]]
     nx.set_node_attributes(graph, attributes.to_dict("index"))
-    segments = pd.Index(list(graph))
-    local_buyer = data.links["buyer_local"].to_numpy(dtype=bool)
-    source = _positions(data.links["segment"][local_buyer], segments)
-    firm_segment = np.append(_positions(data.enterprises["segment"], segments), -1)
-    target = firm_segment[_positions(data.links["buyer"][local_buyer], pd.Index(data.enterprises["name"]))]
-    value = data.links["value"].to_numpy(dtype=float)[local_buyer]
-    known = (source >= 0) & (target >= 0)
-    flows = np.bincount(
-        source[known] * len(segments) + target[known], weights=value[known], minlength=len(segments) ** 2
-    )
+    links = data.links[data.links["buyer_local"].to_numpy(dtype=bool)]
+    buyer_segment = data.enterprises.drop_duplicates("name").set_index("name")["segment"]
+    flows = group_sums(
+        links.assign(buyer_segment=links["buyer"].map(buyer_segment)), ["segment", "buyer_segment"], ["value"]
+    ).set_index(["segment", "buyer_segment"])["value"]
     for u, v in graph.edges:
-        graph.edges[u, v]["flow"] = float(flows[segments.get_loc(u) * len(segments) + segments.get_loc(v)])
+        graph.edges[u, v]["flow"] = float(flows.get((u, v), 0.0))
     return graph
 
 

@@ -1,4 +1,5 @@
-"""The validated chain data every analysis starts from, and the result of loading a workbook."""
+"""The validated chain data every analysis starts from, the result of loading a workbook, and the result
+types the analyses share (a report, its completeness, a what-if)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from chain.problems import Problem
+from chain.settings import AnalysisSettings
 
-__all__ = ["ChainData", "LoadResult"]
+__all__ = ["ChainData", "ChainReport", "Completeness", "LoadResult", "WhatIf"]
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,38 @@ class LoadResult:
     @property
     def ok(self) -> bool:
         return self.data is not None and not self.errors
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How complete the chain is: by segments with a local firm, and by local demand met locally."""
+
+    #: Share of template segments with at least one local firm.
+    segments: float
+    #: Σ local supply / Σ demand over all segments (NaN when there is no local demand).
+    value: float
+    segments_with_firms: int
+    segments_total: int
+    demand: float
+    local_supply: float
+
+
+@dataclass(frozen=True, eq=False)
+class ChainReport:
+    """The gap analysis of one chain: a row per template segment (:data:`chain.gaps.SEGMENT_COLUMNS`), in template
+    order, the chain's completeness, the settings it was computed with and the template's cycles."""
+
+    segments: pd.DataFrame
+    completeness: Completeness
+    settings: AnalysisSettings = field(default_factory=AnalysisSettings)
+    cycles: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class WhatIf:
+    """The analysis before and after a hypothetical project, and what changed (segment, metric, before,
+    after, delta; completeness rows have segment "")."""
+
+    before: ChainReport
+    after: ChainReport
+    changes: pd.DataFrame

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from chain import columns as cat
+from chain import reasons
 
 __all__ = [
     "Cell",
@@ -258,12 +259,18 @@ def value(key: str, item: object, lang: str = "zh") -> str:
 def _reason_values(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
     """The sentences of a reason column in ``lang``: the one place that knows how a frame carries them.
 
-    Today a frame holds them composed, per language, as ``<key>_zh`` / ``<key>_en``: one sentence
-    (``reason``, ``message``) or a tuple of them (``reasons``); a frame made elsewhere may hold them in
-    one language only, as ``<key>``.
+    An analysis frame holds reason *codes* and the factor columns they quote; they are worded here, only
+    for what is shown or exported (:func:`chain.reasons.render`). A frame made elsewhere holds sentences
+    composed per language as ``<key>_zh`` / ``<key>_en`` (the validation report's ``message``), or in one
+    language only, as ``<key>``.
     """
     pair = f"{key}_{lang}"
-    return frame[pair] if pair in frame.columns else frame[key]
+    if pair in frame.columns:
+        return frame[pair]
+    table = reasons.table_of(frame.columns)
+    if key == ("reasons" if table == "targets" else "reason") and table is not None:
+        return reasons.render(table, frame, lang)
+    return frame[key]
 
 
 def source(frame: pd.DataFrame, key: str, lang: str = "zh") -> pd.Series:
@@ -271,6 +278,8 @@ def source(frame: pd.DataFrame, key: str, lang: str = "zh") -> pd.Series:
     ``_zh`` / ``_en`` pair in ``lang``, or a reason column's sentences in ``lang``."""
     if cat.CATALOGUE.get(key) is not None and cat.column(key).kind in cat.SENTENCES:
         return _reason_values(frame, key, lang)
+    if key == "outside_suppliers" and key in frame.columns:
+        return reasons.render_outside_suppliers(frame, lang)
     if key in frame.columns:
         return frame[key]
     return frame[f"{key}_{lang}"]

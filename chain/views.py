@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from chain.gaps import ChainReport
-from chain.model import ChainData
+from chain.model import ChainData, ChainReport
 
 __all__ = [
     "MARKET_FLOW_COLUMNS",

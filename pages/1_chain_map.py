@@ -8,6 +8,7 @@ import streamlit as st
 from chain import columns as cat
 from chain import views
 from chain.model import ChainData
+from chain.reasons import segment_reason
 from ui import facade
 from ui.frame import Frame, frame
 from ui.widgets import (
@@ -34,7 +35,7 @@ def _segment(fr: Frame, data: ChainData, row: pd.Series) -> None:
     lang = fr.lang
     segment = str(row["segment"])
     st.subheader(f"{plain(segment)} · {status_markdown(str(row['status']), lang)}")
-    st.caption(plain(row[f"reason_{lang}"]))
+    st.caption(plain(segment_reason(row, lang)))
     # Two rows of three cards, amounts in 亿元 / 万元 (m / bn yuan): six cards in a row cut the numbers.
     first, second = st.columns(3), st.columns(3)
     first[0].metric(cat.name("firms", lang), f"{int(row['firms']):,}", border=True)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from chain import columns as cat
-from chain import export
+from chain import export, render
 from ui import facade
 from ui.frame import Frame, frame
 from ui.widgets import download_pair, gap_name, money, plain, table
@@ -117,7 +117,7 @@ def main() -> None:
             st.info(fr.t("empty_filtered"))
         else:
             best = shown.iloc[0]
-            reasons = best["reasons_zh"] if lang == "zh" else best["reasons_en"]
+            reasons = render.source(shown.head(1), "reasons", lang).iloc[0]
             with st.container(border=True):
                 # The target's name, region, segment and reasons are workbook text (an outside company's
                 # own name): plain() shows them as text, never as a link or an image.

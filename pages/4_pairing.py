@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from chain import export, views
+from chain import export, render, views
 from ui import facade
 from ui.frame import frame
 from ui.widgets import download_pair, joined, money, money_short, plain, table
@@ -37,6 +37,7 @@ def main() -> None:
         # below keeps one row per (supplier, buyer) pair.
         cards = st.columns(2)
         groups = views.purchase_groups(pairs).head(_CARDS)
+        replaced = render.source(groups, "outside_suppliers", lang)
         for index, row in enumerate(groups.itertuples(index=False)):
             with cards[index % 2].container(border=True):
                 # Firm and segment names are workbook text: plain() shows them as text, not Markdown.
@@ -49,7 +50,7 @@ def main() -> None:
                     for name, output in zip(row.suppliers, row.supplier_outputs, strict=True)
                 ]
                 st.caption(fr.t("pairing_candidates", suppliers=joined(candidates, lang)))
-                outside = plain(joined(row.outside_suppliers, lang))
+                outside = plain(joined(replaced.iloc[index], lang))
                 st.caption(fr.t("pairing_replaces", suppliers=outside))
         table(pairs, _COLUMNS, lang, key="pairing_table")
         description = f"{fr.t('pairing_segment')}={segment}" if segment else fr.t("all")

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from chain import render, schema, views
-from chain.gaps import ChainReport
-from chain.model import ChainData
+from chain.model import ChainData, ChainReport
+from chain.reasons import segment_reason
 from ui import facade
 from ui.frame import Frame, frame
 from ui.widgets import joined, money, money_short, partners_table, plain, sheet_table, status_markdown
@@ -48,7 +48,7 @@ def _segment_status(fr: Frame, report: ChainReport, segment: str) -> None:
     with st.container(border=True):
         status = status_markdown(row["status"], fr.lang)
         st.markdown(f"**{fr.t('ent_segment_status', segment=plain(segment), status=status)}**")
-        st.caption(plain(row[f"reason_{fr.lang}"]))
+        st.caption(plain(segment_reason(row, fr.lang)))
         fr.link("chain_map")
 
 

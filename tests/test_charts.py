@@ -27,8 +27,8 @@ SEGMENTS = pd.DataFrame(
         "stage": ["upstream", "midstream", "downstream", "upstream"],
         "layer": [0, 1, 2, 0],
         "status": ["weak", "strong", "weak", "missing"],
-        "reason_zh": ["只有1家本地企业", "", "只有1家本地企业", "无本地企业"],
-        "reason_en": ["only one local firm", "", "only one local firm", "no local firm"],
+        "reason": ["few_firms_low_share", "strong_share", "few_firms_no_demand", "no_firm_bought_outside"],
+        "weak_share": [0.5, 0.5, 0.5, 0.5],
         "firms": [1, 2, 1, 0],
         "output": [100.0, 500.0, 12345.0, 0.0],
         "demand": [100.0, 150.0, 0.0, 10.0],
@@ -146,6 +146,8 @@ def test_treemap_names_the_segments_it_cannot_size():
     assert "包装" in note and "(1)" in note
     assert "12,345" in fig.data[0].hovertext[3]  # thousands separator
     assert "产值(万元)" in fig.data[0].hovertext[3]
+    # The reason is worded from its code and the numbers it quotes.
+    assert "只有1家本地企业，无本地需求" in fig.data[0].hovertext[3]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -29,6 +29,7 @@ from chain.export import (
     to_csv,
     to_xlsx,
 )
+from chain.reasons import OutsideSupplier
 from chain.settings import AnalysisSettings
 
 #: Text that a spreadsheet would evaluate if it reached a cell as it is.
@@ -117,11 +118,10 @@ def pairs_frame() -> pd.DataFrame:
             "segment": ["包装"],
             "buyer_segment": ["电极"],
             "value_from_outside": [10.0],
-            "outside_suppliers": [("外地纸箱厂",)],
+            "outside_suppliers": [(OutsideSupplier("外地纸箱厂", "湖北十堰", 10.0),)],
             "supplier_output": [50.0],
             "score": [0.7],
-            "reason_zh": ["丁电极从外地采购纸箱"],
-            "reason_en": ["丁电极 buys cartons from outside"],
+            "reason": ["buys_outside_no_link"],
         }
     )
 
@@ -455,10 +455,17 @@ def test_csv_has_bom_chinese_headers_and_parses_with_pandas() -> None:
     assert back["优先级得分"].tolist() == ["0.813", "0.0", "0.5"]
 
 
-def test_csv_in_english_uses_the_english_pair_column() -> None:
+def test_csv_words_the_reasons_in_its_language() -> None:
     rows = read_csv(to_csv(report_table("pairs", pairs_frame()), lang="en"))
     assert rows[0] == [columns.header(k, "en") for k in PAIR_COLUMNS]
-    assert rows[1][-1] == "丁电极 buys cartons from outside"
+    assert rows[1][-1] == (
+        "丁电极 buys 10 (10k yuan) of 包装 from outside; "
+        "本地纸箱厂 makes 包装 locally (output 50, 10k yuan) and does not supply it yet"
+    )
+    assert rows[1][PAIR_COLUMNS.index("outside_suppliers")] == "外地纸箱厂(湖北十堰) 10 (10k yuan)"
+    rows = read_csv(to_csv(report_table("pairs", pairs_frame()), lang="zh"))
+    assert rows[1][PAIR_COLUMNS.index("outside_suppliers")] == "外地纸箱厂(湖北十堰) 10万元"
+    assert rows[1][-1].startswith("丁电极现从外地采购包装产品 10 万元；")
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

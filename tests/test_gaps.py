@@ -11,6 +11,7 @@ import pytest
 from chain.gaps import SEGMENT_COLUMNS, analyze, what_if
 from chain.load import load_workbook
 from chain.model import ChainData
+from chain.reasons import render
 from chain.settings import AnalysisSettings
 from tests.factory import TINY, TINY_COUNTY, make_workbook
 
@@ -114,6 +115,13 @@ def test_tiny_metrics_by_hand(tiny, segment, metric, expected):
 def test_tiny_statuses_and_reasons(tiny):
     table = tiny.segments.set_index("segment")
     assert table["status"].to_dict() == {"原料": "weak", "煅烧": "strong", "电极": "weak", "包装": "missing"}
+    assert table["reason"].to_dict() == {
+        "原料": "few_firms_low_share",
+        "煅烧": "strong_share",
+        "电极": "few_firms_no_demand",
+        "包装": "no_firm_bought_outside",
+    }
+    table = table.assign(reason_zh=render("segments", table, "zh"), reason_en=render("segments", table, "en"))
     assert table.loc["原料", "reason_zh"] == "只有1家本地企业，本地配套率 40% < 50%"
     assert table.loc["原料", "reason_en"] == "only 1 local firm; local share 40% < 50%"
     assert table.loc["煅烧", "reason_zh"] == "2家本地企业，本地配套率 67% ≥ 50%"
@@ -195,7 +203,7 @@ def test_status_rule_at_its_boundaries(firms, local_value, outside_value, status
     report = analyze(chain_data(**sheets))
     first = row(report, "原料")
     assert first["status"] == status
-    assert first["reason_zh"] == reason_zh
+    assert render("segments", report.segments, "zh")[report.segments["segment"] == "原料"].item() == reason_zh
     assert first["leakage"] == pytest.approx(outside_value)
     assert ("upstream" in first["gaps"]) == (outside_value > 0)
 
@@ -206,7 +214,8 @@ def test_thresholds_come_from_settings():
     table = strict.segments.set_index("segment")
     # 煅烧: 67% < 70% now weak; 电极: one firm is enough with min_firms=1
     assert table.loc["煅烧", "status"] == "weak"
-    assert table.loc["煅烧", "reason_zh"] == "本地配套率 67% < 70%"
+    assert table.loc["煅烧", "weak_share"] == 0.7
+    assert render("segments", table, "zh")["煅烧"] == "本地配套率 67% < 70%"
     assert table.loc["电极", "status"] == "strong"
     assert strict.settings.weak_share == 0.7
 

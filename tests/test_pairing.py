@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from chain.gaps import analyze
 from chain.pairing import PAIR_COLUMNS, local_pairs
+from chain.reasons import OutsideSupplier, render, render_outside_suppliers
 from chain.settings import PairWeights
 from tests.factory import TINY, TINY_COUNTY
 from tests.test_gaps import chain_data, link
@@ -74,17 +76,32 @@ def test_no_pair_where_a_link_exists(data):
 def test_evidence_and_reasons(data):
     pairs = local_pairs(data, analyze(data))
     first = pairs.iloc[0]
-    assert first["outside_suppliers"] == ("外地煅烧厂(江苏南通) 30万元", "另一煅烧厂(甘肃) 25万元")
+    assert first["outside_suppliers"] == (
+        OutsideSupplier("外地煅烧厂", "江苏南通", 30.0),
+        OutsideSupplier("另一煅烧厂", "甘肃", 25.0),
+    )
+    assert first["reason"] == "buys_outside_no_link"
+    assert render_outside_suppliers(pairs, "zh").iloc[0] == (
+        "外地煅烧厂(江苏南通) 30万元",
+        "另一煅烧厂(甘肃) 25万元",
+    )
+    assert render_outside_suppliers(pairs, "en").iloc[0] == (
+        "外地煅烧厂(江苏南通) 30 (10k yuan)",
+        "另一煅烧厂(甘肃) 25 (10k yuan)",
+    )
     assert (
-        first["reason_zh"]
+        render("pairs", pairs, "zh").iloc[0]
         == "己电极现从外地采购煅烧产品 55 万元；丙碳素为本地煅烧企业（产值 300 万元），双方尚无供货关系"
     )
-    assert first["reason_en"].startswith("己电极 buys 55 (10k yuan) of 煅烧 from outside")
+    assert render("pairs", pairs, "en").iloc[0] == (
+        "己电极 buys 55 (10k yuan) of 煅烧 from outside; "
+        "丙碳素 makes 煅烧 locally (output 300, 10k yuan) and does not supply it yet"
+    )
 
 
 def test_segment_filter_keeps_scores(data):
     pairs = local_pairs(data, analyze(data), segment="包装")
-    assert pairs[["supplier", "buyer"]].values.tolist() == [["庚纸箱", "丁电极"]]
+    assert pairs[["supplier", "buyer"]].to_numpy().tolist() == [["庚纸箱", "丁电极"]]
     assert pairs["score"].tolist() == pytest.approx([EXPECTED[-1][5]])
 
 
@@ -99,7 +116,9 @@ def test_tiny_has_one_pair():
     data = chain_data()
     pairs = local_pairs(data, analyze(data))
     # 丁电极 buys 煅烧 from outside; 乙碳素 already supplies it, 丙碳素 does not
-    assert pairs[["supplier", "buyer", "value_from_outside"]].values.tolist() == [["丙碳素", "丁电极", 50.0]]
+    assert pairs[["supplier", "buyer", "value_from_outside"]].to_numpy().tolist() == [
+        ["丙碳素", "丁电极", 50.0]
+    ]
 
 
 def test_a_supplier_in_the_county_is_no_outside_purchase():
@@ -107,9 +126,11 @@ def test_a_supplier_in_the_county_is_no_outside_purchase():
     # county: what 丁电极 buys from outside stays 外地煅烧厂's 50, and 县煅烧作坊 is not listed to replace.
     data = chain_data(**{"供需关系": TINY_COUNTY["供需关系"]})
     pairs = local_pairs(data, analyze(data))
-    assert pairs[["supplier", "buyer", "value_from_outside"]].values.tolist() == [["丙碳素", "丁电极", 50.0]]
-    assert pairs["outside_suppliers"].tolist() == [("外地煅烧厂(江苏南通) 50万元",)]
-    assert pairs["reason_zh"].iloc[0].startswith("丁电极现从外地采购煅烧产品 50 万元；")
+    assert pairs[["supplier", "buyer", "value_from_outside"]].to_numpy().tolist() == [
+        ["丙碳素", "丁电极", 50.0]
+    ]
+    assert pairs["outside_suppliers"].tolist() == [(OutsideSupplier("外地煅烧厂", "江苏南通", 50.0),)]
+    assert render("pairs", pairs, "zh").iloc[0].startswith("丁电极现从外地采购煅烧产品 50 万元；")
 
 
 def test_unknown_segment_is_refused(data):
@@ -134,17 +155,19 @@ def test_limit_keeps_the_best(data):
         local_pairs(data, report, limit=-1)
 
 
-def test_ranking_breaks_score_ties_like_a_full_lexsort():
-    from chain.pairing import _best_first
-
-    rng = np.random.default_rng(7)
-    for size, decimals in ((0, 1), (1, 1), (200, 1), (2000, 3)):
-        score = np.round(rng.random(size), decimals)
-        value = rng.integers(0, 4, size).astype(float)
-        output = rng.integers(0, 3, size).astype(float)
-        supplier_rank, buyer_rank = rng.integers(0, 50, size), rng.integers(0, 50, size)
-        expected = np.lexsort((buyer_rank, supplier_rank, -output, -value, -score))
-        assert _best_first(score, value, output, supplier_rank, buyer_rank).tolist() == expected.tolist()
+def test_ties_are_broken_by_value_output_then_names():
+    # Every weight 0: all scores tie at 0, so value from outside, then supplier output decide, then names.
+    data = chain_data(**{"企业": FIRMS, "供需关系": LINKS})
+    flat = PairWeights(value_from_outside=0, supplier_output=0, suppliers_per_purchase=0)
+    pairs = local_pairs(data, analyze(data), flat)
+    got = list(zip(pairs["supplier"], pairs["buyer"], pairs["value_from_outside"], strict=True))
+    assert got == [
+        ("丙碳素", "己电极", 55),
+        ("乙碳素", "己电极", 55),
+        ("丙碳素", "丁电极", 50),
+        ("戊碳素", "丁电极", 50),
+        ("庚纸箱", "丁电极", 10),
+    ]
 
 
 def test_each_purchase_keeps_its_best_suppliers(data):
@@ -156,3 +179,60 @@ def test_each_purchase_keeps_its_best_suppliers(data):
     assert kept == {("丙碳素", "己电极"), ("丙碳素", "丁电极"), ("庚纸箱", "丁电极")}
     every = local_pairs(data, analyze(data), PairWeights(suppliers_per_purchase=0))
     assert len(every) == len(EXPECTED)
+
+
+def test_the_cap_by_hand():
+    # 丁电极 buys 煅烧 from outside and already buys from one local firm (乙碳素): with one supplier per
+    # purchase it looks at 1 + 1 + 1 = 3 firms of 煅烧 by output (丙 300, 乙 200, 戊 100) - all of them;
+    # the best new one is 丙碳素, as without the cap.
+    data = chain_data(**{"企业": FIRMS, "供需关系": LINKS})
+    report = analyze(data)
+    one = PairWeights(suppliers_per_purchase=1)
+    capped = local_pairs(data, report, one)
+    assert capped[capped["buyer"] == "丁电极"]["supplier"].tolist() == ["丙碳素", "庚纸箱"]
+    pd.testing.assert_frame_equal(capped, local_pairs(data, report, one, cap=False))
+
+
+def _random_sheets(seed: int) -> dict[str, list[list[object]]]:
+    """A random chain of three segments a -> b -> c with firms of tied and distinct outputs, local links
+    and outside purchases, so that caps often cut inside runs of equal scores."""
+    rng = np.random.default_rng(seed)
+    segments = ["甲", "乙", "丙"]
+    firms: list[list[object]] = [TINY["企业"][0]]
+    names: dict[str, list[str]] = {segment: [] for segment in segments}
+    for index in range(int(rng.integers(3, 14))):
+        segment = segments[int(rng.integers(0, 3))]
+        name = f"{segment}企{index:02d}"
+        names[segment].append(name)
+        output = float(rng.choice([0, 50, 100, 100, 250, 333.3]))
+        firms.append([name, segment, "城关镇", "否", output, 5, "", ""])
+    links = [TINY["供需关系"][0]]
+    everyone = [name for group in names.values() for name in group]
+    for _ in range(int(rng.integers(0, 40))):
+        buyer = everyone[int(rng.integers(0, len(everyone)))]
+        product = segments[int(rng.integers(0, 3))]
+        value = float(rng.choice([5, 10, 10, 20.5, 40]))
+        if rng.random() < 0.4 and names[product]:
+            supplier = names[product][int(rng.integers(0, len(names[product])))]
+            if supplier != buyer:
+                links.append(link(supplier, buyer, "货", product, value))
+        else:
+            outside = f"外地{int(rng.integers(0, 4))}"
+            links.append(link(outside, buyer, "货", product, value, supplier_region="外省", km=100))
+    template = [
+        ["环节", "材料类别", "链位", "上游环节", "说明"],
+        ["甲", "类", "上游", "", ""],
+        ["乙", "类", "中游", "甲", ""],
+        ["丙", "类", "下游", "乙、甲", ""],
+    ]
+    return {"企业": firms, "供需关系": links, "产业链图谱": template}
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("per_purchase", [1, 2])
+def test_the_cap_changes_nothing(seed, per_purchase):
+    data = chain_data(**_random_sheets(seed))
+    report = analyze(data)
+    weights = PairWeights(suppliers_per_purchase=per_purchase)
+    capped = local_pairs(data, report, weights)
+    pd.testing.assert_frame_equal(capped, local_pairs(data, report, weights, cap=False))

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from chain.gaps import analyze
+from chain.reasons import render
 from chain.settings import TargetWeights
 from chain.targets import TARGET_COLUMNS, recruiting_targets
 from tests.factory import TINY, TINY_COUNTY
@@ -34,6 +35,11 @@ def targets(sheets=None, **filters):
     return recruiting_targets(data, analyze(data), **filters)
 
 
+def worded(table):
+    """The targets with their reasons in both languages."""
+    return table.assign(reasons_zh=render("targets", table, "zh"), reasons_en=render("targets", table, "en"))
+
+
 def test_upstream_targets_by_hand():
     table = targets()
     assert tuple(table.columns) == TARGET_COLUMNS
@@ -50,8 +56,15 @@ def test_upstream_targets_by_hand():
 
 
 def test_reasons_follow_the_factors_that_weigh_most():
-    table = targets().set_index("name")
+    table = worded(targets()).set_index("name")
     # 外地矿: value 0.35 > gap 0.30 > partners 0.20 > distance 0.0225
+    assert table.loc["外地矿", "reasons"] == ("value", "gap", "partners", "distance")
+    assert table.loc["外地矿", "reasons_en"] == (
+        "already sells 90 (10k yuan) into the county, #1 among this segment's outside suppliers",
+        "the county buys 110 (10k yuan) of this segment from outside",
+        "serves 2 local firms",
+        "300 km away: a local plant saves transport",
+    )
     assert table.loc["外地矿", "reasons_zh"] == (
         "已向本县供货 90 万元，居本环节外地供应商第1位",
         "本环节外购 110 万元",
@@ -71,7 +84,7 @@ def test_reasons_follow_the_factors_that_weigh_most():
 
 def test_covered_segment_is_penalised_and_says_so():
     projects = [PROJECT_HEADER, ["新矿项目", "原料", "某矿业", 1000, "", "洽谈", 500]]
-    table = targets({"供需关系": UPSTREAM_LINKS, "招商项目": projects})
+    table = worded(targets({"供需关系": UPSTREAM_LINKS, "招商项目": projects}))
     # 原料 rows × covered_penalty 0.5: 0.4363 and 0.3139 fall below 外地煅烧厂's 0.5283
     assert table["name"].tolist() == ["外地煅烧厂", "外地矿", "远方矿", "外地纸箱厂"]
     by_name = table.set_index("name")
@@ -111,7 +124,7 @@ def test_filters_keep_scores(filters, names):
 
 
 def test_downstream_targets_are_outside_buyers_of_the_inputs():
-    table = targets(downstream_sheets(), gap="downstream")
+    table = worded(targets(downstream_sheets(), gap="downstream"))
     # 电极 is weak; 煅烧 exports to buyers in 电极 (外地电极厂 70) or with no buyer segment (外地贸易商 30);
     # 外地矿厂 buys 煅烧 as a 原料 firm and is not a target
     assert table["name"].tolist() == ["外地电极厂", "外地贸易商"]
@@ -123,6 +136,8 @@ def test_downstream_targets_are_outside_buyers_of_the_inputs():
     assert "已从本县采购 70 万元，居本环节外地采购方第1位" in first["reasons_zh"]
     assert "本环节外流待加工 100 万元" in first["reasons_zh"]
     assert "从1家本地企业采购" in first["reasons_zh"]
+    assert "100 (10k yuan) of this segment's inputs leave the county to be processed" in first["reasons_en"]
+    assert "buys from 1 local firm" in first["reasons_en"]
 
 
 def test_downstream_scores_by_hand():

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from chain.labels import STATUSES, label
+from chain.reasons import segment_reason
 
 __all__ = [
     "COUNT_KEYS",
@@ -193,9 +194,8 @@ def segment_rows(
             rows.append((label(key, lang), "" if is_blank(value) else str(value)))
         else:
             rows.append((label(key, lang), format_number(key, value)))
-    reason = record.get(f"reason_{'zh' if lang == 'zh' else 'en'}")
-    if isinstance(reason, str) and reason:
-        rows.append((label("reason", lang), reason))
+    if record.get("reason") and "weak_share" in record:
+        rows.append((label("reason", lang), segment_reason(record, "zh" if lang == "zh" else "en")))
     return rows
 
 

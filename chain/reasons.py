@@ -1,0 +1,409 @@
+"""The words of the analyses' reasons: zh / en templates for the reason codes and factor columns that
+:mod:`chain.gaps`, :mod:`chain.targets` and :mod:`chain.pairing` return, rendered only for what is shown
+or exported.
+
+An analysis says *why* with data, as :mod:`chain.problems` does for input problems: a segment's ``reason``
+is a code (:data:`SEGMENT_REASONS`), a target's ``reasons`` a tuple of codes in order of contribution
+(:data:`TARGET_REASONS`), a pair's ``reason`` a code (:data:`PAIR_REASONS`), and a pair's outside suppliers
+are :class:`OutsideSupplier` records. The numbers a sentence quotes are columns of the same frame (firms,
+demand, local share, rank, gap size ...). :func:`render` turns a frame into sentences in one language.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal, NamedTuple
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from chain.schema import PROJECTS
+
+__all__ = [
+    "FACTOR_COLUMNS",
+    "PAIR_REASONS",
+    "SEGMENT_REASONS",
+    "TABLES",
+    "TARGET_REASONS",
+    "OutsideSupplier",
+    "amount",
+    "amounts",
+    "in_words",
+    "percents",
+    "render",
+    "render_outside_suppliers",
+    "segment_reason",
+    "table_of",
+]
+
+Table = Literal["segments", "targets", "pairs"]
+
+#: The analysis tables whose reasons this module words.
+TABLES: tuple[Table, ...] = ("segments", "targets", "pairs")
+
+#: Columns a table carries only so that its reasons can be worded: not shown, not exported.
+FACTOR_COLUMNS: dict[Table, tuple[str, ...]] = {
+    "segments": ("weak_share",),
+    "targets": ("rank", "gap_size", "projects", "project_statuses"),
+    "pairs": (),
+}
+
+#: Segment reason code -> (zh, en). Fields: firms (with {s}, the English plural), demand (万元), share and
+#: threshold (percentages with just enough decimals, :func:`percents`).
+SEGMENT_REASONS: dict[str, tuple[str, str]] = {
+    "no_firm": ("无本地企业", "no local firm"),
+    "no_firm_bought_outside": (
+        "无本地企业，本地需求 {demand} 万元全部外购",
+        "no local firm; local demand of {demand} (10k yuan) all bought from outside",
+    ),
+    "few_firms": ("只有{firms}家本地企业", "only {firms} local firm{s}"),
+    "few_firms_low_share": (
+        "只有{firms}家本地企业，本地配套率 {share} < {threshold}",
+        "only {firms} local firm{s}; local share {share} < {threshold}",
+    ),
+    "few_firms_no_demand": (
+        "只有{firms}家本地企业，无本地需求",
+        "only {firms} local firm{s}; no local demand",
+    ),
+    "low_share": ("本地配套率 {share} < {threshold}", "local share {share} < {threshold}"),
+    "strong_share": (
+        "{firms}家本地企业，本地配套率 {share} ≥ {threshold}",
+        "{firms} local firms, local share {share} ≥ {threshold}",
+    ),
+    "strong_no_demand": ("{firms}家本地企业，无本地需求", "{firms} local firms, no local demand"),
+}
+
+#: Target reason code -> gap kind -> (zh, en). Fields: value and gap (万元), rank, partners (with {s}),
+#: km, projects (each project with its status, joined).
+TARGET_REASONS: dict[str, dict[str, tuple[str, str]]] = {
+    "value": {
+        "upstream": (
+            "已向本县供货 {value} 万元，居本环节外地供应商第{rank}位",
+            "already sells {value} (10k yuan) into the county, #{rank} among this segment's outside suppliers",
+        ),
+        "downstream": (
+            "已从本县采购 {value} 万元，居本环节外地采购方第{rank}位",
+            "already buys {value} (10k yuan) from the county, #{rank} among this segment's outside buyers",
+        ),
+    },
+    "partners": {
+        "upstream": ("服务{partners}家本地企业", "serves {partners} local firm{s}"),
+        "downstream": ("从{partners}家本地企业采购", "buys from {partners} local firm{s}"),
+    },
+    "distance": {
+        "upstream": ("运距 {km} km，本地化可省物流", "{km} km away: a local plant saves transport"),
+        "downstream": ("运距 {km} km，就地加工可省物流", "{km} km away: processing locally saves transport"),
+    },
+    "gap": {
+        "upstream": (
+            "本环节外购 {gap} 万元",
+            "the county buys {gap} (10k yuan) of this segment from outside",
+        ),
+        "downstream": (
+            "本环节外流待加工 {gap} 万元",
+            "{gap} (10k yuan) of this segment's inputs leave the county to be processed",
+        ),
+    },
+    "project": dict.fromkeys(
+        ("upstream", "downstream"), ("已有招商项目：{projects}", "project under way: {projects}")
+    ),
+}
+
+#: Pair reason code -> (zh, en). Fields: buyer, supplier, segment, value (万元 from outside), output (万元).
+PAIR_REASONS: dict[str, tuple[str, str]] = {
+    "buys_outside_no_link": (
+        "{buyer}现从外地采购{segment}产品 {value} 万元；{supplier}为本地{segment}企业（产值 {output} 万元），"
+        "双方尚无供货关系",
+        "{buyer} buys {value} (10k yuan) of {segment} from outside; "
+        "{supplier} makes {segment} locally (output {output}, 10k yuan) and does not supply it yet",
+    ),
+}
+
+#: An outside supplier as it reads in each language: name, (region), amount.
+_SUPPLIER = {
+    "zh": ("{name}({region}) {value}万元", "{name} {value}万元"),
+    "en": ("{name}({region}) {value} (10k yuan)", "{name} {value} (10k yuan)"),
+}
+_PROJECT = {"zh": ("{name}（{status}）", "、"), "en": ("{name} ({status})", ", ")}
+
+
+_TEXT = pa.large_string()
+
+
+class OutsideSupplier(NamedTuple):
+    """A supplier outside the county that a local pair could replace: name, region ("" when not given)
+    and the value (万元) it sells to the buyer in the segment."""
+
+    name: str
+    region: str
+    value: float
+
+
+def amount(value: float) -> str:
+    """An amount as people read it: thousands separated, at most two decimals, no trailing zeros.
+
+    >>> amount(7666.1), amount(60.0), amount(1234.567), amount(-0.0)
+    ('7,666.1', '60', '1,234.57', '0')
+    """
+    if not math.isfinite(value):
+        return str(value)
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def amounts(values: np.ndarray | Sequence[float] | pd.Series) -> np.ndarray:
+    """:func:`amount` of every value, as an object array of str. Each distinct value is formatted once:
+    amounts repeat (a segment's gap on every target of the segment, a purchase on every pair).
+
+    ``format(v + 0.0, ",.2f")`` with trailing zeros and point stripped is :func:`amount` for every float:
+    an integral value has only zeros after the point, "nan" / "inf" have nothing to strip, and adding 0.0
+    turns -0.0 into the 0.0 that ``int(-0.0)`` shows as "0".
+    """
+    values = np.asarray(values, dtype=float).reshape(-1)
+    distinct, back = np.unique(values, return_inverse=True)
+    texts = np.array(
+        [format(v, ",.2f").rstrip("0").rstrip(".") for v in (distinct + 0.0).tolist()] or [""], dtype=object
+    )
+    return texts[back.reshape(-1)] if len(values) else np.empty(0, dtype=object)
+
+
+def percents(share: float, threshold: float) -> tuple[str, str]:
+    """A share and a threshold as percentages, with just enough decimals that they read equal only when
+    they are (49.99% is not shown as 50% next to a 50% threshold).
+
+    >>> percents(0.4999, 0.5), percents(2 / 3, 0.5)
+    (('49.99%', '50.00%'), ('67%', '50%'))
+    """
+    for digits in range(4):
+        shown, limit = f"{share * 100:.{digits}f}%", f"{threshold * 100:.{digits}f}%"
+        if (shown == limit) == (share == threshold):
+            break
+    return shown, limit
+
+
+def table_of(columns: Sequence[str] | pd.Index) -> Table | None:
+    """Which analysis table a frame with these columns is, by its reason column: ``reasons`` makes it the
+    targets, ``reason`` with a ``buyer`` the pairs, ``reason`` alone the segments; None without either."""
+    if "reasons" in columns:
+        return "targets"
+    if "reason" in columns:
+        return "pairs" if "buyer" in columns else "segments"
+    return None
+
+
+def render(table: Table, frame: pd.DataFrame, lang: str) -> pd.Series:
+    """The reasons of ``frame``, a frame of ``table`` (its ``reason`` or ``reasons`` codes and the factor
+    columns they quote), in ``lang``: one str per row, a tuple of str per row for the targets. Same index
+    as ``frame``; ``frame`` is not changed.
+
+    >>> segments = pd.DataFrame({"reason": ["few_firms_low_share"], "firms": [1], "demand": [100.0],
+    ...                          "local_share": [0.4], "weak_share": [0.5]})
+    >>> render("segments", segments, "zh").tolist(), render("segments", segments, "en").tolist()
+    (['只有1家本地企业，本地配套率 40% < 50%'], ['only 1 local firm; local share 40% < 50%'])
+    """
+    side = _side(lang)
+    if table == "segments":
+        words = _segment_reasons(frame, lang)
+    elif table == "targets":
+        words = _target_reasons(frame, side, lang)
+    elif table == "pairs":
+        words = _pair_reasons(frame, side)
+    else:
+        raise ValueError(f"table must be one of {TABLES}, not {table!r}")
+    if table == "targets":
+        return pd.Series(words, index=frame.index, dtype=object)
+    return pd.Series(pd.array(words, dtype="str"), index=frame.index)
+
+
+def render_outside_suppliers(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """A pair frame's ``outside_suppliers`` (tuples of :class:`OutsideSupplier`) in ``lang``: a tuple of
+    ``"name(region) N万元"`` (``"name(region) N (10k yuan)"`` in English) per row, largest first.
+
+    >>> pairs = pd.DataFrame({"outside_suppliers": [(OutsideSupplier("外地厂", "江苏南通", 30.0),)]})
+    >>> render_outside_suppliers(pairs, "en").tolist()
+    [('外地厂(江苏南通) 30 (10k yuan)',)]
+    """
+    with_region, without_region = _SUPPLIER[_check(lang)]
+    lists = frame["outside_suppliers"]
+    # Pairs of one purchase share its list: word each distinct list once.
+    codes, distinct = pd.factorize(lists)
+    flat = [supplier for suppliers in distinct for supplier in suppliers]
+    values = amounts([supplier.value for supplier in flat])
+    texts = [
+        (with_region if region else without_region).format(name=name, region=region, value=value)
+        for (name, region, _), value in zip(flat, values.tolist(), strict=True)
+    ]
+    worded, start = [], 0
+    for suppliers in distinct:
+        worded.append(tuple(texts[start : start + len(suppliers)]))
+        start += len(suppliers)
+    result = np.empty(len(worded), dtype=object)
+    result[:] = worded
+    return pd.Series(result[codes] if len(codes) else [], index=frame.index, dtype=object)
+
+
+def in_words(frame: pd.DataFrame, lang: str, table: Table | None = None) -> pd.DataFrame:
+    """A copy of ``frame`` whose reason columns (``reason``, ``reasons``, ``outside_suppliers``) hold
+    sentences in ``lang`` instead of codes and records; ``table`` is inferred from the columns when None
+    (:func:`table_of`). A frame without reason columns comes back as it is."""
+    table = table_of(frame.columns) if table is None else table
+    worded: dict[str, pd.Series] = {}
+    if table is not None and ("reasons" if table == "targets" else "reason") in frame.columns:
+        worded["reasons" if table == "targets" else "reason"] = render(table, frame, lang)
+    if "outside_suppliers" in frame.columns:
+        worded["outside_suppliers"] = render_outside_suppliers(frame, lang)
+    return frame.assign(**worded) if worded else frame
+
+
+def _check(lang: str) -> str:
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    return lang
+
+
+def _side(lang: str) -> int:
+    return 0 if _check(lang) == "zh" else 1
+
+
+def _fill(template: str, fields: Mapping[str, pa.Array], count: int) -> pa.Array:
+    """``template.format(**row)`` for every row of ``fields`` (Arrow text arrays), as one Arrow text array:
+    the template's literal text and fields are joined column by column in Arrow, not parsed and
+    formatted once per row."""
+    pieces: list[pa.Array | pa.Scalar] = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        if literal:
+            pieces.append(pa.scalar(literal, type=_TEXT))
+        if field is not None:
+            pieces.append(fields[field])
+    if not any(isinstance(piece, pa.Array) for piece in pieces):
+        return pa.array([template] * count, type=_TEXT)
+    return pc.binary_join_element_wise(*pieces, pa.scalar("", type=_TEXT))
+
+
+def _texts(values: pd.Series | np.ndarray) -> pa.Array:
+    """Values (text or integers) as Arrow text; a pandas "str" column is already Arrow and is not copied."""
+    if isinstance(values, pd.Series) and isinstance(values.array, pd.arrays.ArrowStringArray):
+        return pc.cast(pa.array(values.array), _TEXT)
+    return pc.cast(pa.array(np.asarray(values)), _TEXT)
+
+
+def _formatted(values: pd.Series | np.ndarray, show: Callable[[float], str]) -> pa.Array:
+    """``show(v)`` for every value, as an Arrow text array; each distinct value is formatted once."""
+    values = np.asarray(values, dtype=float).reshape(-1)
+    distinct, back = np.unique(values, return_inverse=True)
+    texts = pa.array([show(v) for v in distinct.tolist()], type=_TEXT)
+    return texts.take(pa.array(back.reshape(-1), type=pa.int64()))
+
+
+def _plural(counts: np.ndarray) -> pa.Array:
+    """The English plural ending of each count: "" for one, "s" otherwise."""
+    return pa.array(np.where(np.asarray(counts) == 1, "", "s").astype(object), type=_TEXT)
+
+
+def segment_reason(row: Mapping[str, object], lang: str) -> str:
+    """The reason of one segment row (a record of :attr:`ChainReport.segments <chain.model.ChainReport>`:
+    its ``reason`` code, firms, demand, local_share and weak_share) in ``lang``."""
+    firms, demand = int(row["firms"]), float(row["demand"])  # type: ignore[arg-type]
+    shown, limit = percents(float(row["local_share"]), float(row["weak_share"])) if demand > 0 else ("", "")  # type: ignore[arg-type]
+    fields = {
+        "firms": firms,
+        "s": "" if firms == 1 else "s",
+        "demand": amount(demand),
+        "share": shown,
+        "threshold": limit,
+    }
+    return SEGMENT_REASONS[str(row["reason"])][_side(lang)].format(**fields)
+
+
+def _segment_reasons(frame: pd.DataFrame, lang: str) -> np.ndarray:
+    """One sentence per segment row; a segment table is hundreds of rows, so a row at a time."""
+    columns = ["reason", "firms", "demand", "local_share", "weak_share"]
+    result = np.empty(len(frame), dtype=object)
+    result[:] = [segment_reason(row, lang) for row in frame[columns].to_dict("records")]
+    return result
+
+
+def _target_sentences(frame: pd.DataFrame, side: int, lang: str) -> dict[str, list[str]]:
+    """Each reason code's sentence for every target row (a list per code), in one language."""
+    count = len(frame)
+    partners = frame["local_partners"].to_numpy(dtype=np.int64)
+    fields = {
+        "value": _formatted(frame["value"], amount),
+        "rank": _texts(frame["rank"].to_numpy(dtype=np.int64)),
+        "partners": _texts(partners),
+        "s": _plural(partners),
+        # Shown to the km, as format(",.0f") rounds (half to even).
+        "km": _formatted(frame["distance_km"], lambda v: format(v, ",.0f")),
+        "gap": _formatted(frame["gap_size"], amount),
+        "projects": _project_texts(frame, lang),
+    }
+    upstream = pa.array((frame["gap"] == "upstream").to_numpy(dtype=bool))
+    sentences = {}
+    for code, wordings in TARGET_REASONS.items():
+        up = _fill(wordings["upstream"][side], fields, count)
+        down = _fill(wordings["downstream"][side], fields, count)
+        sentences[code] = pc.if_else(upstream, up, down).to_pylist()
+    return sentences
+
+
+def _project_texts(frame: pd.DataFrame, lang: str) -> pa.Array:
+    """Each target row's projects with their status, joined: ``新矿项目（洽谈）``."""
+    status_names = {c.key: (c.zh if lang == "zh" else c.en) for c in PROJECTS.column_by_key["status"].choices}
+    template, joiner = _PROJECT[lang]
+    pairs = np.empty(len(frame), dtype=object)
+    pairs[:] = list(zip(frame["projects"], frame["project_statuses"], strict=True))
+    codes, distinct = pd.factorize(pairs)
+    words = [
+        joiner.join(
+            template.format(name=name, status=status_names[status]) if status_names.get(status) else str(name)
+            for name, status in zip(names, statuses, strict=True)
+        )
+        for names, statuses in distinct
+    ]
+    return pa.array(words, type=_TEXT).take(pa.array(codes, type=pa.int64()))
+
+
+def _target_reasons(frame: pd.DataFrame, side: int, lang: str) -> np.ndarray:
+    """A tuple of sentences per target row, in the order of its codes. Rows with the same codes are zipped
+    together, column by column (a few dozen orders among thousands of rows)."""
+    result = np.empty(len(frame), dtype=object)
+    if len(frame) == 0:
+        return result
+    sentences = _target_sentences(frame, side, lang)
+    order_codes = np.empty(len(frame), dtype=object)
+    order_codes[:] = frame["reasons"].tolist()
+    layout, orders = pd.factorize(order_codes)
+    for number, codes in enumerate(orders):
+        members = np.flatnonzero(layout == number).tolist()
+        columns = [[sentences[code][row] for row in members] for code in codes]
+        tuples = np.empty(len(members), dtype=object)
+        tuples[:] = list(zip(*columns, strict=True)) if codes else [() for _ in members]
+        result[members] = tuples
+    return result
+
+
+def _pair_reasons(frame: pd.DataFrame, side: int) -> pa.Array:
+    """One sentence per pair row, filled column-wise from its buyer, supplier, segment and amounts."""
+    count = len(frame)
+    fields = {
+        "buyer": _texts(frame["buyer"]),
+        "supplier": _texts(frame["supplier"]),
+        "segment": _texts(frame["segment"]),
+        "value": _formatted(frame["value_from_outside"], amount),
+        "output": _formatted(frame["supplier_output"], amount),
+    }
+    # Pairs have one code today; each code present is filled once, over every row.
+    codes = frame["reason"]
+    present = list(dict.fromkeys(codes.tolist()))
+    if len(present) == 1:
+        return _fill(PAIR_REASONS[present[0]][side], fields, count)
+    result = pa.nulls(count, type=_TEXT)
+    for code in present:
+        chosen = pa.array((codes == code).to_numpy(dtype=bool))
+        result = pc.if_else(chosen, _fill(PAIR_REASONS[code][side], fields, count), result)
+    return result
