@@ -229,6 +229,16 @@ class Snapshot:
         }
 
 
+def _url_options(url: URL) -> list[str]:
+    """The libpq ``options`` a PostgreSQL URL carries (none, one, or repeated ``options=`` parameters).
+
+    >>> _url_options(make_url("postgresql://u@h/db?options=-csearch_path%3Dchain"))
+    ['-csearch_path=chain']
+    """
+    given = url.query.get("options", ())
+    return [given] if isinstance(given, str) else list(given)
+
+
 @dataclass(frozen=True)
 class Imported:
     """The outcome of an import: the snapshot, and whether it is new (False: the same bytes were already in)."""
@@ -333,7 +343,10 @@ class Store:
                     connect_args={
                         "connect_timeout": 10,
                         # A writer waits for another's lock at most this long, then gets a clear message.
-                        "options": f"-c lock_timeout={int(busy_timeout * 1000)}",
+                        # Options the URL gives (``?options=-csearch_path%3Dchain``) are kept, not replaced.
+                        "options": " ".join(
+                            [*_url_options(parsed), f"-c lock_timeout={int(busy_timeout * 1000)}"]
+                        ),
                     },
                 )
             except (SQLAlchemyError, ImportError) as exc:

@@ -7,6 +7,7 @@ they fail instead. Each test gets an empty schema.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 from pathlib import Path
@@ -42,8 +43,14 @@ def pg_unreachable() -> str | None:
     return None
 
 
+#: This test process's own schema: test runs sharing one server (two checkouts, two developers) never see or
+#: empty each other's tables.
+PG_SCHEMA = f"chain_test_{os.getpid()}"
+
+
 def empty_pg() -> str:
-    """The PostgreSQL URL with its public schema emptied, or skip (fail under REQUIRE_POSTGRES=1)."""
+    """A PostgreSQL URL whose search path is this process's own schema, emptied; or skip (fail under
+    REQUIRE_POSTGRES=1). The schema is dropped when the process ends."""
     reason = pg_unreachable()
     if reason is not None:
         message = f"POSTGRESQL TESTS NOT RUN: cannot reach {reason} (make postgres, or set CHAIN_TEST_PG_URL)"
@@ -52,10 +59,29 @@ def empty_pg() -> str:
         pytest.skip(message)
     engine = sa.create_engine(pg_url())
     with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-        connection.execute(sa.text("CREATE SCHEMA public"))
+        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        connection.execute(sa.text(f"CREATE SCHEMA {PG_SCHEMA}"))
     engine.dispose()
-    return pg_url()
+    _drop_schema_at_exit()
+    url = sa.make_url(pg_url())
+    return url.update_query_dict({"options": f"-csearch_path={PG_SCHEMA}"}).render_as_string(
+        hide_password=False
+    )
+
+
+@functools.cache
+def _drop_schema_at_exit() -> None:
+    def drop() -> None:
+        engine = sa.create_engine(pg_url())
+        try:
+            with engine.begin() as connection:
+                connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        except Exception:  # the server went away first: nothing left to clean
+            pass
+        finally:
+            engine.dispose()
+
+    atexit.register(drop)
 
 
 def database(backend: str, folder: Path) -> str:
