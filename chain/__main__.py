@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import math
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,13 +15,21 @@ import numpy as np
 import pandas as pd
 
 from chain import columns as cat
-from chain import export, render
+from chain import db_cli, export, render
+from chain.cli import (
+    EXIT_CODES,
+    EXIT_ERRORS,
+    EXIT_OK,
+    EXIT_USAGE,
+    format_problem,
+    json_text,
+    load_or_exit,
+    say,
+    terminal_text,
+)
 from chain.gaps import analyze
-from chain.isolate import load_isolated
-from chain.load import REFUSAL_CODES
 from chain.model import ChainData, ChainReport, LoadResult
 from chain.pairing import local_pairs
-from chain.problems import Problem
 from chain.settings import AnalysisSettings
 from chain.targets import recruiting_targets
 
@@ -38,57 +44,6 @@ __all__ = [
     "main",
     "terminal_text",
 ]
-
-EXIT_OK = 0
-#: The workbook has errors: every problem was reported.
-EXIT_ERRORS = 1
-#: A usage error, or a file that can't be read at all (missing, not a workbook, refused by the guard).
-EXIT_USAGE = 2
-
-#: Exit code -> what it means (docs/cli.md).
-EXIT_CODES: dict[int, str] = {
-    EXIT_OK: "success: the workbook loads (warnings allowed) and the command did its work",
-    EXIT_ERRORS: "the workbook has errors: every problem is on stderr, or on stdout as JSON with --json",
-    EXIT_USAGE: "a usage error, or a file that cannot be read at all (missing, not a workbook, refused)",
-}
-
-
-#: What a terminal acts on: C0 and C1 control characters (ESC and CSI start the sequences that move the cursor,
-#: recolour, retitle or clear it; CR and BS overwrite what was printed), DEL, the line and paragraph separators,
-#: and the bidirectional embeddings, overrides and isolates that reorder what follows them on the line.
-_TERMINAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-#: The same characters that json.dumps leaves raw with ensure_ascii=False (it escapes only U+0000–U+001F).
-_JSON_RAW = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def terminal_text(text: object) -> str:
-    r"""``text`` safe to print on a terminal: each character a terminal would act on (``_TERMINAL``) shown as
-    its Python escape, so a workbook cell can neither move the cursor, recolour or retitle the terminal, nor
-    start a new line or reorder the line it is printed on. Everything else is printed as written.
-
-    >>> print(terminal_text("甲\x1b[31m红\u202e乙\n丙\t丁"))
-    甲\x1b[31m红\u202e乙\n丙\t丁
-    """
-    return _TERMINAL.sub(lambda match: ascii(match.group())[1:-1], str(text))
-
-
-def json_text(document: object) -> str:
-    r"""``document`` as indented JSON (non-ASCII text as written) in which no character a terminal acts on is
-    raw: json.dumps escapes U+0000–U+001F, this escapes DEL, C1 and bidi controls as ``\uXXXX`` too. The JSON
-    decodes to exactly the same values.
-
-    >>> print(json_text({"name": "甲\x1b\x9b\u202e乙"}))
-    {
-      "name": "甲\u001b\u009b\u202e乙"
-    }
-    """
-    dumped = json.dumps(document, ensure_ascii=False, indent=2)
-    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
-
-
-def _say(text: object, file: TextIO | None = None) -> None:
-    """Print a human-readable line on stdout (or ``file``), safe for a terminal (:func:`terminal_text`)."""
-    print(terminal_text(text), file=file)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -127,8 +82,6 @@ def build_parser() -> argparse.ArgumentParser:
     pairs.add_argument("--segment", help="only pairs supplying this segment")
     pairs.set_defaults(handler=run_pairs)
 
-    from chain import db_cli  # here, not at the top: db_cli uses this module's helpers
-
     db_cli.register(commands)
     return parser
 
@@ -157,39 +110,6 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def format_problem(item: Problem, lang: str = "zh") -> str:
-    """One problem as a readable line: ``sheet 第N行 column: message`` (``row N`` in English)."""
-    place = [item.sheet] if item.sheet else []
-    if item.row is not None:
-        place.append(f"第{item.row}行" if lang == "zh" else f"row {item.row}")
-    if item.column:
-        place.append(item.column)
-    prefix = " ".join(place)
-    return f"{prefix}: {item.message(lang)}" if prefix else item.message(lang)
-
-
-def load_or_exit(args: argparse.Namespace, skip_error_rows: bool = False) -> LoadResult | int:
-    """The load result of ``args.workbook``, or the exit code when it can't be read or is refused.
-
-    Commands share it: an unreadable or refused file is one line on stderr and exit 2.
-    """
-    path = Path(args.workbook)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        message = f"无法读取文件 {path}：{reason}" if args.lang == "zh" else f"cannot read {path}: {reason}"
-        _say(message, file=sys.stderr)
-        return EXIT_USAGE
-    # Parsed in a child process: a reader that aborts on some input must not end this command with a crash.
-    result = load_isolated(data, source_name=path.name, skip_error_rows=skip_error_rows)
-    refusal = next((p for p in result.errors if p.code in REFUSAL_CODES), None)
-    if refusal is not None:
-        _say(f"{path}: {format_problem(refusal, args.lang)}", file=sys.stderr)
-        return EXIT_USAGE
-    return result
-
-
 def run_check(args: argparse.Namespace) -> int:
     """``check``: exit 0 when the workbook loads (warnings allowed), 1 with every problem when it doesn't."""
     result = load_or_exit(args)
@@ -197,7 +117,7 @@ def run_check(args: argparse.Namespace) -> int:
         return result
     _report_problems(result, args)
     if not args.json:
-        _say(_summary(result, args.lang), file=sys.stderr if result.errors else sys.stdout)
+        say(_summary(result, args.lang), file=sys.stderr if result.errors else sys.stdout)
     return EXIT_ERRORS if result.errors else EXIT_OK
 
 
@@ -218,7 +138,7 @@ def run_gaps(args: argparse.Namespace) -> int:
         )
     else:
         print(_table(segments, "segments", args.lang))
-        _say(_completeness_line(report, args.lang))
+        say(_completeness_line(report, args.lang))
     return _write(args, data, report, export.report_table("segments", segments))
 
 
@@ -239,7 +159,7 @@ def run_targets(args: argparse.Namespace) -> int:
             max_distance=args.max_distance,
         )
     except ValueError as exc:
-        _say(exc, file=sys.stderr)
+        say(exc, file=sys.stderr)
         return EXIT_USAGE
     found = _top(found, args.top)
     if args.json:
@@ -258,7 +178,7 @@ def run_pairs(args: argparse.Namespace) -> int:
     try:
         found = local_pairs(data, report, segment=args.segment)
     except ValueError as exc:
-        _say(exc, file=sys.stderr)
+        say(exc, file=sys.stderr)
         return EXIT_USAGE
     found = _top(found, args.top)
     if args.json:
@@ -271,13 +191,13 @@ def run_pairs(args: argparse.Namespace) -> int:
 def _analyse(args: argparse.Namespace) -> tuple[ChainData, ChainReport] | int:
     """The loaded data and its report, or the exit code after reporting why there is none."""
     if not 0.0 <= args.weak_share <= 1.0:
-        _say(f"--weak-share must be between 0 and 1, got {args.weak_share}", file=sys.stderr)
+        say(f"--weak-share must be between 0 and 1, got {args.weak_share}", file=sys.stderr)
         return EXIT_USAGE
     if args.top is not None and args.top < 0:
-        _say(f"--top must be >= 0, got {args.top}", file=sys.stderr)
+        say(f"--top must be >= 0, got {args.top}", file=sys.stderr)
         return EXIT_USAGE
     if args.output and Path(args.output).suffix.lower() not in (".xlsx", ".csv"):
-        _say(f"-o must name an .xlsx or .csv file, got {args.output}", file=sys.stderr)
+        say(f"-o must name an .xlsx or .csv file, got {args.output}", file=sys.stderr)
         return EXIT_USAGE
     result = load_or_exit(args, skip_error_rows=args.skip_error_rows)
     if isinstance(result, int):
@@ -291,11 +211,11 @@ def _analyse(args: argparse.Namespace) -> tuple[ChainData, ChainReport] | int:
                 else f"These {len(result.skippable_rows)} rows are in error; --skip-error-rows analyses without "
                 "them (each is named)."
             )
-            _say(hint, file=sys.stderr)
+            say(hint, file=sys.stderr)
         return EXIT_ERRORS
     for item in result.data.excluded:
         left_out = "未纳入分析" if args.lang == "zh" else "left out"
-        _say(f"{left_out}: {format_problem(item, args.lang)}", file=sys.stderr)
+        say(f"{left_out}: {format_problem(item, args.lang)}", file=sys.stderr)
     settings = AnalysisSettings(weak_share=args.weak_share)
     return result.data, analyze(result.data, settings)
 
@@ -319,9 +239,9 @@ def _write(args: argparse.Namespace, data: ChainData, report: ChainReport, table
     try:
         path.write_bytes(payload)
     except OSError as exc:
-        _say(f"cannot write {path}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+        say(f"cannot write {path}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
         return EXIT_USAGE
-    _say(f"{'已写入' if args.lang == 'zh' else 'wrote'} {path}", file=sys.stderr)
+    say(f"{'已写入' if args.lang == 'zh' else 'wrote'} {path}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -397,9 +317,9 @@ def _report_problems(result: LoadResult, args: argparse.Namespace) -> None:
         return
     for severity, items in (("error", result.errors), ("warning", result.warnings)):
         if items:
-            _say(_heading(severity, len(items), args.lang), file=sys.stderr)
+            say(_heading(severity, len(items), args.lang), file=sys.stderr)
         for item in items:
-            _say(format_problem(item, args.lang), file=sys.stderr)
+            say(format_problem(item, args.lang), file=sys.stderr)
 
 
 def _heading(severity: str, count: int, lang: str) -> str:
@@ -440,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except Exception as exc:  # no input may end in a traceback: one line, and the usage exit code
-        _say(f"python -m chain {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        say(f"python -m chain {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
 

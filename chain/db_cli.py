@@ -14,13 +14,14 @@ import os
 import sys
 from pathlib import Path
 
-from chain.__main__ import (
+from chain.cli import (
     EXIT_ERRORS,
     EXIT_OK,
     EXIT_USAGE,
     format_problem,
     json_text,
     load_or_exit,
+    say,
     terminal_text,
 )
 from chain.store import DB_URL_ENV, Snapshot, Store, StoreError
@@ -84,7 +85,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _say(text: object) -> None:
-    print(terminal_text(text), file=sys.stderr)
+    """Every message of ``db`` goes to stderr: stdout carries only what a script reads (ids, JSON)."""
+    say(text, file=sys.stderr)
 
 
 def _fail(error: StoreError, lang: str) -> int:

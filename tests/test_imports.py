@@ -34,7 +34,7 @@ def _imports() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
 def test_the_parser_sees_the_imports() -> None:
     imports = _imports()
     assert ("model", ("ChainData", "ChainReport", "Completeness", "WhatIf")) in imports["gaps"]
-    assert any(target == "reasons" for target, _ in imports["export"])
+    assert any(target == "reasons" for target, _ in imports["render"])
 
 
 def test_no_import_cycle_in_chain() -> None:
