@@ -20,6 +20,7 @@ __all__ = [
     "FORMATS",
     "GAP_KINDS",
     "JSON_FIELDS",
+    "LOCALITY",
     "NAMED_VALUES",
     "PROBLEM_JSON",
     "SENTENCES",
@@ -321,6 +322,12 @@ SEVERITIES: dict[str, tuple[str, str]] = {
 STAGES: dict[str, tuple[str, str]] = {
     **{c.key: (c.zh, c.en) for c in schema.TEMPLATE.column_by_key["stage"].choices},
     "": ("未填", "not given"),
+}
+
+#: Where a trading partner is, seen from the county -> (zh, en): a local firm or one outside the county.
+LOCALITY: dict[str, tuple[str, str]] = {
+    "local": ("本地", "local"),
+    "outside": ("外地", "outside"),
 }
 
 #: Kind -> the vocabulary that names its values.

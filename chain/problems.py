@@ -12,7 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
-from chain.labels import SEVERITIES, label
+from chain import columns as cat
 
 __all__ = ["CATALOGUE", "REPORT_COLUMNS", "Problem", "Severity", "problem", "problem_table"]
 
@@ -404,9 +404,9 @@ def problem(
     return Problem(sheet, row, column, text, code, severity, zh.format(**fields), en.format(**fields))
 
 
-#: Columns of the validation report, as keys of :data:`chain.labels.COLUMNS`, on the page and in the
-#: download: where, then what (the message, right after where), the cell as written, the code last.
-REPORT_COLUMNS: tuple[str, ...] = ("severity", "sheet", "row", "column", "message", "cell_value", "code")
+#: Columns of the validation report, keys of :data:`chain.columns.CATALOGUE`, on the page and in the
+#: download: the catalogue's ``problems`` table (where, then what, the cell as written, the code last).
+REPORT_COLUMNS: tuple[str, ...] = cat.TABLES["problems"].columns
 
 
 def problem_table(
@@ -427,8 +427,8 @@ def problem_table(
     rows = [
         {
             "severity": p.severity,
-            "severity_zh": label(p.severity, "zh", SEVERITIES),
-            "severity_en": label(p.severity, "en", SEVERITIES),
+            "severity_zh": cat.value_name(cat.SEVERITIES, p.severity, "zh"),
+            "severity_en": cat.value_name(cat.SEVERITIES, p.severity, "en"),
             "sheet": p.sheet,
             "row": pd.NA if p.row is None else int(p.row),
             "column": p.column or "",

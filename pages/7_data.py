@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from chain import columns as cat
 from chain import guard, problems, schema
 from chain.isolate import QueuePosition
 from chain.model import LoadResult
@@ -276,7 +277,7 @@ def _report(fr: Frame, source: Source, loaded: LoadResult) -> None:
     if severities:
         shown = shown[shown["severity"].isin(severities)]
     table(shown, problems.REPORT_COLUMNS, fr.lang, key="report_table")
-    stem = f"{fr.t('export_problems_title')}_{source.name.rsplit('.', 1)[0]}"
+    stem = f"{cat.TABLES['problems'].title(fr.lang)}_{source.name.rsplit('.', 1)[0]}"
     download_pair(facade.problems_downloads(source, fr.lang), stem, fr.lang, key="report_download")
 
 

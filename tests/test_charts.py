@@ -11,10 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from chain import charts
+from chain import charts, render
 from chain.charts import networks
 from chain.charts import segments as segment_charts
-from chain.charts import text as chart_text
 from chain.model import ChainData
 from chain.views import market_flows
 
@@ -145,7 +144,11 @@ def test_treemap_names_the_segments_it_cannot_size():
     note = fig.layout.annotations[0].text
     assert "包装" in note and "(1)" in note
     assert "12,345" in fig.data[0].hovertext[3]  # thousands separator
-    assert "产值(万元)" in fig.data[0].hovertext[3]
+    assert "产值: 12,345 万元" in fig.data[0].hovertext[3]  # named by the catalogue, written by the renderer
+    # The treemap writes its unit: a segment's output, and a category's total in 亿元 from 1 亿元 on.
+    assert "弱链 · 1.23 亿元" in fig.data[0].text and "强链 · 500 万元" in fig.data[0].text
+    english = charts.output_treemap(SEGMENTS, "en").data[0]
+    assert "weak · 123.5 m yuan" in english.text and "Output: 123.5 m yuan" in english.hovertext[3]
     # The reason is worded from its code and the numbers it quotes.
     assert "只有1家本地企业，无本地需求" in fig.data[0].hovertext[3]
 
@@ -162,7 +165,7 @@ def test_treemap_note_names_every_segment_without_output_over_several_lines(lang
     assert all(name in note for name in [*names, "包装"])
     lines = note.split("<br>")
     assert len(lines) > 1
-    assert max(chart_text.display_width(line) for line in lines) <= segment_charts._NOTE_COLUMNS
+    assert max(render.text_width(line) for line in lines) <= segment_charts._NOTE_COLUMNS
     # The figure grows by the note, so the picture keeps its size.
     assert fig.layout.height > charts.output_treemap(SEGMENTS, lang).layout.height
 
@@ -287,7 +290,7 @@ def test_chain_map_hover_shows_numbers_with_units():
     fig = charts.chain_map(_segment_graph())
     hovers = [h for t in fig.data if t.customdata is not None for h in t.hovertext]
     electrode = next(h for h in hovers if h.startswith("<b>电极</b>"))
-    assert "产值(万元): 12,345" in electrode and "状态: 弱链" in electrode
+    assert "产值: 12,345 万元" in electrode and "状态: 弱链" in electrode
     english = charts.chain_map(_segment_graph(), "en")
     assert {t.name for t in english.data if t.customdata is not None} == {"strong", "weak", "missing"}
 
@@ -402,8 +405,8 @@ def test_sankey_shows_the_county_as_other_local_units_never_as_an_outside_market
         outflow = sum(v for (s, _), v in _flows(sankey).items() if s == segment)
         assert inflow == pytest.approx(outflow)
     hover = sankey.node.customdata[labels.index("煅烧")]
-    assert "本地供给(万元): 115" in hover and "外销额(万元): 20" in hover
-    assert "本地最终需求(万元): 30" in hover
+    assert "本地供给: 115 万元" in hover and "外销额: 20 万元" in hover
+    assert "本地最终需求: 30 万元" in hover
     english = list(charts.flow_sankey(market_flows(_data(COUNTY_LINKS)), SEGMENTS, "en").data[0].node.label)
     assert {"other local units", "other local units' supplies"} <= set(english)
 
@@ -439,8 +442,24 @@ def test_leakage_bar_sorted_largest_first_and_stacked_to_demand():
     assert list(leakage.y) == ["原料", "煅烧", "包装"]  # 60, 50, 10; 电极 has none
     assert list(leakage.x) == [60.0, 50.0, 10.0] and list(local.x) == [40.0, 100.0, 0.0]
     assert fig.layout.barmode == "stack" and fig.layout.yaxis.autorange == "reversed"
-    assert [leakage.name, local.name] == ["外购额(万元)", "本地供给(万元)"]
+    assert [leakage.name, local.name] == ["外购额", "本地供给"]
+    assert fig.layout.xaxis.title.text == "本地需求(万元)" and fig.layout.xaxis.tickformat == ",.1~f"
     assert charts.leakage_bar(SEGMENTS, top=2).data[0].y == ("原料", "煅烧")
+
+
+def test_bars_of_100000s_of_wan_yuan_are_drawn_in_yi_yuan():
+    # Issue #18: an axis of 100,000–300,000 万元 reads better as 10–30 亿元; hovers keep the exact amount.
+    large = SEGMENTS.assign(
+        leakage=SEGMENTS["leakage"] * 5_000, local_supply=SEGMENTS["local_supply"] * 5_000
+    )
+    fig = charts.leakage_bar(large)
+    assert fig.layout.xaxis.title.text == "本地需求(亿元)"
+    assert list(fig.data[0].x) == [30.0, 25.0, 5.0]  # 300,000, 250,000 and 50,000 万元
+    assert "外购额: 300,000 万元" in fig.data[0].hovertext[0]
+    english = charts.leakage_bar(large, "en")
+    assert english.layout.xaxis.title.text == "Local demand (bn yuan)" and english.data[0].x[0] == 3.0
+    category = charts.category_bar(large.assign(output=SEGMENTS["output"] * 10))
+    assert category.layout.annotations[1].text == "产值(亿元)"
 
 
 def test_exports_bar_shows_exports_and_downstream_gap_side_by_side():
@@ -448,18 +467,19 @@ def test_exports_bar_shows_exports_and_downstream_gap_side_by_side():
     fig = charts.exports_bar(segments, "en")
     exports, gap = fig.data
     assert list(exports.y) == ["包装", "电极"]
-    assert list(exports.x) == [0.0, 400.0] and list(gap.x) == [700.0, 0.0]
+    # English counts in m yuan from 100 万元 on, as the hovers do: 400 万元 = 4 m yuan.
+    assert list(exports.x) == [0.0, 4.0] and list(gap.x) == [7.0, 0.0]
     assert fig.layout.barmode == "group"
-    assert exports.name == "Exports (10k yuan)"
+    assert exports.name == "Exports" and fig.layout.xaxis.title.text == "m yuan"
 
 
 def test_exports_bar_names_local_final_demand_in_the_hover_only():
     # Sales to other local units stay in the county: no bar of their own, a hover line.
     segments = SEGMENTS.assign(local_final_demand=[0.0, 30.0, 12.0, 0.0])
     fig = charts.exports_bar(segments)
-    assert [trace.name for trace in fig.data] == ["外销额(万元)", "外流待加工额(万元)"]
+    assert [trace.name for trace in fig.data] == ["外销额", "外流待加工额"]
     assert list(fig.data[0].y) == ["电极"]  # 煅烧 sells only to other local units: not an export
-    assert "本地最终需求(万元): 12" in fig.data[0].hovertext[0]
+    assert "本地最终需求: 12 万元" in fig.data[0].hovertext[0]
 
 
 def test_bars_without_anything_to_show_say_so():
@@ -512,9 +532,9 @@ def test_firm_network_hover_has_value_and_region():
     fig = charts.firm_network(_ego(), "丁电极", "en")
     hovers = [h for t in fig.data if t.hovertext is not None for h in t.hovertext]
     buyer = next(h for h in hovers if h.startswith("<b>外地钢厂</b>"))
-    assert "Region: 河北唐山" in buyer and "buys from this firm (10k yuan): 4,000" in buyer
+    assert "Region: 河北唐山" in buyer and "buys from this firm: 40.0 m yuan" in buyer
     edge = next(h for h in hovers if h.startswith("<b>丁电极 → 外地钢厂</b>"))
-    assert "4,000" in edge and "河北唐山" in edge
+    assert "Annual value: 40.0 m yuan" in edge and "河北唐山" in edge
 
 
 def test_firm_network_draws_parties_in_the_county_as_other_local_units():
@@ -556,7 +576,8 @@ def test_what_if_bars_panel_per_metric_with_before_and_after():
     assert list(fig.data[0].y) == [10.0] and list(fig.data[1].y) == [0.0]
     assert fig.data[0].x[0] == "包装<br>(缺链 → 弱链)"
     assert fig.data[4].x[0] == "全链"
-    assert fig.layout.yaxis2.tickformat == ".0%"
+    assert fig.layout.yaxis2.tickformat == ".1~%"  # the catalogue's share format, trailing zeros trimmed
+    assert fig.data[2].text == ("0.0%",) and fig.data[3].text == ("100.0%",)
 
 
 def test_what_if_bars_in_english_and_empty():
@@ -597,7 +618,7 @@ def test_english_figures_carry_no_chinese_chrome():
         text = _texts(fig)
         assert not [word for word in chrome if word in text], name
     chinese = _texts(_all_figures("zh")["leakage"])
-    assert "外购额(万元)" in chinese
+    assert "外购额: 60 万元" in chinese and "本地需求(万元)" in chinese
 
 
 def test_builders_do_not_change_their_inputs():

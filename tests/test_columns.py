@@ -185,3 +185,31 @@ def test_one_word_for_a_warning_in_the_command_line_and_the_app(capsys) -> None:
 def test_text_width_counts_wide_characters_twice() -> None:
     assert render.text_width("汉阴 ab") == 7
     assert render.text_width("ab\n碳素材料") == 8
+
+
+def test_the_dashboard_chrome_holds_no_domain_word_and_takes_its_units_from_the_catalogue() -> None:
+    from ui.i18n import TEXT, t
+
+    vocabulary = {
+        word
+        for table in (cat.STATUSES, cat.GAP_KINDS, cat.STAGES, cat.SEVERITIES, cat.LOCALITY)
+        for pair in table.values()
+        for word in pair
+    }
+    # A label that names a column is the catalogue's name (i18n takes it from there); a header with its
+    # unit, or a status, gap kind, stage, severity or locality word, is never a label of the chrome.
+    headers = {cat.header(c.key, lang) for c in cat.CATALOGUE.values() if c.unit for lang in ("zh", "en")}
+    assert not [key for key, pair in TEXT.items() if set(pair) & (vocabulary | headers)]
+    assert t("gaps_filter_status", "en") == cat.name("status", "en") == "Status"
+    for key, unit in (
+        ("targets_min_value", "wan_yuan"),
+        ("targets_max_distance", "km"),
+        ("wi_output", "wan_yuan"),
+    ):
+        for lang in ("zh", "en"):
+            assert cat.unit(unit, lang) in t(key, lang), (key, lang)
+
+
+def test_a_partner_is_local_or_outside_in_the_readers_language() -> None:
+    assert [cat.value_name(cat.LOCALITY, k, "zh") for k in cat.LOCALITY] == ["本地", "外地"]
+    assert [cat.value_name(cat.LOCALITY, k, "en") for k in cat.LOCALITY] == ["local", "outside"]

@@ -49,6 +49,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from chain import charts, export, gaps, graph, isolate, load, pairing, problems, targets
+from chain import columns as cat
 from chain.gaps import ChainReport, WhatIf
 from chain.isolate import QueuePosition
 from chain.model import ChainData, LoadResult
@@ -56,7 +57,6 @@ from chain.settings import AnalysisSettings, CacheLimits, Limits
 from chain.views import filter_segments, market_flows
 from ui import widgets
 from ui.cache import MISSING, BoundedCache, CacheStats, fresh
-from ui.i18n import t
 
 __all__ = [
     "LIMITS",
@@ -501,7 +501,7 @@ def _report_files(
     # Rows left out of the analysis come right after where the data came from: never out of sight.
     about.update(export.about_excluded(data.excluded, lang))
     if description:
-        about[t("about_filters", lang)] = description
+        about["filters"] = description
     about.update(export.about_settings(settings))
     return export.to_xlsx([table], about, lang), export.to_csv(table, lang)
 
@@ -552,8 +552,8 @@ def _problem_files(source: Source, lang: str) -> Built:
     loaded = load_data(source)
     table = export.ExportTable(
         "problems",
-        t("export_problems_title", "zh"),
-        t("export_problems_title", "en"),
+        cat.TABLES["problems"].zh,
+        cat.TABLES["problems"].en,
         # Without the raw key, the severity is exported from its zh/en pair, in the export's language.
         problems_frame(source).drop(columns="severity"),
         problems.REPORT_COLUMNS,
@@ -561,8 +561,8 @@ def _problem_files(source: Source, lang: str) -> Built:
     excluded = loaded.data.excluded if loaded.data is not None else ()
     about: dict[str, object] = {
         "source": source.name,
-        t("about_errors", lang): len(loaded.errors) + len(excluded),
-        t("about_warnings", lang): len(loaded.warnings),
+        "errors": len(loaded.errors) + len(excluded),
+        "warnings": len(loaded.warnings),
     }
     about.update(export.about_excluded(excluded, lang))
     return export.to_xlsx([table], about, lang), export.to_csv(table, lang)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import string
 
+from chain import columns as cat
+
 __all__ = ["LANGS", "TEXT", "t"]
 
 #: Language code -> the name of that language written in itself (what the switch shows).
@@ -16,6 +18,16 @@ LANGS: dict[str, str] = {"zh": "中文", "en": "English"}
 
 #: key -> (zh, en). Templates use str.format; every amount the UI writes carries its unit. English counts
 #: pick singular or plural with the format spec ``plural:one|many``: ``{count} {count:plural:error|errors}``.
+#: Units written inside labels, (zh, en), from the catalogue: an input in 万元 says so in its own words.
+_WAN = cat.UNITS["wan_yuan"]
+_KM = cat.UNITS["km"]
+
+
+def _column(key: str) -> tuple[str, str]:
+    """A label that is a report column's name (a filter, a metric): the catalogue's words, not a copy."""
+    return cat.name(key, "zh"), cat.name(key, "en")
+
+
 TEXT: dict[str, tuple[str, str]] = {
     # The app and its menu.
     "app_title": ("产业链补链招商看板", "Chain gap & recruiting dashboard"),
@@ -133,7 +145,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "kpi_above_scale": ("规上企业", "Above-scale firms"),
     "kpi_above_scale_delta": ("共 {total} 家企业", "of {total} firms"),
-    "kpi_completeness_segments": ("环节完整度", "Segments covered"),
+    "kpi_completeness_segments": _column("completeness_segments"),
     "kpi_completeness_segments_help": (
         "有本地企业的环节 {have}/{total}",
         "{have} of {total} template segments have a local firm",
@@ -167,7 +179,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Some segments feed each other in a cycle: {cycles}",
     ),
     # Chain map.
-    "map_category": ("材料类别", "Category"),
+    "map_category": _column("category"),
     "map_segment": ("选择环节", "Segment"),
     "map_segment_none": ("（不选）", "(none)"),
     "map_pick_hint": (
@@ -177,10 +189,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "map_firms": ("本环节企业", "Firms in this segment"),
     "map_suppliers": ("供应方（本地 / 外地）", "Suppliers (local / outside)"),
     "map_buyers": ("采购方（本地 / 外地）", "Buyers (local / outside)"),
-    "map_local": ("本地", "local"),
-    "map_external": ("外地", "outside"),
-    "map_local_col": ("本地/外地", "local/outside"),
-    "map_flow": ("外地来源 → 环节 → 市场（万元）", "Outside sources -> segments -> markets (10k yuan)"),
+    "map_flow": (
+        f"外地来源 → 环节 → 市场（{_WAN[0]}）",
+        f"Outside sources -> segments -> markets ({_WAN[1]})",
+    ),
     "map_flow_hint": (
         "左侧是向本县供货的外地地区，右侧是本地产品销往的市场；宽度为年交易额。",
         "On the left, the regions selling into the county; on the right, where local output goes. Width is "
@@ -193,20 +205,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "本地供给占本地需求的比例低于此值的环节判为弱链。此设置作用于所有页面。",
         "A segment whose local supply covers less than this share of local demand is weak. Applies on every page.",
     ),
-    "gaps_filter_category": ("材料类别", "Category"),
-    "gaps_filter_stage": ("链位", "Stage"),
-    "gaps_filter_status": ("状态", "Status"),
-    "gaps_filter_gap": ("缺口类型", "Gap kind"),
+    "gaps_filter_category": _column("category"),
+    "gaps_filter_stage": _column("stage"),
+    "gaps_filter_status": _column("status"),
+    "gaps_filter_gap": _column("gap"),
     "gaps_table": ("环节明细", "Segments"),
     "gaps_leakage_chart": ("外购额最大的环节", "Where the most is bought outside"),
     "gaps_exports_chart": ("外销额最大的环节", "Where the most is sold outside"),
     "gaps_count": ("显示 {shown} / {total} 个环节", "{shown} of {total} segments shown"),
     # Targets.
-    "targets_segment": ("环节", "Segment"),
-    "targets_gap": ("缺口类型", "Gap kind"),
-    "targets_region": ("所在地", "Region"),
-    "targets_min_value": ("最低年交易额（万元）", "Minimum annual value (10k yuan)"),
-    "targets_max_distance": ("最远运输距离（公里，0 = 不限）", "Maximum distance (km, 0 = any)"),
+    "targets_segment": _column("segment"),
+    "targets_gap": _column("gap"),
+    "targets_region": _column("region"),
+    "targets_min_value": (f"最低年交易额（{_WAN[0]}）", f"Minimum annual value ({_WAN[1]})"),
+    "targets_max_distance": (f"最远运输距离（{_KM[0]}，0 = 不限）", f"Maximum distance ({_KM[1]}, 0 = any)"),
     "targets_count": ("{count} 个招商目标", "{count} recruiting {count:plural:target|targets}"),
     "targets_top": ("首选目标", "Top target"),
     "targets_how": ("得分如何计算", "How the score is computed"),
@@ -255,16 +267,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "wi_prefill": ("从招商项目预填", "Pre-fill from a recruiting project"),
     "wi_prefill_none": ("（自行填写）", "(enter by hand)"),
     "wi_segment": ("项目所在环节", "Segment of the project"),
-    "wi_output": ("预计产值（万元）", "Expected output (10k yuan)"),
+    "wi_output": (f"预计产值（{_WAN[0]}）", f"Expected output ({_WAN[1]})"),
     "wi_name": ("项目名称", "Project name"),
     "wi_name_default": ("拟引进项目", "Proposed project"),
     "wi_before": ("引进前", "Before"),
     "wi_after": ("引进后", "After"),
     "wi_status": ("环节判定", "Segment status"),
     "wi_leakage": ("外购额", "Leakage"),
-    "wi_share": ("本地配套率", "Local share"),
-    "wi_completeness_segments": ("环节完整度", "Segments covered"),
-    "wi_completeness_value": ("全链本地配套率", "Chain demand met locally"),
+    "wi_share": _column("local_share"),
+    "wi_completeness_segments": _column("completeness_segments"),
+    "wi_completeness_value": _column("completeness_value"),
     "wi_changes": ("受影响的环节", "Segments affected"),
     "wi_metric": ("指标", "metric"),
     "wi_hint": (
@@ -313,9 +325,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "{errors} 个错误，{warnings} 条提醒",
         "{errors} {errors:plural:error|errors}, {warnings} {warnings:plural:warning|warnings}",
     ),
-    "data_filter_sheet": ("工作表", "Sheet"),
-    "data_filter_severity": ("级别", "Severity"),
-    "export_problems_title": ("校验报告", "Validation report"),
+    "data_filter_sheet": _column("sheet"),
+    "data_filter_severity": _column("severity"),
     "data_template": ("下载空白模板", "Download the blank template"),
     "data_sample": ("下载样例工作簿", "Download the sample workbook"),
     "data_back": ("返回工作区数据", "Back to the workspace's data"),
@@ -376,9 +387,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "examples. The sample is a complete county new-materials chain.",
     ),
     "data_file_missing": ("文件 {name} 不存在。", "The file {name} is missing."),
-    "about_filters": ("筛选条件", "filters"),
-    "about_errors": ("错误数", "errors"),
-    "about_warnings": ("提醒数", "warnings"),
     # Leaving the rows in error out, on the data page.
     "data_skip_explain": (
         "这些错误都在必填工作表的数据行上（{rows}），可以先不含这 {count} 行继续分析。"

@@ -251,7 +251,9 @@ def partners_table(partners: pd.DataFrame, lang: str, *, key: str) -> None:
         st.caption(t("map_no_links", lang))
         return
     shown = partners.assign(
-        local=partners["local"].map(lambda v: t("map_local", lang) if bool(v) else t("map_external", lang)),
+        local=partners["local"].map(
+            lambda v: cat.value_name(cat.LOCALITY, "local" if bool(v) else "outside", lang)
+        ),
         region=partners["region"].where(~partners["local"].astype(bool), ""),
     )
     st.dataframe(
@@ -260,7 +262,9 @@ def partners_table(partners: pd.DataFrame, lang: str, *, key: str) -> None:
         column_order=["name", "local", "region", "value"],
         column_config={
             "name": st.column_config.TextColumn(cat.header("name", lang)),
-            "local": st.column_config.TextColumn(t("map_local_col", lang), width="small"),
+            "local": st.column_config.TextColumn(
+                "/".join(cat.value_name(cat.LOCALITY, k, lang) for k in cat.LOCALITY), width="small"
+            ),
             "region": st.column_config.TextColumn(cat.header("region", lang)),
             "value": column_config("value", lang),
         },

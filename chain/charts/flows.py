@@ -7,7 +7,9 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from chain.charts.text import WORDS, chart_word, esc, format_amount, hover_box
+from chain import columns as catalogue
+from chain import render
+from chain.charts.text import WORDS, chart_word, esc, hover_box
 from chain.charts.theme import (
     MEASURE_COLORS,
     category_colors,
@@ -16,7 +18,6 @@ from chain.charts.theme import (
     rgba,
     style_figure,
 )
-from chain.labels import label
 
 __all__ = ["flow_sankey"]
 
@@ -106,7 +107,7 @@ def flow_sankey(
     def folded(fold: Mapping[str, str]) -> list[tuple[str, str]]:
         names = [str(r) for r, shown_as in fold.items() if shown_as == other]
         more = chart_word("etc", lang) if len(names) > 12 else ""
-        return [(chart_word("includes", lang), "、".join(names[:12]) + more)] if names else []
+        return [(chart_word("includes", lang), render.joined(names[:12], lang) + more)] if names else []
 
     nodes: list[tuple[tuple[str, str], str, str, str]] = []  # (key, label, colour, hover)
 
@@ -119,15 +120,15 @@ def flow_sankey(
     purchases_total = float(bought_locally.sum()) + units_supply_total + sum(inbound.values())
     units_demand_total = float(sold_to_units.sum())
     if sales_total > 0:
-        trade = [(chart_word("trade_amount", lang), format_amount(sales_total))]
+        trade = [(chart_word("trade", lang), render.amount(sales_total, lang))]
         party(("local", "sales"), "local_sales", MEASURE_COLORS["local"], trade)
     if units_supply_total > 0:
-        trade = [(label("local_supply", lang), format_amount(units_supply_total))]
+        trade = [(catalogue.name("local_supply", lang), render.amount(units_supply_total, lang))]
         party(("units", "sales"), "local_units_sales", MEASURE_COLORS["local_unit"], trade)
     for region in ranked(inbound, 0):
         amount = sum(v for (r, _), v in inbound.items() if r == region)
         rows = [
-            (label("leakage", lang), format_amount(amount)),
+            (catalogue.name("leakage", lang), render.amount(amount, lang)),
             *(folded(fold_in) if region == other else []),
         ]
         nodes.append((("in", region), region, MEASURE_COLORS["region"], hover_box(region, rows)))
@@ -136,26 +137,26 @@ def flow_sankey(
         to_outside = sum(v for (s, _), v in outbound.items() if s == segment)
         locally = float(bought_locally.get(segment, 0.0)) + float(bought_from_units.get(segment, 0.0))
         rows = [
-            (label("category", lang), category_of.get(segment, "")),
-            (label("demand", lang), format_amount(locally + from_outside)),
-            (label("local_supply", lang), format_amount(locally)),
-            (label("leakage", lang), format_amount(from_outside)),
-            (label("exports", lang), format_amount(to_outside)),
+            (catalogue.name("category", lang), category_of.get(segment, "")),
+            (catalogue.name("demand", lang), render.amount(locally + from_outside, lang)),
+            (catalogue.name("local_supply", lang), render.amount(locally, lang)),
+            (catalogue.name("leakage", lang), render.amount(from_outside, lang)),
+            (catalogue.name("exports", lang), render.amount(to_outside, lang)),
         ]
         final = float(sold_to_units.get(segment, 0.0))
         if final > 0:
-            rows.append((label("local_final_demand", lang), format_amount(final)))
+            rows.append((catalogue.name("local_final_demand", lang), render.amount(final, lang)))
         nodes.append((("segment", segment), segment, color_of(segment), hover_box(segment, rows)))
     if purchases_total > 0:
-        trade = [(chart_word("trade_amount", lang), format_amount(purchases_total))]
+        trade = [(chart_word("trade", lang), render.amount(purchases_total, lang))]
         party(("local", "purchases"), "local_purchases", MEASURE_COLORS["local"], trade)
     if units_demand_total > 0:
-        trade = [(label("local_final_demand", lang), format_amount(units_demand_total))]
+        trade = [(catalogue.name("local_final_demand", lang), render.amount(units_demand_total, lang))]
         party(("units", "purchases"), "local_units", MEASURE_COLORS["local_unit"], trade)
     for region in ranked(outbound, 1):
         amount = sum(v for (_, r), v in outbound.items() if r == region)
         rows = [
-            (label("exports", lang), format_amount(amount)),
+            (catalogue.name("exports", lang), render.amount(amount, lang)),
             *(folded(fold_out) if region == other else []),
         ]
         nodes.append((("out", region), region, MEASURE_COLORS["region"], hover_box(region, rows)))
@@ -186,14 +187,14 @@ def flow_sankey(
 
     def flow_hover(source: tuple[str, str], target: tuple[str, str], amount: float, key: str) -> str:
         title = f"{nodes[index[source]][1]} → {nodes[index[target]][1]}"
-        name = chart_word(key, lang) if key in WORDS else label(key, lang)
-        return hover_box(title, [(name, format_amount(amount))])
+        name = chart_word(key, lang) if key in WORDS else catalogue.name(key, lang)
+        return hover_box(title, [(name, render.amount(amount, lang))])
 
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
-            valueformat=",.0f",
-            valuesuffix=f" {chart_word('unit', lang)}",
+            valueformat=catalogue.FORMATS["money"].d3,
+            valuesuffix=f" {catalogue.unit('wan_yuan', lang)}",
             node={
                 "label": [esc(name) for _, name, _, _ in nodes],
                 "color": [color for *_, color, _ in nodes],

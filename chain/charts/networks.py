@@ -12,11 +12,12 @@ import networkx as nx
 import numpy as np
 import plotly.graph_objects as go
 
+from chain import columns as catalogue
+from chain import render
 from chain.charts.layout import edge_path, ego_columns, layered_positions, node_layers, point_along
 from chain.charts.text import (
     chart_word,
     esc,
-    format_amount,
     hover_box,
     is_blank,
     segment_rows,
@@ -31,7 +32,6 @@ from chain.charts.theme import (
     empty_figure,
     style_figure,
 )
-from chain.labels import label
 
 __all__ = ["chain_map", "firm_network"]
 
@@ -98,8 +98,12 @@ def _class_name(index: int, members: Sequence[float], lang: str) -> str:
     if index == 0:
         return chart_word("no_trade", lang)
     low, high = min(members), max(members)
-    span = format_amount(low) if low == high else f"{format_amount(low)}–{format_amount(high)}"
-    return f"{chart_word('trade', lang)} {span} {chart_word('unit', lang)}"
+    span = (
+        render.amount(low, lang, compact=True)
+        if low == high
+        else f"{render.amount(low, lang, compact=True)} – {render.amount(high, lang, compact=True)}"
+    )
+    return f"{chart_word('trade', lang)} {span}"
 
 
 @dataclass
@@ -254,7 +258,7 @@ def chain_map(
             style = "normal"
         edges.append((source, target, 0.0 if is_blank(flow) else float(flow), style))
         edge_hover.append(
-            hover_box(f"{source} → {target}", [(chart_word("trade_amount", lang), format_amount(flow))])
+            hover_box(f"{source} → {target}", [(chart_word("trade", lang), render.amount(flow, lang))])
         )
     # Selected edges are drawn last, on top of the rest.
     order = {"muted": 0, "normal": 1, "selected": 2}
@@ -389,11 +393,11 @@ def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
             continue
         style = "selected" if firm in (source, target) else "normal"
         edges.append((source, target, 0.0 if is_blank(weight) else float(weight), style))
-        rows = [(label("value", lang), format_amount(weight))]
+        rows = [(catalogue.name("value", lang), render.amount(weight, lang))]
         for party in (source, target):
             attrs = graph.nodes[party]
             if not attrs.get("local", False) and attrs.get("region"):
-                rows.append((f"{label('region', lang)}({party})", str(attrs["region"])))
+                rows.append((f"{catalogue.name('region', lang)}({party})", str(attrs["region"])))
         edge_hover.append(hover_box(f"{source} → {target}", rows))
     fig = go.Figure()
     edge_colors = {"normal": "rgba(150,150,150,0.55)", "selected": "rgba(80,80,80,0.8)"}
@@ -410,17 +414,23 @@ def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
         attrs = graph.nodes[node]
         rows = [
             ("", chart_word(kind_of(node), lang)),
-            (label("region", lang), str(attrs.get("region", "") or "—")),
-            (label("segment", lang), str(attrs.get("segment", "") or "—")),
+            (catalogue.name("region", lang), str(attrs.get("region", "") or "—")),
+            (catalogue.name("segment", lang), str(attrs.get("segment", "") or "—")),
         ]
         if node != firm:
             if graph.has_edge(node, firm):
                 rows.append(
-                    (chart_word("sells_to_firm", lang), format_amount(graph.edges[node, firm].get("weight")))
+                    (
+                        chart_word("sells_to_firm", lang),
+                        render.amount(graph.edges[node, firm].get("weight"), lang),
+                    )
                 )
             if graph.has_edge(firm, node):
                 rows.append(
-                    (chart_word("buys_from_firm", lang), format_amount(graph.edges[firm, node].get("weight")))
+                    (
+                        chart_word("buys_from_firm", lang),
+                        render.amount(graph.edges[firm, node].get("weight"), lang),
+                    )
                 )
         return hover_box(str(node), rows)
 

@@ -9,14 +9,17 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from chain import columns, render
 from chain.charts.text import (
+    axis_format,
     chart_word,
     esc,
-    format_amount,
     hover_box,
     is_blank,
+    money_axis,
     segment_rows,
     status_name,
+    with_unit,
     wrap_items,
 )
 from chain.charts.theme import (
@@ -29,7 +32,6 @@ from chain.charts.theme import (
     legend_swatch,
     style_figure,
 )
-from chain.labels import label
 
 __all__ = ["category_bar", "exports_bar", "leakage_bar", "output_treemap"]
 
@@ -77,11 +79,11 @@ def output_treemap(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
         hidden = [r for r in unsized if str(r["category"]) == category]
         total = sum(float(r["output"]) for r in members)
         rows = [
-            (label("output", lang), format_amount(total)),
+            (columns.name("output", lang), render.amount(total, lang)),
             (chart_word("segment_count", lang), str(len(members) + len(hidden))),
         ]
         if hidden:
-            names = "、".join(f"{r['segment']}({status_name(r['status'], lang)})" for r in hidden)
+            names = render.joined([f"{r['segment']}({status_name(r['status'], lang)})" for r in hidden], lang)
             rows.append((chart_word("unsized_short", lang), names))
         ids.append(f"category:{category}")
         labels.append(esc(category))
@@ -91,7 +93,7 @@ def output_treemap(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
         values.append(0.0)
         colors.append("#F2F2F2")
         text_colors.append("#262626")
-        texts.append(format_amount(total))
+        texts.append(render.amount(total, lang, compact=True))
         hovers.append(hover_box(category, rows))
     for record in sized:
         ids.append(f"segment:{record['segment']}")
@@ -100,7 +102,9 @@ def output_treemap(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
         values.append(float(record["output"]))
         colors.append(STATUS_COLORS.get(str(record["status"]), UNKNOWN_COLOR))
         text_colors.append(TEXT_ON_STATUS.get(str(record["status"]), "#262626"))
-        texts.append(f"{status_name(record['status'], lang)} · {format_amount(record['output'])}")
+        texts.append(
+            f"{status_name(record['status'], lang)} · {render.amount(record['output'], lang, compact=True)}"
+        )
         hovers.append(hover_box(str(record["segment"]), segment_rows(record, lang)))
 
     fig = go.Figure(
@@ -161,10 +165,11 @@ def _bar_height(rows: int) -> int:
 
 
 def _segment_bars(
-    chosen: pd.DataFrame, measures: Sequence[str], hover_keys: Sequence[str], lang: str
+    chosen: pd.DataFrame, measures: Sequence[str], hover_keys: Sequence[str], lang: str, divisor: float
 ) -> go.Figure:
-    """A horizontal bar per segment of ``chosen`` and measure, in the measure's colour; every bar of a
-    segment has the same hover, its ``hover_keys`` that the frame has. The caller sets how bars combine."""
+    """A horizontal bar per segment of ``chosen`` and measure, in the measure's colour, its length in 万元
+    divided by ``divisor`` (:func:`~chain.charts.text.money_axis`); every bar of a segment has the same
+    hover, its ``hover_keys`` that the frame has. The caller sets how bars combine."""
     keys = [k for k in hover_keys if k in chosen]
     hover = [
         hover_box(str(record["segment"]), segment_rows(record, lang, keys))
@@ -176,9 +181,9 @@ def _segment_bars(
         fig.add_trace(
             go.Bar(
                 y=names,
-                x=_numeric(chosen, key).tolist(),
+                x=(_numeric(chosen, key) / divisor).tolist(),
                 orientation="h",
-                name=label(key, lang),
+                name=columns.name(key, lang),
                 marker={"color": MEASURE_COLORS[key]},
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
@@ -206,14 +211,22 @@ def leakage_bar(segments: pd.DataFrame, lang: str = "zh", top: int = 15) -> go.F
     chosen = chosen.head(top).drop(columns="_leak")
     if chosen.empty:
         return empty_figure(lang)
+    divisor, unit = money_axis(
+        float((_numeric(chosen, "leakage") + _numeric(chosen, "local_supply")).max()), lang
+    )
     fig = _segment_bars(
         chosen,
         ("leakage", "local_supply"),
         ("category", "status", "demand", "local_supply", "leakage", "local_share", "local_buyers"),
         lang,
+        divisor,
     )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title={"text": label("demand", lang)}, tickformat=",", rangemode="tozero")
+    fig.update_xaxes(
+        title={"text": with_unit(columns.name("demand", lang), unit, lang)},
+        tickformat=axis_format("money"),
+        rangemode="tozero",
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     return style_figure(fig, height=_bar_height(len(chosen)))
 
@@ -236,14 +249,17 @@ def exports_bar(segments: pd.DataFrame, lang: str = "zh", top: int = 15) -> go.F
     chosen = chosen.sort_values("_size", ascending=False, kind="stable").head(top).drop(columns="_size")
     if chosen.empty:
         return empty_figure(lang)
+    largest = max(float(_numeric(chosen, "exports").max()), float(_numeric(chosen, "downstream_gap").max()))
+    divisor, unit = money_axis(largest, lang)
     fig = _segment_bars(
         chosen,
         ("exports", "downstream_gap"),
         ("category", "status", "firms", "exports", "local_final_demand", "downstream_gap"),
         lang,
+        divisor,
     )
     fig.update_layout(barmode="group", bargap=0.25)
-    fig.update_xaxes(title={"text": chart_word("unit", lang)}, tickformat=",", rangemode="tozero")
+    fig.update_xaxes(title={"text": unit}, tickformat=axis_format("money"), rangemode="tozero")
     fig.update_yaxes(autorange="reversed", automargin=True)
     return style_figure(fig, height=_bar_height(len(chosen)) + 12 * len(chosen))
 
@@ -271,15 +287,19 @@ def category_bar(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
     counts = frame.groupby(["category", "status"], sort=False).size()
     outputs = frame.groupby(["category", "status"], sort=False)["output"].sum()
     members = frame.groupby(["category", "status"], sort=False)["segment"].agg(
-        lambda s: "、".join(map(str, s))
+        lambda s: render.joined(tuple(map(str, s)), lang)
     )
     names = [esc(c) for c in categories]
+    divisor, unit = money_axis(float(frame.groupby("category")["output"].sum().max()), lang)
     fig = make_subplots(
         rows=1,
         cols=2,
         shared_yaxes=True,
         horizontal_spacing=0.04,
-        subplot_titles=[chart_word("segment_count", lang), label("output", lang)],
+        subplot_titles=[
+            chart_word("segment_count", lang),
+            with_unit(columns.name("output", lang), unit, lang),
+        ],
     )
     statuses = [s for s in STATUS_ORDER if s in set(frame["status"])] + sorted(
         set(frame["status"]) - set(STATUS_ORDER)
@@ -294,13 +314,13 @@ def category_bar(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
                 f"{c} · {name}",
                 [
                     (chart_word("segment_count", lang), f"{n:,}"),
-                    (label("output", lang), format_amount(o)),
-                    (label("segment", lang), members.get((c, status), "")),
+                    (columns.name("output", lang), render.amount(o, lang)),
+                    (columns.name("segment", lang), members.get((c, status), "")),
                 ],
             )
             for c, n, o in zip(categories, count, output, strict=True)
         ]
-        for col, values in ((1, count), (2, output)):
+        for col, values in ((1, count), (2, [o / divisor for o in output])):
             fig.add_trace(
                 go.Bar(
                     y=names,
@@ -317,7 +337,8 @@ def category_bar(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
                 col=col,
             )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(tickformat=",", rangemode="tozero")
+    fig.update_xaxes(tickformat=axis_format("count"), rangemode="tozero", row=1, col=1)
+    fig.update_xaxes(tickformat=axis_format("money"), rangemode="tozero", row=1, col=2)
     fig.update_xaxes(dtick=1 if frame.groupby("category").size().max() <= 10 else None, row=1, col=1)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_annotations(font={"size": 13})

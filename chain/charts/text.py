@@ -1,46 +1,44 @@
-"""What a figure writes: chart words (zh/en), escaping of workbook text, number formats and hover boxes.
+"""What a figure writes: chart words (zh/en), escaping of workbook text, hover boxes and axis formats.
 
-The hover and label formats of every chart live here (:func:`format_amount`, :func:`format_number` and the
-key sets that choose between them), so that one place can later follow a shared column catalogue.
+Numbers are written by :mod:`chain.render` and named by :mod:`chain.columns`, as in the tables and exports,
+so a hover says "外购额: 7,666 万元" where a card does; axis formats and units come from the same catalogue
+(:func:`axis_format`, :func:`money_axis`). The charts' own chrome (:data:`WORDS`) is the only wording here.
 """
 
 from __future__ import annotations
 
 import html
-import unicodedata
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from chain.labels import STATUSES, label
+from chain import columns, render
 from chain.reasons import segment_reason
 
 __all__ = [
-    "COUNT_KEYS",
-    "PLAIN_KEYS",
     "SEGMENT_HOVER",
-    "SHARE_KEYS",
     "WORDS",
+    "axis_format",
     "chart_word",
-    "display_width",
     "esc",
-    "format_amount",
-    "format_number",
     "hover_box",
     "is_blank",
+    "money_axis",
+    "reason",
     "segment_rows",
     "status_name",
     "to_float",
+    "with_unit",
     "wrap_items",
 ]
 
 
-#: Chart chrome, (zh, en); analysis vocabulary comes from :mod:`chain.labels`.
+#: Chart chrome, (zh, en); column names, units and domain words come from :mod:`chain.columns`.
 WORDS: dict[str, tuple[str, str]] = {
     "no_data": ("暂无数据", "no data"),
     "no_output": ("暂无产值数据", "no output recorded"),
     "no_flows": ("暂无与外地的交易记录", "no trade with outside parties recorded"),
-    "unit": ("万元", "10k yuan"),
     "other_regions": ("其他地区", "other regions"),
     "region_unknown": ("未注明地区", "region not given"),
     "local_sales": ("本县企业销售", "local firms' sales"),
@@ -52,7 +50,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "upstream_to_downstream": ("上游 → 下游", "upstream → downstream"),
     "no_trade": ("无交易记录", "no recorded trade"),
     "trade": ("交易额", "trade"),
-    "trade_amount": ("交易额(万元)", "value (10k yuan)"),
     "neighbours": ("相邻环节(其他类别)", "neighbouring segments (other categories)"),
     "unsized": ("无产值、未按面积显示的环节", "segments without output, not drawn to size"),
     "unsized_short": ("无产值环节", "without output"),
@@ -66,8 +63,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "local_unit": ("本县其他单位", "other local unit"),
     "external": ("外地企业", "outside company"),
     "this_firm": ("本企业", "this firm"),
-    "sells_to_firm": ("向本企业供货(万元)", "sells to this firm (10k yuan)"),
-    "buys_from_firm": ("从本企业采购(万元)", "buys from this firm (10k yuan)"),
+    "sells_to_firm": ("向本企业供货", "sells to this firm"),
+    "buys_from_firm": ("从本企业采购", "buys from this firm"),
     "status_change": ("状态", "status"),
     "etc": ("等", "etc."),
 }
@@ -75,7 +72,7 @@ WORDS: dict[str, tuple[str, str]] = {
 
 def chart_word(key: str, lang: str) -> str:
     """A word of the charts' own chrome (:data:`WORDS`) in ``lang``."""
-    return label(key, lang, WORDS)
+    return columns.value_name(WORDS, key, lang)
 
 
 def esc(text: object) -> str:
@@ -110,44 +107,43 @@ def to_float(value: object) -> float | None:
         return None
 
 
-# Keys whose values are shares (0..1), counts, or other non-amount numbers, for hover formatting.
-SHARE_KEYS = frozenset({"local_share", "concentration", "completeness_segments", "completeness_value"})
+def axis_format(kind: str) -> str:
+    """The d3 tick format of an axis of ``kind`` numbers: the catalogue's format
+    (:data:`chain.columns.FORMATS`) with insignificant trailing zeros trimmed, so that ticks read 5,000 and
+    0.5 (not 5,000.0) and 50% (not 50.0%) while a hover keeps the format's digits.
+
+    >>> axis_format("money"), axis_format("share"), axis_format("count")
+    (',.1~f', '.1~%', ',d')
+    """
+    return re.sub(r"(\.\d+)([a-z%])$", r"\1~\2", columns.FORMATS[kind].d3)
 
 
-COUNT_KEYS = frozenset(
-    {"firms", "above_scale_firms", "employees", "local_buyers", "local_partners", "segments_with_firms"}
-)
+def money_axis(largest: float, lang: str) -> tuple[float, str]:
+    """(divisor, unit word) of an axis of amounts in 万元 whose largest value is ``largest``: Chinese counts
+    in 亿元 once values reach 100,000 万元 (ticks of 10 亿元, not 100,000 万元); English in bn yuan from
+    there and in m yuan from 100 万元 on, as :func:`chain.render.amount` writes the amounts themselves.
+
+    >>> money_axis(300_000, "zh"), money_axis(9_000, "zh"), money_axis(9_000, "en"), money_axis(50, "en")
+    ((10000, '亿元'), (1, '万元'), (100, 'm yuan'), (1, '10k yuan'))
+    """
+    if abs(largest) >= 100_000:
+        return (
+            (10_000, columns.unit("yi_yuan", lang))
+            if lang == "zh"
+            else (100_000, columns.unit("bn_yuan", lang))
+        )
+    if lang != "zh" and abs(largest) >= 100:
+        return 100, columns.unit("m_yuan", lang)
+    return 1, columns.unit("wan_yuan", lang)
 
 
-PLAIN_KEYS = frozenset({"leakage_distance_km", "distance_km", "layer"})
+def with_unit(name: str, unit: str, lang: str) -> str:
+    """An axis title: a name and the unit of its ticks, as :func:`chain.columns.header` writes a header.
 
-
-def format_amount(value: object) -> str:
-    """An amount in 万元 with thousands separators; one decimal only where it matters (small amounts)."""
-    number = to_float(value)
-    if number is None:
-        return "—"
-    if abs(number) >= 100 or number == round(number):
-        return f"{number:,.0f}"
-    return f"{number:,.1f}"
-
-
-def format_number(key: str, value: object) -> str:
-    """A metric value formatted for its kind: share, count, plain number or amount in 万元."""
-    number = to_float(value)
-    if number is None:
-        return "—"
-    if key in SHARE_KEYS:
-        return f"{number:.0%}"
-    if key in COUNT_KEYS:
-        return f"{round(number):,}"
-    if key in PLAIN_KEYS:
-        return f"{number:,.0f}"
-    if key == "score":
-        return f"{number:,.2f}"
-    if key == "growth_pct":
-        return f"{number:+.1f}"
-    return format_amount(number)
+    >>> with_unit("产值", "亿元", "zh"), with_unit("Output", "bn yuan", "en")
+    ('产值(亿元)', 'Output (bn yuan)')
+    """
+    return f"{name}({unit})" if lang == "zh" else f"{name} ({unit})"
 
 
 def hover_box(title: str, rows: Iterable[tuple[str, str]]) -> str:
@@ -161,7 +157,7 @@ def hover_box(title: str, rows: Iterable[tuple[str, str]]) -> str:
 
 def status_name(status: object, lang: str) -> str:
     """The reader's name of a status key (strong -> 强链 / strong)."""
-    return label(str(status), lang, STATUSES)
+    return columns.value_name(columns.STATUSES, str(status), lang)
 
 
 # Segment hover: the numbers an official asks about first, in reading order; shown when the column exists.
@@ -182,26 +178,21 @@ SEGMENT_HOVER = (
 def segment_rows(
     record: Mapping[str, object], lang: str, keys: Sequence[str] = SEGMENT_HOVER
 ) -> list[tuple[str, str]]:
-    """(name, formatted value) pairs of a segment's numbers for a hover, skipping absent columns."""
-    rows = []
-    for key in keys:
-        if key not in record:
-            continue
-        value = record[key]
-        if key == "status":
-            rows.append((label(key, lang), status_name(value, lang)))
-        elif key == "category":
-            rows.append((label(key, lang), "" if is_blank(value) else str(value)))
-        else:
-            rows.append((label(key, lang), format_number(key, value)))
-    if record.get("reason") and "weak_share" in record:
-        rows.append((label("reason", lang), segment_reason(record, "zh" if lang == "zh" else "en")))
+    """(name, value in words) pairs of a segment's numbers for a hover, skipping absent columns: each value
+    as :func:`chain.render.value` writes it, with its unit, under the column's name."""
+    rows = [(columns.name(key, lang), render.value(key, record[key], lang)) for key in keys if key in record]
+    why = reason(record, lang)
+    if why:
+        rows.append((columns.name("reason", lang), why))
     return rows
 
 
-def display_width(text: str) -> int:
-    """Display width of ``text``: East Asian wide characters count two, the rest one."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+def reason(record: Mapping[str, object], lang: str) -> str:
+    """A segment's reason in ``lang``, empty when it has none: the one place a figure reads a reason. A
+    segment record holds its reason as a code and the numbers it quotes (:func:`chain.reasons.segment_reason`)."""
+    if not record.get("reason") or "weak_share" not in record:
+        return ""
+    return segment_reason(record, "zh" if lang == "zh" else "en")
 
 
 def wrap_items(head: str, items: Sequence[str], separator: str, columns: int) -> list[str]:
@@ -215,7 +206,7 @@ def wrap_items(head: str, items: Sequence[str], separator: str, columns: int) ->
     line = head
     for i, item in enumerate(items):
         piece = item + (separator if i < len(items) - 1 else "")
-        if line.strip() and display_width(line + piece.rstrip()) > columns:
+        if line.strip() and render.text_width(line + piece.rstrip()) > columns:
             lines.append(line.rstrip())
             line = ""
         line += piece

@@ -8,18 +8,18 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from chain import columns, render
 from chain.charts.text import (
-    COUNT_KEYS,
-    SHARE_KEYS,
+    axis_format,
     chart_word,
     esc,
-    format_number,
     hover_box,
     is_blank,
+    money_axis,
     status_name,
+    with_unit,
 )
 from chain.charts.theme import MEASURE_COLORS, empty_figure, style_figure
-from chain.labels import label
 
 __all__ = ["what_if_bars"]
 
@@ -52,12 +52,21 @@ def what_if_bars(changes: pd.DataFrame, lang: str = "zh") -> go.Figure:
     if numeric.empty:
         return empty_figure(lang)
     metrics = list(dict.fromkeys(numeric["metric"]))
+    # Amounts are drawn in the unit that reads best for their panel (亿元 for 100,000s of 万元); other
+    # metrics in their column's unit.
+    scales: dict[str, tuple[float, str]] = {}
+    for metric in metrics:
+        if columns.column(metric).kind == "money":
+            rows = numeric[numeric["metric"] == metric]
+            largest = max([abs(v) for v in [*rows["before"], *rows["after"]] if not is_blank(v)] or [0])
+            divisor, unit = money_axis(largest, lang)
+            scales[metric] = (divisor, with_unit(columns.name(metric, lang), unit, lang))
     width = min(3, len(metrics))
     height = math.ceil(len(metrics) / width)
     fig = make_subplots(
         rows=height,
         cols=width,
-        subplot_titles=[label(m, lang) for m in metrics],
+        subplot_titles=[scales[m][1] if m in scales else columns.header(m, lang) for m in metrics],
         horizontal_spacing=0.08,
         vertical_spacing=min(0.18, 0.5 / height),
     )
@@ -73,13 +82,14 @@ def what_if_bars(changes: pd.DataFrame, lang: str = "zh") -> go.Figure:
         titles = [whole if is_blank(s) or str(s) == "" else str(s) for s in rows["segment"]]
         for key in ("before", "after"):
             values = rows[key].tolist()
+            divisor = scales[metric][0] if metric in scales else 1
             hover = [
                 hover_box(
                     title,
                     [
-                        ("", label(metric, lang)),
-                        (chart_word("before", lang), format_number(metric, b)),
-                        (chart_word("after", lang), format_number(metric, a)),
+                        ("", columns.name(metric, lang)),
+                        (chart_word("before", lang), render.value(metric, b, lang)),
+                        (chart_word("after", lang), render.value(metric, a, lang)),
                         *(
                             [(chart_word("status_change", lang), status_note[str(s)])]
                             if str(s) in status_note
@@ -92,12 +102,17 @@ def what_if_bars(changes: pd.DataFrame, lang: str = "zh") -> go.Figure:
             fig.add_trace(
                 go.Bar(
                     x=names,
-                    y=values,
+                    y=[v / divisor for v in values],
                     name=chart_word(key, lang),
                     legendgroup=key,
                     showlegend=i == 0,
                     marker={"color": MEASURE_COLORS[key]},
-                    text=[format_number(metric, v) for v in values],
+                    text=[
+                        render.amount(v, lang, compact=True)
+                        if metric in scales
+                        else render.value(metric, v, lang)
+                        for v in values
+                    ],
                     textposition="outside",
                     cliponaxis=False,
                     hovertext=hover,
@@ -106,12 +121,16 @@ def what_if_bars(changes: pd.DataFrame, lang: str = "zh") -> go.Figure:
                 row=i // width + 1,
                 col=i % width + 1,
             )
-        axis_format = ".0%" if metric in SHARE_KEYS else ","
+        kind = columns.column(metric).kind
         largest = max([abs(v) for v in [*rows["before"], *rows["after"]] if not is_blank(v)] or [0])
         # Counts are whole numbers: no 0.5-firm gridlines.
-        step = 1 if metric in COUNT_KEYS and largest <= 8 else None
+        step = 1 if kind == "count" and largest <= 8 else None
         fig.update_yaxes(
-            tickformat=axis_format, dtick=step, rangemode="tozero", row=i // width + 1, col=i % width + 1
+            tickformat=axis_format(kind),
+            dtick=step,
+            rangemode="tozero",
+            row=i // width + 1,
+            col=i % width + 1,
         )
     fig.update_layout(barmode="group", bargap=0.3)
     fig.update_annotations(font={"size": 13})
