@@ -23,7 +23,6 @@ from tests import hostile
 from tests.factory import make_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = ROOT / "chain" / "__main__.py"
 #: Lets a far cell past both guards (parent and child), so that the parser itself meets it.
 NO_CELL_LIMIT = Limits(max_cells_per_sheet=10**12)
 
@@ -254,24 +253,9 @@ def test_parallel_uploads_each_get_their_own_answer():
     assert "not_a_date" in codes(results[2])
 
 
-def _cli_case(entry):
-    name, build, code = entry
-    marks = [pytest.mark.slow]
-    if entry in hostile.CRASHERS and "load_isolated" not in CLI.read_text(encoding="utf-8"):
-        reason = (
-            "chain/__main__.py parses in-process: a reader abort kills it (use chain.isolate.load_isolated)"
-        )
-        marks.append(pytest.mark.xfail(strict=True, reason=reason))
-    return pytest.param(build, code, id=name, marks=marks)
-
-
-NO_CLI = pytest.param(
-    None, None, id="no-cli", marks=pytest.mark.skip(reason="chain/__main__.py is not written yet")
-)
-
-
 @pytest.mark.parametrize(
-    ("build", "code"), [_cli_case(e) for e in hostile.CORPUS] if CLI.exists() else [NO_CLI]
+    ("build", "code"),
+    [pytest.param(build, code, id=name, marks=pytest.mark.slow) for name, build, code in hostile.CORPUS],
 )
 def test_command_line_check_never_tracebacks(tmp_path, build, code):
     workbook = tmp_path / "upload.xlsx"
