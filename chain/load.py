@@ -7,14 +7,15 @@ import dataclasses
 import datetime as dt
 import io
 import math
+import operator
 import os
 import posixpath
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -27,7 +28,7 @@ import python_calamine
 from rapidfuzz import fuzz
 
 from chain import schema
-from chain.credit_code import is_valid_credit_code
+from chain.credit_code import valid_credit_codes
 from chain.guard import GUARD_CODES, check_bytes
 from chain.model import ChainData, LoadResult
 from chain.names import all_plain, closest, name_core, name_key
@@ -299,6 +300,8 @@ def _closest_sheet(sheet: schema.Sheet, names: list[str]) -> str | None:
 _CELL_STARTS = (b"<c ", b"<c>")
 _LOOK_BACK = 1024
 _TRIGGERS = (b"<f", b":f", b'="e"', b"='e'")
+#: Above this many ``f`` (or ``e``) bytes in a chunk, searching for the triggers beats looking at each.
+_FEW_HITS = 2000
 _HIDDEN_TRIGGERS = (b'hidden="1"', b"hidden='1'", b'hidden="true"', b"hidden='true'")
 _REF = re.compile(rb'\br\s*=\s*["\']([A-Z]+)(\d+)["\']')
 _TYPE = re.compile(rb'\bt\s*=\s*["\'](\w+)["\']')
@@ -347,13 +350,30 @@ def _mentions(archive: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
     with archive.open(member) as stream:
         while chunk := stream.read(1 << 20):
             window = tail + chunk
-            odd = odd or any(trigger in window for trigger in _TRIGGERS)
+            odd = odd or _may_hold_odd_cell(window)
             # Rare enough that one search for the word decides whether the exact forms are looked for.
             hidden = hidden or (b"hidden" in window and any(t in window for t in _HIDDEN_TRIGGERS))
             if odd and hidden:
                 break
             tail = window[-16:]
     return odd, hidden
+
+
+def _may_hold_odd_cell(window: bytes) -> bool:
+    """Whether ``window`` holds one of :data:`_TRIGGERS`. Cell XML rarely has an ``f`` or an ``e`` (shared
+    strings keep the text elsewhere), so the few of each are found with ``memchr`` and looked at; a window
+    full of them (inline strings) is searched for the triggers themselves."""
+    for char, before, after, triggers in ((b"f", 1, 1, _TRIGGERS[:2]), (b"e", 2, 2, _TRIGGERS[2:])):
+        if window.count(char) > _FEW_HITS:
+            if any(trigger in window for trigger in triggers):
+                return True
+            continue
+        position = window.find(char)
+        while position != -1:
+            if window[max(0, position - before) : position + after] in triggers:
+                return True
+            position = window.find(char, position + 1)
+    return False
 
 
 def _hidden_rows(xml: bytes) -> set[int]:
@@ -594,6 +614,42 @@ def _is_placeholder(text: str) -> bool:
     return text in schema.PLACEHOLDER_FORMS
 
 
+class _Column(Sequence[Any]):
+    """One column of a sheet's rows, read from the rows as it is used: a transposed copy of the sheet would
+    cost a pass over every cell, and a pass over millions of scattered objects is what the loader pays for."""
+
+    def __init__(self, rows: Sequence[Sequence[Any]], index: int) -> None:
+        self.rows = rows
+        self.index = index
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, position: Any) -> Any:
+        if isinstance(position, slice):
+            return [row[self.index] for row in self.rows[position]]
+        return self.rows[position][self.index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(operator.itemgetter(self.index), self.rows)
+
+
+def _blank_rows(body: Sequence[Sequence[Any]], width: int) -> np.ndarray:
+    """Whether each row is blank: empty, or spaces only. A row is judged on its first cell at C speed
+    (through the distinct first cells); only rows whose first cell is blank are looked at in full."""
+    if not width:
+        return np.ones(len(body), dtype=bool)
+    first = list(map(operator.itemgetter(0), body))
+    blanks = {value for value in set(first) if _is_blank(value)}
+    if not blanks:
+        return np.zeros(len(body), dtype=bool)
+    blank = np.fromiter(map(blanks.__contains__, first), dtype=bool, count=len(first))
+    for index in np.flatnonzero(blank).tolist():
+        row = body[index]
+        blank[index] = row.count("") == width or all(_is_blank(value) for value in row)
+    return blank
+
+
 def _total_rows(rows: Sequence[Sequence[Any]], columns: Sequence[Sequence[Any]]) -> list[int]:
     """Positions of the 合计 / 总计 / 小计 rows: one of a row's first three filled cells says so.
 
@@ -603,10 +659,11 @@ def _total_rows(rows: Sequence[Sequence[Any]], columns: Sequence[Sequence[Any]])
     if not columns:
         return []
     first = columns[0]
-    words = schema.TOTAL_FORMS.intersection(first)
+    distinct = set(first)
+    words = schema.TOTAL_FORMS.intersection(distinct)
     flagged = [i for i, value in enumerate(first) if value in words] if words else []
     # Rows whose first cell is blank or a number (a serial): their label may sit further right.
-    odd = {value for value in set(first) if type(value) is not str or not value.strip()}
+    odd = {value for value in distinct if type(value) is not str or not value.strip()}
     if odd:
         flagged += [i for i, value in enumerate(first) if value in odd and _is_total(rows[i])]
     return sorted(set(flagged))
@@ -840,23 +897,18 @@ class _Validator:
         if units is not None:
             first += 1
         body = grid[first:]
-        # A row of spaces is as blank as an empty one; most rows are ruled out by their first cell alone.
-        blank = [
-            row.count("") == width or (_is_blank(row[0]) and all(_is_blank(value) for value in row))
-            for row in body
-        ]
-        last = len(blank) - 1
-        while last >= 0 and blank[last]:
-            last -= 1
-        interior = [index + first + 1 for index in range(last + 1) if blank[index]]
+        blank = _blank_rows(body, width)
+        filled = np.flatnonzero(~blank)
+        last = int(filled[-1]) if len(filled) else -1
+        interior = (np.flatnonzero(blank[: last + 1]) + first + 1).tolist()
         if interior:
             self.report(
                 "blank_rows", name, interior[0], None, None, count=len(interior), rows=_ranges(interior)
             )
         omitted = self.omit.get(name, set())
-        keep = [i for i in range(last + 1) if not blank[i] and i + first + 1 not in omitted]
-        kept = [body[i] for i in keep]
-        cells = list(zip(*kept, strict=True)) if kept else [() for _ in range(width)]
+        keep = [i for i in filled.tolist() if i + first + 1 not in omitted] if omitted else filled.tolist()
+        kept = body if len(keep) == len(body) else [body[i] for i in keep]
+        cells = [_Column(kept, index) for index in range(width)]
         totals = _total_rows(kept, cells)
         if totals:
             rows_text = _ranges([keep[i] + first + 1 for i in totals])
@@ -864,8 +916,8 @@ class _Validator:
             dropped = set(totals)
             keep = [row for i, row in enumerate(keep) if i not in dropped]
             kept = [body[i] for i in keep]
-            cells = list(zip(*kept, strict=True)) if kept else [() for _ in range(width)]
-        rows = np.array([i + first + 1 for i in keep], dtype="int64")
+            cells = [_Column(kept, index) for index in range(width)]
+        rows = np.asarray(keep, dtype="int64") + (first + 1)
         hidden_rows = self.book.xml.get(name, _SheetXml()).hidden_rows
         hidden = sorted(set(rows.tolist()) & {row + 1 for row in hidden_rows}) if hidden_rows else []
         if hidden:
@@ -886,7 +938,7 @@ class _Validator:
             letters_of[folded] = letter
             matched = schema.match_column(sheet, text)
             if matched is None:
-                table.extras[text] = [cell_text(value) for value in cells[index]]
+                table.extras[text] = list(map(cell_text, cells[index]))
                 self.suggest_column(sheet, table, name, header_row, text)
                 continue
             column = matched.column
@@ -1069,35 +1121,46 @@ class _Validator:
     ) -> Any:
         """The values of one column, coerced per its kind, every failure reported at its cell."""
         kind = column.kind
+        if kind not in ("text", "credit_code"):
+            cells = list(cells)  # read many times below
         if kind in ("number", "integer"):
             return self.coerce_numbers(table, column, factor, header, cells, percent_rows)
         if kind in ("text", "credit_code"):
             texts = _texts(cells)
-            marks = schema.PLACEHOLDER_FORMS.intersection(texts)
+            # Judged once per distinct text; cells are visited only when some text needs it.
+            distinct = set(texts)
+            marks = schema.PLACEHOLDER_FORMS.intersection(distinct)
             if marks:
                 found = [i for i, text in enumerate(texts) if text in marks]
                 self.note("placeholder", table, header, found, texts[found[0]])
                 for index in found:
                     texts[index] = ""
-            if column.required:
-                for index in [i for i, text in enumerate(texts) if not text]:
+            if column.required and (marks or "" in distinct):
+                for index in _empty_positions(texts).tolist():
                     self.report(
                         "required_blank", table.name, int(table.rows[index]), header, cell_text(cells[index])
                     )
             if kind == "credit_code":
-                for index, text in enumerate(texts):
-                    if text and not is_valid_credit_code(text):
-                        self.report("bad_credit_code", table.name, int(table.rows[index]), header, text)
+                bad = set(compress(distinct, ~valid_credit_codes(list(distinct)))) - {""}
+                if bad:
+                    for index, text in enumerate(texts):
+                        if text in bad:
+                            self.report("bad_credit_code", table.name, int(table.rows[index]), header, text)
             return texts
         convert = _CONVERTERS[kind](column)
         table_of = {
             value: _PLACEHOLDER if type(value) is str and _is_placeholder(value.strip()) else convert(value)
             for value in set(cells)
         }
-        values = [table_of[value] for value in cells]
-        marked = [i for i, value in enumerate(values) if value is _PLACEHOLDER]
+        values = list(map(table_of.__getitem__, cells))
+        odd = [
+            value for value in table_of.values() if value is _BLANK or value is _BAD or value is _PLACEHOLDER
+        ]
+        if not odd and kind != "date":
+            return values
+        marked = [i for i, value in enumerate(values) if value is _PLACEHOLDER] if odd else []
         self.note("placeholder", table, header, marked, cells[marked[0]] if marked else "")
-        for index, value in enumerate(values):
+        for index, value in enumerate(values if odd else ()):
             if value is _BLANK or value is _PLACEHOLDER:
                 if column.required:
                     self.report(
@@ -1133,18 +1196,20 @@ class _Validator:
         cells: Sequence[Any],
         percent_rows: set[int] = frozenset(),
     ) -> np.ndarray:
-        # Calamine gives floats for number cells: one pass for those, per-cell work only for the rest.
-        try:
-            # A column of number cells only (the common case) converts in C; anything else raises.
-            numbers = np.array(cells, dtype="float64") if all(map(float.__instancecheck__, cells)) else None
-        except (TypeError, ValueError):
-            numbers = None
-        others: list[int] = []
-        if numbers is None:
-            numbers = np.array(
-                [value if type(value) is float else np.nan for value in cells], dtype="float64"
-            )
-            others = [i for i, value in enumerate(cells) if type(value) is not float]
+        # Calamine gives floats for number cells: converted at C speed, per-cell work only for the rest,
+        # and none for the empty cells of a column that may be blank.
+        floats = np.fromiter(map(operator.is_, map(type, cells), repeat(float)), dtype=bool, count=len(cells))
+        if floats.all():
+            numbers = np.array(cells, dtype="float64")
+            others: list[int] = []
+        else:
+            objects = np.array(cells, dtype=object)
+            numbers = np.full(len(cells), np.nan)
+            numbers[floats] = objects[floats].astype("float64")
+            unread = ~floats
+            if not column.required:
+                unread &= objects != ""
+            others = np.flatnonzero(unread).tolist()
         percent = column.unit == "percent"
         failed = np.zeros(len(cells), dtype=bool)
         with_unit: list[int] = []
@@ -1198,8 +1263,9 @@ class _Validator:
             # Rounded to 0.01 yuan: unit scaling must not leave float noise in amounts.
             numbers = np.round(numbers * factor, 6)
         if column.kind == "integer":
-            if np.isnan(numbers).any():
-                return pd.array([None if np.isnan(n) else int(n) for n in numbers], dtype="Int64")
+            missing = np.isnan(numbers)
+            if missing.any():
+                return pd.arrays.IntegerArray(np.where(missing, 0, numbers).astype("int64"), missing)
             return numbers.astype("int64")
         return numbers
 
@@ -1335,7 +1401,9 @@ class _Validator:
         # Parties are one party when their names normalise alike (invisible characters, bracket widths):
         # a local firm takes its name as written in 企业, an outside party the first spelling met.
         segment_of: dict[str, str] = {}
-        for enterprise, segment in zip(enterprises["name"], enterprises["segment"], strict=True):
+        for enterprise, segment in zip(
+            enterprises["name"].tolist(), enterprises["segment"].tolist(), strict=True
+        ):
             segment_of.setdefault(enterprise, segment)
         self.spell_parties(coerced, self.local_name)
         self.report_self_links(table)
@@ -1374,7 +1442,9 @@ class _Validator:
         self.report_unknown_segments(table, "segment", known)
         self.report_unknown_segments(table, "buyer_segment", known)
         given: list[str] = coerced["segment"]
-        resolved = [g or segment_of.get(s, "") for g, s in zip(given, suppliers, strict=True)]
+        resolved = list(given)
+        for index in _empty_positions(given).tolist():
+            resolved[index] = segment_of.get(suppliers[index], "")
         for index in np.flatnonzero(~supplier_local):
             if not resolved[index] and suppliers[index] and (int(index), "supplier_region") not in misspelt:
                 self.report(
@@ -1450,7 +1520,8 @@ class _Validator:
 
     def report_self_links(self, table: _Table) -> None:
         suppliers, buyers = table.coerced["supplier"], table.coerced["buyer"]
-        for index in [i for i, (s, b) in enumerate(zip(suppliers, buyers, strict=True)) if s and s == b]:
+        same = np.fromiter(map(operator.eq, suppliers, buyers), dtype=bool, count=len(buyers))
+        for index in [i for i in np.flatnonzero(same).tolist() if suppliers[i]]:
             self.report("self_link", table.name, int(table.rows[index]), table.header("buyer"), buyers[index])
 
     def report_misspelt_locals(
@@ -1467,7 +1538,7 @@ class _Validator:
 
         Returns (index, region key) of the cells reported, whose missing region is not reported again.
         """
-        names = list(enterprises["name"])
+        names = enterprises["name"].tolist()
         cores: list[str] = []
         reported: set[tuple[int, str]] = set()
         verdicts: dict[str, tuple[int, float] | None] = {}
@@ -1536,18 +1607,23 @@ class _Validator:
             ("supplier", ~supplier_local, "supplier_region"),
             ("buyer", ~buyer_local, "buyer_region"),
         )
-        pairs = set().union(
-            *(
+        # Each outside party written with one place (the common case) is seen with C-speed dict and list
+        # operations: the place last met for each party is the place of every one of its cells.
+        place_of: dict[str, str] = {}
+        for party, outside, region in sides:
+            place_of.update(
                 zip(
                     compress(table.coerced[party], outside),
                     compress(table.coerced[region], outside),
                     strict=True,
                 )
-                for party, outside, region in sides
             )
-        )
-        if len(pairs) == len({party for party, _ in pairs}):
-            return  # each outside party is written with one place
+        if all(
+            list(map(place_of.__getitem__, compress(table.coerced[party], outside)))
+            == list(compress(table.coerced[region], outside))
+            for party, outside, region in sides
+        ):
+            return
         first_region: dict[str, str] = {}
         several: set[str] = set()
         for party, outside, region in sides:
@@ -1688,6 +1764,11 @@ def _texts(cells: Sequence[Any]) -> list[str]:
         return list(map(str.strip, cells))
     except TypeError:  # a number, date or bool among them
         return [value.strip() if type(value) is str else cell_text(value) for value in cells]
+
+
+def _empty_positions(texts: list[str]) -> np.ndarray:
+    """Positions of the empty strings in ``texts``, at C speed."""
+    return np.flatnonzero(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) == 0)
 
 
 def _ranges(rows: list[int]) -> str:
