@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
+import html
 import io
 import math
 import operator
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import python_calamine
+from openpyxl.utils import column_index_from_string, get_column_letter
 from rapidfuzz import fuzz
 
 from chain import schema
@@ -142,6 +145,25 @@ def load_workbook(
     refusal = check_bytes(data, limits)
     if refusal is not None:
         return LoadResult(None, errors=(refusal,))
+    with _collector_paused():
+        return _load(data, name, skip_error_rows, rules)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a workbook is read: the grids are hundreds of thousands
+    of row lists that hold no cycle, and collecting them again and again as they are built costs about 7 %
+    of a full-scale load. Resumed afterwards only if it was running (a caller's own pause is kept)."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+def _load(data: bytes, name: str, skip_error_rows: bool, rules: ReadSettings) -> LoadResult:
     try:
         book = _read_book(data)
     except (KeyboardInterrupt, SystemExit):
@@ -417,7 +439,10 @@ def _styled_cells(xml: bytes, styles: frozenset[int]) -> set[tuple[int, int]]:
         + b"|".join(str(index).encode() for index in sorted(styles))
         + rb')["\']'
     )
-    return {(int(row) - 1, _column_index(letters.decode())) for letters, row in pattern.findall(xml)}
+    return {
+        (int(row) - 1, column_index_from_string(letters.decode()) - 1)
+        for letters, row in pattern.findall(xml)
+    }
 
 
 def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -501,35 +526,20 @@ def _has_cached_value(xml: bytes, formula: int) -> bool:
 
 
 def _xml_text(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+    """The text of raw XML character data: entity references resolved by the standard library (the five
+    XML names and numeric ``&#...;`` references; a bare ``&`` cannot occur in well-formed XML)."""
+    return html.unescape(raw.decode("utf-8", "replace"))
 
 
 def _cell_position(xml: bytes, start: int, start_tag: bytes) -> tuple[int, int]:
     """0-based row and column of the cell starting at ``start``, from its reference or by counting."""
     ref = _REF.search(start_tag)
     if ref is not None:
-        return int(ref.group(2)) - 1, _column_index(ref.group(1).decode())
+        return int(ref.group(2)) - 1, column_index_from_string(ref.group(1).decode()) - 1
     row_start = xml.rfind(b"<row", 0, start)
     row_ref = _ROW_REF.search(xml, row_start, xml.find(b">", row_start) + 1)
     row = int(row_ref.group(1)) - 1 if row_ref else xml.count(b"<row", 0, start) - 1
     return row, len(_CELL_TAG.findall(xml, xml.find(b">", row_start) + 1, start))
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # Cells
@@ -634,38 +644,37 @@ class _Column(Sequence[Any]):
         return map(operator.itemgetter(self.index), self.rows)
 
 
-def _blank_rows(body: Sequence[Sequence[Any]], width: int) -> np.ndarray:
-    """Whether each row is blank: empty, or spaces only. A row is judged on its first cell at C speed
-    (through the distinct first cells); only rows whose first cell is blank are looked at in full."""
+def _blank_rows(body: Sequence[Sequence[Any]], width: int) -> tuple[np.ndarray, list[Any], set[Any]]:
+    """Whether each row is blank (empty, or spaces only), the first cell of each row and their distinct
+    values. A row is judged on its first cell at C speed (through the distinct first cells); only rows
+    whose first cell is blank are looked at in full."""
     if not width:
-        return np.ones(len(body), dtype=bool)
+        return np.ones(len(body), dtype=bool), [], set()
     first = list(map(operator.itemgetter(0), body))
-    blanks = {value for value in set(first) if _is_blank(value)}
+    distinct = set(first)
+    blanks = {value for value in distinct if _is_blank(value)}
     if not blanks:
-        return np.zeros(len(body), dtype=bool)
+        return np.zeros(len(body), dtype=bool), first, distinct
     blank = np.fromiter(map(blanks.__contains__, first), dtype=bool, count=len(first))
     for index in np.flatnonzero(blank).tolist():
         row = body[index]
         blank[index] = row.count("") == width or all(_is_blank(value) for value in row)
-    return blank
+    return blank, first, distinct
 
 
-def _total_rows(rows: Sequence[Sequence[Any]], columns: Sequence[Sequence[Any]]) -> list[int]:
+def _total_rows(rows: Sequence[Sequence[Any]], first: Sequence[Any], distinct: set[Any]) -> list[int]:
     """Positions of the 合计 / 总计 / 小计 rows: one of a row's first three filled cells says so.
 
-    ``columns`` are the same cells column by column. The first column's distinct texts are judged once;
+    ``first`` is the first cell of each row, ``distinct`` its distinct values: those are judged once;
     only rows whose first cell is blank or a number (a serial) are looked at further right.
     """
-    if not columns:
-        return []
-    first = columns[0]
-    distinct = set(first)
     words = schema.TOTAL_FORMS.intersection(distinct)
     flagged = [i for i, value in enumerate(first) if value in words] if words else []
     # Rows whose first cell is blank or a number (a serial): their label may sit further right.
     odd = {value for value in distinct if type(value) is not str or not value.strip()}
     if odd:
-        flagged += [i for i, value in enumerate(first) if value in odd and _is_total(rows[i])]
+        candidates = np.fromiter(map(odd.__contains__, first), dtype=bool, count=len(first))
+        flagged += [i for i in np.flatnonzero(candidates).tolist() if _is_total(rows[i])]
     return sorted(set(flagged))
 
 
@@ -897,7 +906,7 @@ class _Validator:
         if units is not None:
             first += 1
         body = grid[first:]
-        blank = _blank_rows(body, width)
+        blank, first_cells, first_distinct = _blank_rows(body, width)
         filled = np.flatnonzero(~blank)
         last = int(filled[-1]) if len(filled) else -1
         interior = (np.flatnonzero(blank[: last + 1]) + first + 1).tolist()
@@ -909,7 +918,10 @@ class _Validator:
         keep = [i for i in filled.tolist() if i + first + 1 not in omitted] if omitted else filled.tolist()
         kept = body if len(keep) == len(body) else [body[i] for i in keep]
         cells = [_Column(kept, index) for index in range(width)]
-        totals = _total_rows(kept, cells)
+        if kept is not body and width:
+            first_cells = list(cells[0])
+            first_distinct = set(first_cells)
+        totals = _total_rows(kept, first_cells, first_distinct)
         if totals:
             rows_text = _ranges([keep[i] + first + 1 for i in totals])
             self.report("total_rows", name, keep[totals[0]] + first + 1, None, None, rows=rows_text)
@@ -925,7 +937,7 @@ class _Validator:
         table = _Table(sheet, name, rows, header_row=header_row)
         letters_of: dict[str, str] = {}
         for index, text in enumerate(header):
-            letter = _column_letter(index)
+            letter = get_column_letter(index + 1)
             self.positions.setdefault((name, text or letter), index)
             if not text:
                 if any(not _is_blank(value) for value in cells[index]):
@@ -1020,7 +1032,7 @@ class _Validator:
                 filled.append((first_row, first_col, last_row, last_col))
         if filled:
             refs = [
-                f"{_column_letter(c0)}{r0 + 1}:{_column_letter(c1)}{r1 + 1}"
+                f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}"
                 for r0, c0, r1, c1 in sorted(filled)
             ]
             listed = ", ".join(refs[:_MAX_LISTED_RANGES]) + (", …" if len(refs) > _MAX_LISTED_RANGES else "")
@@ -1036,7 +1048,7 @@ class _Validator:
         units = [_unit_word(value) for value in grid[top + 1]]
         if any(unit is None for unit in units) or not any(units):
             return None
-        written = "、".join(f"{header[i] or _column_letter(i)}：{u}" for i, u in enumerate(units) if u)
+        written = "、".join(f"{header[i] or get_column_letter(i + 1)}：{u}" for i, u in enumerate(units) if u)
         self.report("units_row", name, top + 2, None, None, units=written)
         return [unit or "" for unit in units]
 
@@ -1089,7 +1101,7 @@ class _Validator:
 
     def report_odd_cells(self, name: str, header: list[str]) -> None:
         for row, col, code, value in self.book.xml.get(name, _SheetXml()).odd_cells:
-            column = header[col] if col < len(header) and header[col] else _column_letter(col)
+            column = header[col] if col < len(header) and header[col] else get_column_letter(col + 1)
             self.report(code, name, row + 1, column, value)
 
     def note(
@@ -1381,9 +1393,11 @@ class _Validator:
     def report_unknown_segments(self, table: _Table, key: str, known: Iterable[str]) -> None:
         if not table.has(key):
             return
-        known = set(known)
         values: list[str] = table.coerced[key]
-        for index in np.flatnonzero(~_isin(values, known)):
+        unknown = set(values).difference(known, ("",))
+        if not unknown:
+            return
+        for index in np.flatnonzero(_isin(values, unknown)):
             if values[index]:
                 row = int(table.rows[index])
                 self.report("unknown_segment", table.name, row, table.header(key), values[index])
@@ -1425,8 +1439,10 @@ class _Validator:
         ):
             regions: list[str] = coerced[region]
             expected = table.sheet.column_by_key[region]
-            for index in np.flatnonzero(~local):
-                if parties[index] and not regions[index] and (index, region) not in misspelt:
+            blank_region = np.zeros(len(regions), dtype=bool)
+            blank_region[_empty_positions(regions)] = True
+            for index in np.flatnonzero(~local & blank_region):
+                if parties[index] and (index, region) not in misspelt:
                     self.report(
                         "region_missing",
                         name,
@@ -1607,29 +1623,27 @@ class _Validator:
             ("supplier", ~supplier_local, "supplier_region"),
             ("buyer", ~buyer_local, "buyer_region"),
         )
+        # The outside cells of each side, picked by position (iterating a numpy mask costs a scalar a cell).
+        outside_cells = []
+        for party, outside, region in sides:
+            positions = np.flatnonzero(outside).tolist()
+            outside_cells.append(
+                (
+                    list(map(table.coerced[party].__getitem__, positions)),
+                    list(map(table.coerced[region].__getitem__, positions)),
+                )
+            )
         # Each outside party written with one place (the common case) is seen with C-speed dict and list
         # operations: the place last met for each party is the place of every one of its cells.
         place_of: dict[str, str] = {}
-        for party, outside, region in sides:
-            place_of.update(
-                zip(
-                    compress(table.coerced[party], outside),
-                    compress(table.coerced[region], outside),
-                    strict=True,
-                )
-            )
-        if all(
-            list(map(place_of.__getitem__, compress(table.coerced[party], outside)))
-            == list(compress(table.coerced[region], outside))
-            for party, outside, region in sides
-        ):
+        for names, places in outside_cells:
+            place_of.update(zip(names, places, strict=True))
+        if all(list(map(place_of.__getitem__, names)) == places for names, places in outside_cells):
             return
         first_region: dict[str, str] = {}
         several: set[str] = set()
-        for party, outside, region in sides:
-            for name, place in zip(
-                compress(table.coerced[party], outside), compress(table.coerced[region], outside), strict=True
-            ):
+        for names, places in outside_cells:
+            for name, place in zip(names, places, strict=True):
                 if name and place and first_region.setdefault(name, place) != place:
                     several.add(name)
         if not several:
