@@ -26,6 +26,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import python_calamine
 from openpyxl.utils import column_index_from_string, get_column_letter
 from rapidfuzz import fuzz
@@ -55,6 +56,8 @@ _MAX_LISTED_RANGES = 20
 _MAX_LISTED_NAMES = 12
 #: Firms a segment needs before its own median output per employee is the yardstick (else the chain's).
 _SEGMENT_PEERS = 4
+#: The placeholder marks, as the Arrow value set a text column is matched against.
+_PLACEHOLDER_VALUES = pa.array(sorted(schema.PLACEHOLDER_FORMS), pa.large_string())
 #: Rounds of leaving rows out: each can put rows in error that referred to rows left out before.
 _MAX_EXCLUSION_ROUNDS = 5
 #: Errors about one data row, which the user may choose to leave out of the analysis.
@@ -383,18 +386,19 @@ def _mentions(archive: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
 
 def _may_hold_odd_cell(window: bytes) -> bool:
     """Whether ``window`` holds one of :data:`_TRIGGERS`. Cell XML rarely has an ``f`` or an ``e`` (shared
-    strings keep the text elsewhere), so the few of each are found with ``memchr`` and looked at; a window
-    full of them (inline strings) is searched for the triggers themselves."""
+    strings keep the text elsewhere), so each is found with ``memchr`` and looked at; past a few thousand
+    of them (inline strings) the triggers themselves are searched for."""
     for char, before, after, triggers in ((b"f", 1, 1, _TRIGGERS[:2]), (b"e", 2, 2, _TRIGGERS[2:])):
-        if window.count(char) > _FEW_HITS:
-            if any(trigger in window for trigger in triggers):
-                return True
-            continue
         position = window.find(char)
-        while position != -1:
+        for _ in range(_FEW_HITS):
+            if position == -1:
+                break
             if window[max(0, position - before) : position + after] in triggers:
                 return True
             position = window.find(char, position + 1)
+        else:
+            if any(trigger in window for trigger in triggers):
+                return True
     return False
 
 
@@ -724,6 +728,9 @@ class _Table:
     extras: dict[str, list[str]] = field(default_factory=dict)
     #: Name key -> Excel row of the firms whose rows the user chose to leave out (企业 only).
     left_out: dict[str, int] = field(default_factory=dict)
+    #: Column key -> (the coerced list, the same texts in Arrow): the frame takes the Arrow array while
+    #: the column is still that very list (a column is changed by replacing its list, never in place).
+    arrow: dict[str, tuple[list[str], pa.Array]] = field(default_factory=dict)
 
     def header(self, key: str) -> str:
         return self.headers.get(key, self.sheet.column_by_key[key].zh)
@@ -738,7 +745,13 @@ class _Table:
             dtype = _DTYPES[column.kind]
             if column.kind == "integer" and pd.isna(values).any():
                 dtype = "Int64"
-            columns[column.key] = _text_series(values) if dtype == "str" else pd.Series(values, dtype=dtype)
+            cached = self.arrow.get(column.key)
+            if dtype == "str" and cached is not None and cached[0] is values:
+                columns[column.key] = pd.Series(pd.array(cached[1], dtype="str"))
+            else:
+                columns[column.key] = (
+                    _text_series(values) if dtype == "str" else pd.Series(values, dtype=dtype)
+                )
         columns["row"] = pd.Series(self.rows, dtype="int64")
         for header, values in self.extras.items():
             columns.setdefault(header, _text_series(values))
@@ -1139,25 +1152,30 @@ class _Validator:
             return self.coerce_numbers(table, column, factor, header, cells, percent_rows)
         if kind in ("text", "credit_code"):
             texts = _texts(cells)
-            # Judged once per distinct text; cells are visited only when some text needs it.
-            distinct = set(texts)
-            marks = schema.PLACEHOLDER_FORMS.intersection(distinct)
-            if marks:
-                found = [i for i, text in enumerate(texts) if text in marks]
+            # The column in Arrow (what its frame column will be) answers which cells are placeholders or
+            # empty at C++ speed, over contiguous memory rather than millions of scattered objects.
+            arrow = pa.array(texts, pa.large_string())
+            marked = pc.is_in(arrow, value_set=_PLACEHOLDER_VALUES)
+            if marked.true_count:
+                found = np.flatnonzero(marked.to_numpy(zero_copy_only=False)).tolist()
                 self.note("placeholder", table, header, found, texts[found[0]])
                 for index in found:
                     texts[index] = ""
-            if column.required and (marks or "" in distinct):
-                for index in _empty_positions(texts).tolist():
+                arrow = pa.array(texts, pa.large_string())
+            empty = pc.equal(arrow, "")
+            if column.required and empty.true_count:
+                for index in np.flatnonzero(empty.to_numpy(zero_copy_only=False)).tolist():
                     self.report(
                         "required_blank", table.name, int(table.rows[index]), header, cell_text(cells[index])
                     )
             if kind == "credit_code":
+                distinct = set(texts)
                 bad = set(compress(distinct, ~valid_credit_codes(list(distinct)))) - {""}
                 if bad:
                     for index, text in enumerate(texts):
                         if text in bad:
                             self.report("bad_credit_code", table.name, int(table.rows[index]), header, text)
+            table.arrow[column.key] = (texts, arrow)
             return texts
         convert = _CONVERTERS[kind](column)
         table_of = {
@@ -1458,8 +1476,9 @@ class _Validator:
         self.report_unknown_segments(table, "segment", known)
         self.report_unknown_segments(table, "buyer_segment", known)
         given: list[str] = coerced["segment"]
-        resolved = list(given)
-        for index in _empty_positions(given).tolist():
+        blanks = _empty_positions(given).tolist()
+        resolved = list(given) if blanks else given
+        for index in blanks:
             resolved[index] = segment_of.get(suppliers[index], "")
         for index in np.flatnonzero(~supplier_local):
             if not resolved[index] and suppliers[index] and (int(index), "supplier_region") not in misspelt:
@@ -1672,6 +1691,8 @@ class _Validator:
                 chosen = max(written, key=lambda r: (len(by_region[r]), -min(i for _, i in by_region[r])))
                 for region in written:
                     for key, index in by_region[region]:
+                        if table.coerced[key] is table.arrow.get(key, (None,))[0]:
+                            table.coerced[key] = list(table.coerced[key])  # never changed in place
                         table.coerced[key][index] = chosen
                 self.report(
                     "region_spellings",
