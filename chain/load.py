@@ -735,6 +735,11 @@ class _Table:
     def header(self, key: str) -> str:
         return self.headers.get(key, self.sheet.column_by_key[key].zh)
 
+    def arrow_of(self, key: str) -> pa.Array | None:
+        """The column's texts in Arrow while its list is still the one they were built from, else None."""
+        cached = self.arrow.get(key)
+        return cached[1] if cached is not None and cached[0] is self.coerced.get(key) else None
+
     def has(self, *keys: str) -> bool:
         return all(key in self.headers for key in keys)
 
@@ -1412,10 +1417,10 @@ class _Validator:
         if not table.has(key):
             return
         values: list[str] = table.coerced[key]
-        unknown = set(values).difference(known, ("",))
+        unknown = _column_distinct(table, key).difference(known, ("",))
         if not unknown:
             return
-        for index in np.flatnonzero(_isin(values, unknown)):
+        for index in np.flatnonzero(_column_isin(table, key, unknown)):
             if values[index]:
                 row = int(table.rows[index])
                 self.report("unknown_segment", table.name, row, table.header(key), values[index])
@@ -1437,15 +1442,16 @@ class _Validator:
             enterprises["name"].tolist(), enterprises["segment"].tolist(), strict=True
         ):
             segment_of.setdefault(enterprise, segment)
-        self.spell_parties(coerced, self.local_name)
+        distinct = _column_distinct(table, "supplier") | _column_distinct(table, "buyer")
+        self.spell_parties(coerced, self.local_name, distinct)
         self.report_self_links(table)
         suppliers: list[str] = coerced["supplier"]
         buyers: list[str] = coerced["buyer"]
-        supplier_local = _isin(suppliers, segment_of)
-        buyer_local = _isin(buyers, segment_of)
+        supplier_local = _column_isin(table, "supplier", segment_of)
+        buyer_local = _column_isin(table, "buyer", segment_of)
         in_county = {
-            "supplier_region": _in_county(coerced["supplier_region"], county),
-            "buyer_region": _in_county(coerced["buyer_region"], county),
+            "supplier_region": _in_county(table, "supplier_region", county),
+            "buyer_region": _in_county(table, "buyer_region", county),
         }
         misspelt = self.report_links_to_left_out(table, supplier_local, buyer_local)
         misspelt |= self.report_misspelt_locals(
@@ -1455,10 +1461,8 @@ class _Validator:
             (suppliers, supplier_local, "supplier_region"),
             (buyers, buyer_local, "buyer_region"),
         ):
-            regions: list[str] = coerced[region]
             expected = table.sheet.column_by_key[region]
-            blank_region = np.zeros(len(regions), dtype=bool)
-            blank_region[_empty_positions(regions)] = True
+            blank_region = _column_empty(table, region)
             for index in np.flatnonzero(~local & blank_region):
                 if parties[index] and (index, region) not in misspelt:
                     self.report(
@@ -1476,7 +1480,7 @@ class _Validator:
         self.report_unknown_segments(table, "segment", known)
         self.report_unknown_segments(table, "buyer_segment", known)
         given: list[str] = coerced["segment"]
-        blanks = _empty_positions(given).tolist()
+        blanks = np.flatnonzero(_column_empty(table, "segment")).tolist()
         resolved = list(given) if blanks else given
         for index in blanks:
             resolved[index] = segment_of.get(suppliers[index], "")
@@ -1499,12 +1503,11 @@ class _Validator:
         return frame if table.has("supplier", "buyer", "value") else None
 
     @staticmethod
-    def spell_parties(coerced: dict[str, Any], local_name: dict[str, str]) -> None:
+    def spell_parties(coerced: dict[str, Any], local_name: dict[str, str], distinct: set[str]) -> None:
         """Write each party the one way: a local firm as in 企业, an outside party as first met (row order,
         suppliers before buyers). Only the distinct names are normalised, and the columns are rewritten only
         when some name needed it (rarely: the common case costs two set builds)."""
         columns = [coerced["supplier"], coerced["buyer"]]
-        distinct = set(columns[0]).union(columns[1])
         if all_plain(distinct) and all_plain(local_name.values()):
             return  # every name is its own key, and a local one is written as in 企业
         keys = {text: name_key(text) for text in distinct}
@@ -1583,8 +1586,8 @@ class _Validator:
         ):
             parties: list[str] = table.coerced[party]
             # Candidates: outside parties whose region is blank or the county's own.
-            regions = np.array(table.coerced[region], dtype=object)
-            for index in np.flatnonzero(~local & ((regions == "") | in_county[region])):
+            blank_region = _column_empty(table, region)
+            for index in np.flatnonzero(~local & (blank_region | in_county[region])):
                 text = parties[index]
                 if not text:
                     continue
@@ -1779,12 +1782,38 @@ def _empty_table(sheet: schema.Sheet) -> _Table:
     return table
 
 
-def _in_county(regions: list[str], county: str) -> np.ndarray:
-    """Whether each region names the county itself (by place-name core), once per distinct region."""
-    inside = {region for region in set(regions) if is_county(region, county)}
+def _in_county(table: _Table, key: str, county: str) -> np.ndarray:
+    """Whether each region of a column names the county itself (by place-name core), once per distinct
+    region."""
+    inside = {region for region in _column_distinct(table, key) if is_county(region, county)}
     if not inside:
-        return np.zeros(len(regions), dtype=bool)
-    return np.fromiter((region in inside for region in regions), dtype=bool, count=len(regions))
+        return np.zeros(len(table.coerced[key]), dtype=bool)
+    return _column_isin(table, key, inside)
+
+
+def _column_isin(table: _Table, key: str, known: Iterable[str]) -> np.ndarray:
+    """Membership of each value of a text column in ``known``: in Arrow when the column is as read."""
+    arrow = table.arrow_of(key)
+    if arrow is None:
+        return _isin(table.coerced[key], known)
+    members = pa.array(list(known), pa.large_string())
+    return pc.is_in(arrow, value_set=members).to_numpy(zero_copy_only=False)
+
+
+def _column_distinct(table: _Table, key: str) -> set[str]:
+    """The distinct values of a text column."""
+    arrow = table.arrow_of(key)
+    return set(table.coerced[key]) if arrow is None else set(pc.unique(arrow).to_pylist())
+
+
+def _column_empty(table: _Table, key: str) -> np.ndarray:
+    """Whether each value of a text column is empty."""
+    arrow = table.arrow_of(key)
+    if arrow is None:
+        empty = np.zeros(len(table.coerced[key]), dtype=bool)
+        empty[_empty_positions(table.coerced[key])] = True
+        return empty
+    return pc.equal(arrow, "").to_numpy(zero_copy_only=False)
 
 
 def _isin(values: list[str], known: Iterable[str] | dict[str, Any]) -> np.ndarray:
