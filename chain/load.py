@@ -58,6 +58,8 @@ _MAX_LISTED_NAMES = 12
 _SEGMENT_PEERS = 4
 #: The placeholder marks, as the Arrow value set a text column is matched against.
 _PLACEHOLDER_VALUES = pa.array(sorted(schema.PLACEHOLDER_FORMS), pa.large_string())
+_PLACEHOLDER_OR_EMPTY = pa.array(["", *sorted(schema.PLACEHOLDER_FORMS)], pa.large_string())
+_EMPTY = pa.scalar("", pa.large_string())
 #: Rounds of leaving rows out: each can put rows in error that referred to rows left out before.
 _MAX_EXCLUSION_ROUNDS = 5
 #: Errors about one data row, which the user may choose to leave out of the analysis.
@@ -239,6 +241,14 @@ class _SheetXml:
 
 
 def _read_book(data: bytes) -> _Book:
+    """The known sheets as grids of calamine's Python values (float, str, bool, datetime).
+
+    Not fastexcel / polars, although they read the same sheets in about a quarter of the time: typed, they
+    silently empty a text cell in a number column (where "约500" must be reported); as strings, they keep
+    9 decimals of a number (a cell's text in a message would change) and drop leading empty rows (rows in
+    messages would shift). The loader's time goes to passes over the cells instead, kept few (see
+    :class:`_Column`, and the Arrow arrays of :attr:`_Table.arrow`).
+    """
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     found: list[Problem] = []
     names = list(workbook.sheet_names)
@@ -1160,15 +1170,16 @@ class _Validator:
             # The column in Arrow (what its frame column will be) answers which cells are placeholders or
             # empty at C++ speed, over contiguous memory rather than millions of scattered objects.
             arrow = pa.array(texts, pa.large_string())
-            marked = pc.is_in(arrow, value_set=_PLACEHOLDER_VALUES)
-            if marked.true_count:
+            # One kernel answers for most columns: no cell is a placeholder or empty.
+            odd = pc.is_in(arrow, value_set=_PLACEHOLDER_OR_EMPTY).true_count > 0
+            marked = pc.is_in(arrow, value_set=_PLACEHOLDER_VALUES) if odd else None
+            if marked is not None and marked.true_count:
                 found = np.flatnonzero(marked.to_numpy(zero_copy_only=False)).tolist()
                 self.note("placeholder", table, header, found, texts[found[0]])
                 for index in found:
                     texts[index] = ""
                 arrow = pa.array(texts, pa.large_string())
-            empty = pc.equal(arrow, "")
-            if column.required and empty.true_count:
+            if column.required and odd and (empty := pc.equal(arrow, _EMPTY)).true_count:
                 for index in np.flatnonzero(empty.to_numpy(zero_copy_only=False)).tolist():
                     self.report(
                         "required_blank", table.name, int(table.rows[index]), header, cell_text(cells[index])
@@ -1447,8 +1458,9 @@ class _Validator:
         self.report_self_links(table)
         suppliers: list[str] = coerced["supplier"]
         buyers: list[str] = coerced["buyer"]
-        supplier_local = _column_isin(table, "supplier", segment_of)
-        buyer_local = _column_isin(table, "buyer", segment_of)
+        local_names = pa.array(list(segment_of), pa.large_string())
+        supplier_local = _column_isin(table, "supplier", segment_of, local_names)
+        buyer_local = _column_isin(table, "buyer", segment_of, local_names)
         in_county = {
             "supplier_region": _in_county(table, "supplier_region", county),
             "buyer_region": _in_county(table, "buyer_region", county),
@@ -1791,12 +1803,16 @@ def _in_county(table: _Table, key: str, county: str) -> np.ndarray:
     return _column_isin(table, key, inside)
 
 
-def _column_isin(table: _Table, key: str, known: Iterable[str]) -> np.ndarray:
-    """Membership of each value of a text column in ``known``: in Arrow when the column is as read."""
+def _column_isin(
+    table: _Table, key: str, known: Iterable[str], members: pa.Array | None = None
+) -> np.ndarray:
+    """Membership of each value of a text column in ``known`` (``members``: the same in Arrow, if built):
+    in Arrow when the column is as read."""
     arrow = table.arrow_of(key)
     if arrow is None:
         return _isin(table.coerced[key], known)
-    members = pa.array(list(known), pa.large_string())
+    if members is None:
+        members = pa.array(list(known), pa.large_string())
     return pc.is_in(arrow, value_set=members).to_numpy(zero_copy_only=False)
 
 
@@ -1813,7 +1829,7 @@ def _column_empty(table: _Table, key: str) -> np.ndarray:
         empty = np.zeros(len(table.coerced[key]), dtype=bool)
         empty[_empty_positions(table.coerced[key])] = True
         return empty
-    return pc.equal(arrow, "").to_numpy(zero_copy_only=False)
+    return pc.equal(arrow, _EMPTY).to_numpy(zero_copy_only=False)
 
 
 def _isin(values: list[str], known: Iterable[str] | dict[str, Any]) -> np.ndarray:
