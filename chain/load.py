@@ -666,7 +666,7 @@ def _blank_rows(body: Sequence[Sequence[Any]], width: int) -> tuple[np.ndarray, 
         return np.ones(len(body), dtype=bool), [], set()
     first = list(map(operator.itemgetter(0), body))
     distinct = set(first)
-    blanks = {value for value in distinct if _is_blank(value)}
+    blanks = {value for value in _odd_firsts(distinct) if _is_blank(value)}
     if not blanks:
         return np.zeros(len(body), dtype=bool), first, distinct
     blank = np.fromiter(map(blanks.__contains__, first), dtype=bool, count=len(first))
@@ -674,6 +674,16 @@ def _blank_rows(body: Sequence[Sequence[Any]], width: int) -> tuple[np.ndarray, 
         row = body[index]
         blank[index] = row.count("") == width or all(_is_blank(value) for value in row)
     return blank, first, distinct
+
+
+def _odd_firsts(distinct: set[Any]) -> set[Any]:
+    """The distinct first cells that are blank (empty or spaces) or not text, found at C speed when all
+    are text (the usual first column, a name)."""
+    try:
+        found = set(filter(str.isspace, distinct))
+    except TypeError:  # a number, date or bool among them
+        return {value for value in distinct if type(value) is not str or not value.strip()}
+    return found | ({""} & distinct)
 
 
 def _total_rows(rows: Sequence[Sequence[Any]], first: Sequence[Any], distinct: set[Any]) -> list[int]:
@@ -685,7 +695,7 @@ def _total_rows(rows: Sequence[Sequence[Any]], first: Sequence[Any], distinct: s
     words = schema.TOTAL_FORMS.intersection(distinct)
     flagged = [i for i, value in enumerate(first) if value in words] if words else []
     # Rows whose first cell is blank or a number (a serial): their label may sit further right.
-    odd = {value for value in distinct if type(value) is not str or not value.strip()}
+    odd = _odd_firsts(distinct)
     if odd:
         candidates = np.fromiter(map(odd.__contains__, first), dtype=bool, count=len(first))
         flagged += [i for i in np.flatnonzero(candidates).tolist() if _is_total(rows[i])]
