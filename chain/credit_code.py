@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
-__all__ = ["CHARSET", "check_character", "is_valid_credit_code", "make_credit_code", "org_code_check"]
+import numpy as np
+
+__all__ = [
+    "CHARSET",
+    "check_character",
+    "is_valid_credit_code",
+    "make_credit_code",
+    "org_code_check",
+    "valid_credit_codes",
+]
 
 #: The 31 characters a code may use, in the order that gives each its value (no I, O, S, V, Z).
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -73,3 +83,28 @@ def make_credit_code(body: str, division: str, registration: str = "91") -> str:
     if check is None:
         raise ValueError(f"not the first 17 characters of a credit code: {first17!r}")
     return first17 + check
+
+
+#: Byte -> value of a CHARSET character, -1 for any other byte.
+_BYTE_VALUE = np.full(256, -1, dtype=np.int64)
+_BYTE_VALUE[np.frombuffer(CHARSET.encode("ascii"), dtype=np.uint8)] = np.arange(len(CHARSET))
+
+
+def valid_credit_codes(codes: Sequence[str]) -> np.ndarray:
+    """:func:`is_valid_credit_code` of each code, at array speed for the usual 18 ASCII characters (a whole
+    column of them is checked at once); other codes (full-width, spaced) one by one.
+
+    >>> valid_credit_codes(["91350100M000100Y43", "91350100m000100y43", "91350100M000100Y44", ""]).tolist()
+    [True, True, False, False]
+    """
+    valid = np.zeros(len(codes), dtype=bool)
+    plain = [i for i, code in enumerate(codes) if len(code) == 18 and code.isascii() and code.isalnum()]
+    if plain:
+        raw = np.frombuffer("".join(codes[i] for i in plain).upper().encode("ascii"), dtype=np.uint8)
+        values = _BYTE_VALUE[raw.reshape(-1, 18)]
+        total = values[:, :17] @ np.array(_WEIGHTS, dtype=np.int64)
+        check = (31 - total % 31) % 31
+        valid[plain] = (values[:, :17] >= 0).all(axis=1) & (values[:, 17] == check)
+    for index in sorted(set(range(len(codes))) - set(plain)):
+        valid[index] = is_valid_credit_code(codes[index])
+    return valid

@@ -5,16 +5,19 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
+import html
 import io
 import math
+import operator
 import os
 import posixpath
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -23,11 +26,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import python_calamine
+from openpyxl.utils import column_index_from_string, get_column_letter
 from rapidfuzz import fuzz
 
 from chain import schema
-from chain.credit_code import is_valid_credit_code
+from chain.credit_code import valid_credit_codes
 from chain.guard import GUARD_CODES, check_bytes
 from chain.model import ChainData, LoadResult
 from chain.names import all_plain, closest, name_core, name_key
@@ -51,6 +56,10 @@ _MAX_LISTED_RANGES = 20
 _MAX_LISTED_NAMES = 12
 #: Firms a segment needs before its own median output per employee is the yardstick (else the chain's).
 _SEGMENT_PEERS = 4
+#: The placeholder marks, as the Arrow value set a text column is matched against.
+_PLACEHOLDER_VALUES = pa.array(sorted(schema.PLACEHOLDER_FORMS), pa.large_string())
+_PLACEHOLDER_OR_EMPTY = pa.array(["", *sorted(schema.PLACEHOLDER_FORMS)], pa.large_string())
+_EMPTY = pa.scalar("", pa.large_string())
 #: Rounds of leaving rows out: each can put rows in error that referred to rows left out before.
 _MAX_EXCLUSION_ROUNDS = 5
 #: Errors about one data row, which the user may choose to leave out of the analysis.
@@ -145,6 +154,25 @@ def load_workbook(
     refusal = None if guarded else check_bytes(data, limits)
     if refusal is not None:
         return LoadResult(None, errors=(refusal,))
+    with _collector_paused():
+        return _load(data, name, skip_error_rows, rules)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a workbook is read: the grids are hundreds of thousands
+    of row lists that hold no cycle, and collecting them again and again as they are built costs about 7 %
+    of a full-scale load. Resumed afterwards only if it was running (a caller's own pause is kept)."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+def _load(data: bytes, name: str, skip_error_rows: bool, rules: ReadSettings) -> LoadResult:
     try:
         book = _read_book(data)
     except (KeyboardInterrupt, SystemExit):
@@ -217,6 +245,14 @@ class _SheetXml:
 
 
 def _read_book(data: bytes) -> _Book:
+    """The known sheets as grids of calamine's Python values (float, str, bool, datetime).
+
+    Not fastexcel / polars, although they read the same sheets in about a quarter of the time: typed, they
+    silently empty a text cell in a number column (where "约500" must be reported); as strings, they keep
+    9 decimals of a number (a cell's text in a message would change) and drop leading empty rows (rows in
+    messages would shift). The loader's time goes to passes over the cells instead, kept few (see
+    :class:`_Column`, and the Arrow arrays of :attr:`_Table.arrow`).
+    """
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     found: list[Problem] = []
     names = list(workbook.sheet_names)
@@ -303,6 +339,8 @@ def _closest_sheet(sheet: schema.Sheet, names: list[str]) -> str | None:
 _CELL_STARTS = (b"<c ", b"<c>")
 _LOOK_BACK = 1024
 _TRIGGERS = (b"<f", b":f", b'="e"', b"='e'")
+#: Above this many ``f`` (or ``e``) bytes in a chunk, searching for the triggers beats looking at each.
+_FEW_HITS = 2000
 _HIDDEN_TRIGGERS = (b'hidden="1"', b"hidden='1'", b'hidden="true"', b"hidden='true'")
 _REF = re.compile(rb'\br\s*=\s*["\']([A-Z]+)(\d+)["\']')
 _TYPE = re.compile(rb'\bt\s*=\s*["\'](\w+)["\']')
@@ -351,13 +389,31 @@ def _mentions(archive: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
     with archive.open(member) as stream:
         while chunk := stream.read(1 << 20):
             window = tail + chunk
-            odd = odd or any(trigger in window for trigger in _TRIGGERS)
+            odd = odd or _may_hold_odd_cell(window)
             # Rare enough that one search for the word decides whether the exact forms are looked for.
             hidden = hidden or (b"hidden" in window and any(t in window for t in _HIDDEN_TRIGGERS))
             if odd and hidden:
                 break
             tail = window[-16:]
     return odd, hidden
+
+
+def _may_hold_odd_cell(window: bytes) -> bool:
+    """Whether ``window`` holds one of :data:`_TRIGGERS`. Cell XML rarely has an ``f`` or an ``e`` (shared
+    strings keep the text elsewhere), so each is found with ``memchr`` and looked at; past a few thousand
+    of them (inline strings) the triggers themselves are searched for."""
+    for char, before, after, triggers in ((b"f", 1, 1, _TRIGGERS[:2]), (b"e", 2, 2, _TRIGGERS[2:])):
+        position = window.find(char)
+        for _ in range(_FEW_HITS):
+            if position == -1:
+                break
+            if window[max(0, position - before) : position + after] in triggers:
+                return True
+            position = window.find(char, position + 1)
+        else:
+            if any(trigger in window for trigger in triggers):
+                return True
+    return False
 
 
 def _hidden_rows(xml: bytes) -> set[int]:
@@ -401,7 +457,10 @@ def _styled_cells(xml: bytes, styles: frozenset[int]) -> set[tuple[int, int]]:
         + b"|".join(str(index).encode() for index in sorted(styles))
         + rb')["\']'
     )
-    return {(int(row) - 1, _column_index(letters.decode())) for letters, row in pattern.findall(xml)}
+    return {
+        (int(row) - 1, column_index_from_string(letters.decode()) - 1)
+        for letters, row in pattern.findall(xml)
+    }
 
 
 def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -485,35 +544,20 @@ def _has_cached_value(xml: bytes, formula: int) -> bool:
 
 
 def _xml_text(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+    """The text of raw XML character data: entity references resolved by the standard library (the five
+    XML names and numeric ``&#...;`` references; a bare ``&`` cannot occur in well-formed XML)."""
+    return html.unescape(raw.decode("utf-8", "replace"))
 
 
 def _cell_position(xml: bytes, start: int, start_tag: bytes) -> tuple[int, int]:
     """0-based row and column of the cell starting at ``start``, from its reference or by counting."""
     ref = _REF.search(start_tag)
     if ref is not None:
-        return int(ref.group(2)) - 1, _column_index(ref.group(1).decode())
+        return int(ref.group(2)) - 1, column_index_from_string(ref.group(1).decode()) - 1
     row_start = xml.rfind(b"<row", 0, start)
     row_ref = _ROW_REF.search(xml, row_start, xml.find(b">", row_start) + 1)
     row = int(row_ref.group(1)) - 1 if row_ref else xml.count(b"<row", 0, start) - 1
     return row, len(_CELL_TAG.findall(xml, xml.find(b">", row_start) + 1, start))
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # Cells
@@ -598,21 +642,67 @@ def _is_placeholder(text: str) -> bool:
     return text in schema.PLACEHOLDER_FORMS
 
 
-def _total_rows(rows: Sequence[Sequence[Any]], columns: Sequence[Sequence[Any]]) -> list[int]:
+class _Column(Sequence[Any]):
+    """One column of a sheet's rows, read from the rows as it is used: a transposed copy of the sheet would
+    cost a pass over every cell, and a pass over millions of scattered objects is what the loader pays for."""
+
+    def __init__(self, rows: Sequence[Sequence[Any]], index: int) -> None:
+        self.rows = rows
+        self.index = index
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, position: Any) -> Any:
+        if isinstance(position, slice):
+            return [row[self.index] for row in self.rows[position]]
+        return self.rows[position][self.index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(operator.itemgetter(self.index), self.rows)
+
+
+def _blank_rows(body: Sequence[Sequence[Any]], width: int) -> tuple[np.ndarray, list[Any], set[Any]]:
+    """Whether each row is blank (empty, or spaces only), the first cell of each row and their distinct
+    values. A row is judged on its first cell at C speed (through the distinct first cells); only rows
+    whose first cell is blank are looked at in full."""
+    if not width:
+        return np.ones(len(body), dtype=bool), [], set()
+    first = list(map(operator.itemgetter(0), body))
+    distinct = set(first)
+    blanks = {value for value in _odd_firsts(distinct) if _is_blank(value)}
+    if not blanks:
+        return np.zeros(len(body), dtype=bool), first, distinct
+    blank = np.fromiter(map(blanks.__contains__, first), dtype=bool, count=len(first))
+    for index in np.flatnonzero(blank).tolist():
+        row = body[index]
+        blank[index] = row.count("") == width or all(_is_blank(value) for value in row)
+    return blank, first, distinct
+
+
+def _odd_firsts(distinct: set[Any]) -> set[Any]:
+    """The distinct first cells that are blank (empty or spaces) or not text, found at C speed when all
+    are text (the usual first column, a name)."""
+    try:
+        found = set(filter(str.isspace, distinct))
+    except TypeError:  # a number, date or bool among them
+        return {value for value in distinct if type(value) is not str or not value.strip()}
+    return found | ({""} & distinct)
+
+
+def _total_rows(rows: Sequence[Sequence[Any]], first: Sequence[Any], distinct: set[Any]) -> list[int]:
     """Positions of the 合计 / 总计 / 小计 rows: one of a row's first three filled cells says so.
 
-    ``columns`` are the same cells column by column. The first column's distinct texts are judged once;
+    ``first`` is the first cell of each row, ``distinct`` its distinct values: those are judged once;
     only rows whose first cell is blank or a number (a serial) are looked at further right.
     """
-    if not columns:
-        return []
-    first = columns[0]
-    words = schema.TOTAL_FORMS.intersection(first)
+    words = schema.TOTAL_FORMS.intersection(distinct)
     flagged = [i for i, value in enumerate(first) if value in words] if words else []
     # Rows whose first cell is blank or a number (a serial): their label may sit further right.
-    odd = {value for value in set(first) if type(value) is not str or not value.strip()}
+    odd = _odd_firsts(distinct)
     if odd:
-        flagged += [i for i, value in enumerate(first) if value in odd and _is_total(rows[i])]
+        candidates = np.fromiter(map(odd.__contains__, first), dtype=bool, count=len(first))
+        flagged += [i for i in np.flatnonzero(candidates).tolist() if _is_total(rows[i])]
     return sorted(set(flagged))
 
 
@@ -662,9 +752,17 @@ class _Table:
     extras: dict[str, list[str]] = field(default_factory=dict)
     #: Name key -> Excel row of the firms whose rows the user chose to leave out (企业 only).
     left_out: dict[str, int] = field(default_factory=dict)
+    #: Column key -> (the coerced list, the same texts in Arrow): the frame takes the Arrow array while
+    #: the column is still that very list (a column is changed by replacing its list, never in place).
+    arrow: dict[str, tuple[list[str], pa.Array]] = field(default_factory=dict)
 
     def header(self, key: str) -> str:
         return self.headers.get(key, self.sheet.column_by_key[key].zh)
+
+    def arrow_of(self, key: str) -> pa.Array | None:
+        """The column's texts in Arrow while its list is still the one they were built from, else None."""
+        cached = self.arrow.get(key)
+        return cached[1] if cached is not None and cached[0] is self.coerced.get(key) else None
 
     def has(self, *keys: str) -> bool:
         return all(key in self.headers for key in keys)
@@ -676,7 +774,13 @@ class _Table:
             dtype = _DTYPES[column.kind]
             if column.kind == "integer" and pd.isna(values).any():
                 dtype = "Int64"
-            columns[column.key] = _text_series(values) if dtype == "str" else pd.Series(values, dtype=dtype)
+            cached = self.arrow.get(column.key)
+            if dtype == "str" and cached is not None and cached[0] is values:
+                columns[column.key] = pd.Series(pd.array(cached[1], dtype="str"))
+            else:
+                columns[column.key] = (
+                    _text_series(values) if dtype == "str" else pd.Series(values, dtype=dtype)
+                )
         columns["row"] = pd.Series(self.rows, dtype="int64")
         for header, values in self.extras.items():
             columns.setdefault(header, _text_series(values))
@@ -844,32 +948,30 @@ class _Validator:
         if units is not None:
             first += 1
         body = grid[first:]
-        # A row of spaces is as blank as an empty one; most rows are ruled out by their first cell alone.
-        blank = [
-            row.count("") == width or (_is_blank(row[0]) and all(_is_blank(value) for value in row))
-            for row in body
-        ]
-        last = len(blank) - 1
-        while last >= 0 and blank[last]:
-            last -= 1
-        interior = [index + first + 1 for index in range(last + 1) if blank[index]]
+        blank, first_cells, first_distinct = _blank_rows(body, width)
+        filled = np.flatnonzero(~blank)
+        last = int(filled[-1]) if len(filled) else -1
+        interior = (np.flatnonzero(blank[: last + 1]) + first + 1).tolist()
         if interior:
             self.report(
                 "blank_rows", name, interior[0], None, None, count=len(interior), rows=_ranges(interior)
             )
         omitted = self.omit.get(name, set())
-        keep = [i for i in range(last + 1) if not blank[i] and i + first + 1 not in omitted]
-        kept = [body[i] for i in keep]
-        cells = list(zip(*kept, strict=True)) if kept else [() for _ in range(width)]
-        totals = _total_rows(kept, cells)
+        keep = [i for i in filled.tolist() if i + first + 1 not in omitted] if omitted else filled.tolist()
+        kept = body if len(keep) == len(body) else [body[i] for i in keep]
+        cells = [_Column(kept, index) for index in range(width)]
+        if kept is not body and width:
+            first_cells = list(cells[0])
+            first_distinct = set(first_cells)
+        totals = _total_rows(kept, first_cells, first_distinct)
         if totals:
             rows_text = _ranges([keep[i] + first + 1 for i in totals])
             self.report("total_rows", name, keep[totals[0]] + first + 1, None, None, rows=rows_text)
             dropped = set(totals)
             keep = [row for i, row in enumerate(keep) if i not in dropped]
             kept = [body[i] for i in keep]
-            cells = list(zip(*kept, strict=True)) if kept else [() for _ in range(width)]
-        rows = np.array([i + first + 1 for i in keep], dtype="int64")
+            cells = [_Column(kept, index) for index in range(width)]
+        rows = np.asarray(keep, dtype="int64") + (first + 1)
         hidden_rows = self.book.xml.get(name, _SheetXml()).hidden_rows
         hidden = sorted(set(rows.tolist()) & {row + 1 for row in hidden_rows}) if hidden_rows else []
         if hidden:
@@ -877,7 +979,7 @@ class _Validator:
         table = _Table(sheet, name, rows, header_row=header_row)
         letters_of: dict[str, str] = {}
         for index, text in enumerate(header):
-            letter = _column_letter(index)
+            letter = get_column_letter(index + 1)
             self.positions.setdefault((name, text or letter), index)
             if not text:
                 if any(not _is_blank(value) for value in cells[index]):
@@ -890,7 +992,7 @@ class _Validator:
             letters_of[folded] = letter
             matched = schema.match_column(sheet, text)
             if matched is None:
-                table.extras[text] = [cell_text(value) for value in cells[index]]
+                table.extras[text] = list(map(cell_text, cells[index]))
                 self.suggest_column(sheet, table, name, header_row, text)
                 continue
             column = matched.column
@@ -972,7 +1074,7 @@ class _Validator:
                 filled.append((first_row, first_col, last_row, last_col))
         if filled:
             refs = [
-                f"{_column_letter(c0)}{r0 + 1}:{_column_letter(c1)}{r1 + 1}"
+                f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}"
                 for r0, c0, r1, c1 in sorted(filled)
             ]
             listed = ", ".join(refs[:_MAX_LISTED_RANGES]) + (", …" if len(refs) > _MAX_LISTED_RANGES else "")
@@ -988,7 +1090,7 @@ class _Validator:
         units = [_unit_word(value) for value in grid[top + 1]]
         if any(unit is None for unit in units) or not any(units):
             return None
-        written = "、".join(f"{header[i] or _column_letter(i)}：{u}" for i, u in enumerate(units) if u)
+        written = "、".join(f"{header[i] or get_column_letter(i + 1)}：{u}" for i, u in enumerate(units) if u)
         self.report("units_row", name, top + 2, None, None, units=written)
         return [unit or "" for unit in units]
 
@@ -1041,7 +1143,7 @@ class _Validator:
 
     def report_odd_cells(self, name: str, header: list[str]) -> None:
         for row, col, code, value in self.book.xml.get(name, _SheetXml()).odd_cells:
-            column = header[col] if col < len(header) and header[col] else _column_letter(col)
+            column = header[col] if col < len(header) and header[col] else get_column_letter(col + 1)
             self.report(code, name, row + 1, column, value)
 
     def note(
@@ -1073,35 +1175,52 @@ class _Validator:
     ) -> Any:
         """The values of one column, coerced per its kind, every failure reported at its cell."""
         kind = column.kind
+        if kind not in ("text", "credit_code"):
+            cells = list(cells)  # read many times below
         if kind in ("number", "integer"):
             return self.coerce_numbers(table, column, factor, header, cells, percent_rows)
         if kind in ("text", "credit_code"):
             texts = _texts(cells)
-            marks = schema.PLACEHOLDER_FORMS.intersection(texts)
-            if marks:
-                found = [i for i, text in enumerate(texts) if text in marks]
+            # The column in Arrow (what its frame column will be) answers which cells are placeholders or
+            # empty at C++ speed, over contiguous memory rather than millions of scattered objects.
+            arrow = pa.array(texts, pa.large_string())
+            # One kernel answers for most columns: no cell is a placeholder or empty.
+            odd = pc.is_in(arrow, value_set=_PLACEHOLDER_OR_EMPTY).true_count > 0
+            marked = pc.is_in(arrow, value_set=_PLACEHOLDER_VALUES) if odd else None
+            if marked is not None and marked.true_count:
+                found = np.flatnonzero(marked.to_numpy(zero_copy_only=False)).tolist()
                 self.note("placeholder", table, header, found, texts[found[0]])
                 for index in found:
                     texts[index] = ""
-            if column.required:
-                for index in [i for i, text in enumerate(texts) if not text]:
+                arrow = pa.array(texts, pa.large_string())
+            if column.required and odd and (empty := pc.equal(arrow, _EMPTY)).true_count:
+                for index in np.flatnonzero(empty.to_numpy(zero_copy_only=False)).tolist():
                     self.report(
                         "required_blank", table.name, int(table.rows[index]), header, cell_text(cells[index])
                     )
             if kind == "credit_code":
-                for index, text in enumerate(texts):
-                    if text and not is_valid_credit_code(text):
-                        self.report("bad_credit_code", table.name, int(table.rows[index]), header, text)
+                distinct = set(texts)
+                bad = set(compress(distinct, ~valid_credit_codes(list(distinct)))) - {""}
+                if bad:
+                    for index, text in enumerate(texts):
+                        if text in bad:
+                            self.report("bad_credit_code", table.name, int(table.rows[index]), header, text)
+            table.arrow[column.key] = (texts, arrow)
             return texts
         convert = _CONVERTERS[kind](column)
         table_of = {
             value: _PLACEHOLDER if type(value) is str and _is_placeholder(value.strip()) else convert(value)
             for value in set(cells)
         }
-        values = [table_of[value] for value in cells]
-        marked = [i for i, value in enumerate(values) if value is _PLACEHOLDER]
+        values = list(map(table_of.__getitem__, cells))
+        odd = [
+            value for value in table_of.values() if value is _BLANK or value is _BAD or value is _PLACEHOLDER
+        ]
+        if not odd and kind != "date":
+            return values
+        marked = [i for i, value in enumerate(values) if value is _PLACEHOLDER] if odd else []
         self.note("placeholder", table, header, marked, cells[marked[0]] if marked else "")
-        for index, value in enumerate(values):
+        for index, value in enumerate(values if odd else ()):
             if value is _BLANK or value is _PLACEHOLDER:
                 if column.required:
                     self.report(
@@ -1137,18 +1256,20 @@ class _Validator:
         cells: Sequence[Any],
         percent_rows: set[int] = frozenset(),
     ) -> np.ndarray:
-        # Calamine gives floats for number cells: one pass for those, per-cell work only for the rest.
-        try:
-            # A column of number cells only (the common case) converts in C; anything else raises.
-            numbers = np.array(cells, dtype="float64") if all(map(float.__instancecheck__, cells)) else None
-        except (TypeError, ValueError):
-            numbers = None
-        others: list[int] = []
-        if numbers is None:
-            numbers = np.array(
-                [value if type(value) is float else np.nan for value in cells], dtype="float64"
-            )
-            others = [i for i, value in enumerate(cells) if type(value) is not float]
+        # Calamine gives floats for number cells: converted at C speed, per-cell work only for the rest,
+        # and none for the empty cells of a column that may be blank.
+        floats = np.fromiter(map(operator.is_, map(type, cells), repeat(float)), dtype=bool, count=len(cells))
+        if floats.all():
+            numbers = np.array(cells, dtype="float64")
+            others: list[int] = []
+        else:
+            objects = np.array(cells, dtype=object)
+            numbers = np.full(len(cells), np.nan)
+            numbers[floats] = objects[floats].astype("float64")
+            unread = ~floats
+            if not column.required:
+                unread &= objects != ""
+            others = np.flatnonzero(unread).tolist()
         percent = column.unit == "percent"
         failed = np.zeros(len(cells), dtype=bool)
         with_unit: list[int] = []
@@ -1202,8 +1323,9 @@ class _Validator:
             # Rounded to 0.01 yuan: unit scaling must not leave float noise in amounts.
             numbers = np.round(numbers * factor, 6)
         if column.kind == "integer":
-            if np.isnan(numbers).any():
-                return pd.array([None if np.isnan(n) else int(n) for n in numbers], dtype="Int64")
+            missing = np.isnan(numbers)
+            if missing.any():
+                return pd.arrays.IntegerArray(np.where(missing, 0, numbers).astype("int64"), missing)
             return numbers.astype("int64")
         return numbers
 
@@ -1319,9 +1441,11 @@ class _Validator:
     def report_unknown_segments(self, table: _Table, key: str, known: Iterable[str]) -> None:
         if not table.has(key):
             return
-        known = set(known)
         values: list[str] = table.coerced[key]
-        for index in np.flatnonzero(~_isin(values, known)):
+        unknown = _column_distinct(table, key).difference(known, ("",))
+        if not unknown:
+            return
+        for index in np.flatnonzero(_column_isin(table, key, unknown)):
             if values[index]:
                 row = int(table.rows[index])
                 self.report("unknown_segment", table.name, row, table.header(key), values[index])
@@ -1339,17 +1463,21 @@ class _Validator:
         # Parties are one party when their names normalise alike (invisible characters, bracket widths):
         # a local firm takes its name as written in 企业, an outside party the first spelling met.
         segment_of: dict[str, str] = {}
-        for enterprise, segment in zip(enterprises["name"], enterprises["segment"], strict=True):
+        for enterprise, segment in zip(
+            enterprises["name"].tolist(), enterprises["segment"].tolist(), strict=True
+        ):
             segment_of.setdefault(enterprise, segment)
-        self.spell_parties(coerced, self.local_name)
+        distinct = _column_distinct(table, "supplier") | _column_distinct(table, "buyer")
+        self.spell_parties(coerced, self.local_name, distinct)
         self.report_self_links(table)
         suppliers: list[str] = coerced["supplier"]
         buyers: list[str] = coerced["buyer"]
-        supplier_local = _isin(suppliers, segment_of)
-        buyer_local = _isin(buyers, segment_of)
+        local_names = pa.array(list(segment_of), pa.large_string())
+        supplier_local = _column_isin(table, "supplier", segment_of, local_names)
+        buyer_local = _column_isin(table, "buyer", segment_of, local_names)
         in_county = {
-            "supplier_region": _in_county(coerced["supplier_region"], county),
-            "buyer_region": _in_county(coerced["buyer_region"], county),
+            "supplier_region": _in_county(table, "supplier_region", county),
+            "buyer_region": _in_county(table, "buyer_region", county),
         }
         misspelt = self.report_links_to_left_out(table, supplier_local, buyer_local)
         misspelt |= self.report_misspelt_locals(
@@ -1359,10 +1487,10 @@ class _Validator:
             (suppliers, supplier_local, "supplier_region"),
             (buyers, buyer_local, "buyer_region"),
         ):
-            regions: list[str] = coerced[region]
             expected = table.sheet.column_by_key[region]
-            for index in np.flatnonzero(~local):
-                if parties[index] and not regions[index] and (index, region) not in misspelt:
+            blank_region = _column_empty(table, region)
+            for index in np.flatnonzero(~local & blank_region):
+                if parties[index] and (index, region) not in misspelt:
                     self.report(
                         "region_missing",
                         name,
@@ -1378,7 +1506,10 @@ class _Validator:
         self.report_unknown_segments(table, "segment", known)
         self.report_unknown_segments(table, "buyer_segment", known)
         given: list[str] = coerced["segment"]
-        resolved = [g or segment_of.get(s, "") for g, s in zip(given, suppliers, strict=True)]
+        blanks = np.flatnonzero(_column_empty(table, "segment")).tolist()
+        resolved = list(given) if blanks else given
+        for index in blanks:
+            resolved[index] = segment_of.get(suppliers[index], "")
         for index in np.flatnonzero(~supplier_local):
             if not resolved[index] and suppliers[index] and (int(index), "supplier_region") not in misspelt:
                 self.report(
@@ -1398,12 +1529,11 @@ class _Validator:
         return frame if table.has("supplier", "buyer", "value") else None
 
     @staticmethod
-    def spell_parties(coerced: dict[str, Any], local_name: dict[str, str]) -> None:
+    def spell_parties(coerced: dict[str, Any], local_name: dict[str, str], distinct: set[str]) -> None:
         """Write each party the one way: a local firm as in 企业, an outside party as first met (row order,
         suppliers before buyers). Only the distinct names are normalised, and the columns are rewritten only
         when some name needed it (rarely: the common case costs two set builds)."""
         columns = [coerced["supplier"], coerced["buyer"]]
-        distinct = set(columns[0]).union(columns[1])
         if all_plain(distinct) and all_plain(local_name.values()):
             return  # every name is its own key, and a local one is written as in 企业
         keys = {text: name_key(text) for text in distinct}
@@ -1454,7 +1584,8 @@ class _Validator:
 
     def report_self_links(self, table: _Table) -> None:
         suppliers, buyers = table.coerced["supplier"], table.coerced["buyer"]
-        for index in [i for i, (s, b) in enumerate(zip(suppliers, buyers, strict=True)) if s and s == b]:
+        same = np.fromiter(map(operator.eq, suppliers, buyers), dtype=bool, count=len(buyers))
+        for index in [i for i in np.flatnonzero(same).tolist() if suppliers[i]]:
             self.report("self_link", table.name, int(table.rows[index]), table.header("buyer"), buyers[index])
 
     def report_misspelt_locals(
@@ -1471,7 +1602,7 @@ class _Validator:
 
         Returns (index, region key) of the cells reported, whose missing region is not reported again.
         """
-        names = list(enterprises["name"])
+        names = enterprises["name"].tolist()
         cores: list[str] = []
         reported: set[tuple[int, str]] = set()
         verdicts: dict[str, tuple[int, float] | None] = {}
@@ -1481,8 +1612,8 @@ class _Validator:
         ):
             parties: list[str] = table.coerced[party]
             # Candidates: outside parties whose region is blank or the county's own.
-            regions = np.array(table.coerced[region], dtype=object)
-            for index in np.flatnonzero(~local & ((regions == "") | in_county[region])):
+            blank_region = _column_empty(table, region)
+            for index in np.flatnonzero(~local & (blank_region | in_county[region])):
                 text = parties[index]
                 if not text:
                     continue
@@ -1540,24 +1671,27 @@ class _Validator:
             ("supplier", ~supplier_local, "supplier_region"),
             ("buyer", ~buyer_local, "buyer_region"),
         )
-        pairs = set().union(
-            *(
-                zip(
-                    compress(table.coerced[party], outside),
-                    compress(table.coerced[region], outside),
-                    strict=True,
+        # The outside cells of each side, picked by position (iterating a numpy mask costs a scalar a cell).
+        outside_cells = []
+        for party, outside, region in sides:
+            positions = np.flatnonzero(outside).tolist()
+            outside_cells.append(
+                (
+                    list(map(table.coerced[party].__getitem__, positions)),
+                    list(map(table.coerced[region].__getitem__, positions)),
                 )
-                for party, outside, region in sides
             )
-        )
-        if len(pairs) == len({party for party, _ in pairs}):
-            return  # each outside party is written with one place
+        # Each outside party written with one place (the common case) is seen with C-speed dict and list
+        # operations: the place last met for each party is the place of every one of its cells.
+        place_of: dict[str, str] = {}
+        for names, places in outside_cells:
+            place_of.update(zip(names, places, strict=True))
+        if all(list(map(place_of.__getitem__, names)) == places for names, places in outside_cells):
+            return
         first_region: dict[str, str] = {}
         several: set[str] = set()
-        for party, outside, region in sides:
-            for name, place in zip(
-                compress(table.coerced[party], outside), compress(table.coerced[region], outside), strict=True
-            ):
+        for names, places in outside_cells:
+            for name, place in zip(names, places, strict=True):
                 if name and place and first_region.setdefault(name, place) != place:
                     several.add(name)
         if not several:
@@ -1586,6 +1720,8 @@ class _Validator:
                 chosen = max(written, key=lambda r: (len(by_region[r]), -min(i for _, i in by_region[r])))
                 for region in written:
                     for key, index in by_region[region]:
+                        if table.coerced[key] is table.arrow.get(key, (None,))[0]:
+                            table.coerced[key] = list(table.coerced[key])  # never changed in place
                         table.coerced[key][index] = chosen
                 self.report(
                     "region_spellings",
@@ -1672,12 +1808,42 @@ def _empty_table(sheet: schema.Sheet) -> _Table:
     return table
 
 
-def _in_county(regions: list[str], county: str) -> np.ndarray:
-    """Whether each region names the county itself (by place-name core), once per distinct region."""
-    inside = {region for region in set(regions) if is_county(region, county)}
+def _in_county(table: _Table, key: str, county: str) -> np.ndarray:
+    """Whether each region of a column names the county itself (by place-name core), once per distinct
+    region."""
+    inside = {region for region in _column_distinct(table, key) if is_county(region, county)}
     if not inside:
-        return np.zeros(len(regions), dtype=bool)
-    return np.fromiter((region in inside for region in regions), dtype=bool, count=len(regions))
+        return np.zeros(len(table.coerced[key]), dtype=bool)
+    return _column_isin(table, key, inside)
+
+
+def _column_isin(
+    table: _Table, key: str, known: Iterable[str], members: pa.Array | None = None
+) -> np.ndarray:
+    """Membership of each value of a text column in ``known`` (``members``: the same in Arrow, if built):
+    in Arrow when the column is as read."""
+    arrow = table.arrow_of(key)
+    if arrow is None:
+        return _isin(table.coerced[key], known)
+    if members is None:
+        members = pa.array(list(known), pa.large_string())
+    return pc.is_in(arrow, value_set=members).to_numpy(zero_copy_only=False)
+
+
+def _column_distinct(table: _Table, key: str) -> set[str]:
+    """The distinct values of a text column."""
+    arrow = table.arrow_of(key)
+    return set(table.coerced[key]) if arrow is None else set(pc.unique(arrow).to_pylist())
+
+
+def _column_empty(table: _Table, key: str) -> np.ndarray:
+    """Whether each value of a text column is empty."""
+    arrow = table.arrow_of(key)
+    if arrow is None:
+        empty = np.zeros(len(table.coerced[key]), dtype=bool)
+        empty[_empty_positions(table.coerced[key])] = True
+        return empty
+    return pc.equal(arrow, _EMPTY).to_numpy(zero_copy_only=False)
 
 
 def _isin(values: list[str], known: Iterable[str] | dict[str, Any]) -> np.ndarray:
@@ -1692,6 +1858,11 @@ def _texts(cells: Sequence[Any]) -> list[str]:
         return list(map(str.strip, cells))
     except TypeError:  # a number, date or bool among them
         return [value.strip() if type(value) is str else cell_text(value) for value in cells]
+
+
+def _empty_positions(texts: list[str]) -> np.ndarray:
+    """Positions of the empty strings in ``texts``, at C speed."""
+    return np.flatnonzero(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) == 0)
 
 
 def _ranges(rows: list[int]) -> str:

@@ -15,7 +15,7 @@ from bench import gen
 from chain import schema
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = ["load", "analysis", "export", "rerun", "cold", "memory"]
+FIGURES = ["load", "analysis", "export", "rerun", "cold", "memory", "province"]
 FIGURE_KEYS = {"name", "seconds", "floor", "floor_seconds", "ratio", "goal"}
 
 
@@ -57,7 +57,7 @@ def test_run_json_has_the_documented_shape() -> None:
         [
             sys.executable,
             "bench/run.py",
-            *("--scale", "tiny", "--json", "--repeat", "1", "--only", "load,analysis,export,memory"),
+            *("--scale", "tiny", "--json", "--repeat", "1", "--only", "load,analysis,export,memory,province"),
         ],
         capture_output=True,
         text=True,

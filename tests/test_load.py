@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import io
 import pickle
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook as open_with_openpyxl
 
-from chain.credit_code import is_valid_credit_code
+from chain.credit_code import is_valid_credit_code, valid_credit_codes
 from chain.load import REFUSAL_CODES, cell_text, load_workbook, parse_date, parse_number
 from chain.problems import CATALOGUE, Problem
 from tests.factory import TINY, make_workbook
@@ -470,6 +471,41 @@ def test_many_planted_problems_are_reported_at_once() -> None:
 )
 def test_credit_code_checksum(code: str, valid: bool) -> None:
     assert is_valid_credit_code(code) is valid
+    assert valid_credit_codes([code]).tolist() == [valid]
+
+
+def test_a_column_of_credit_codes_is_judged_like_each_code() -> None:
+    codes = [
+        "91350100M000100Y43",
+        "91350100m000100y43",
+        "９１３５０１００m０００１００y４３",
+        " 91350100M000100Y43",
+    ]
+    codes += ["91350100M000100Y44", "91350100I000100Y43", "9135010-M000100Y43", "913501000000100Y4", ""]
+    assert valid_credit_codes(codes).tolist() == [is_valid_credit_code(code) for code in codes]
+
+
+def _rewrite_sheet_xml(data: bytes, old: bytes, new: bytes) -> bytes:
+    """``data`` with ``old`` replaced by ``new`` in its worksheets' XML (each must hold it somewhere)."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    replaced = False
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename.startswith("xl/worksheets/") and old in content:
+                content, replaced = content.replace(old, new), True
+            target.writestr(item, content)
+    assert replaced
+    return buffer.getvalue()
+
+
+def test_entities_in_a_formula_are_resolved() -> None:
+    # Excel writes an apostrophe as &apos; and may write any character as a numeric reference; the
+    # formula is shown as written in Excel.
+    data = build(edit("企业", 3, "同比增长(%)", "='SHEETX'!A1&\"<>\""))
+    data = _rewrite_sheet_xml(data, b"'SHEETX'", b"&apos;&#x4E2D;&#25991;&apos;")
+    (found,) = [p for p in load_workbook(data).warnings if p.code == "formula_no_value"]
+    assert (found.row, found.value) == (3, "='中文'!A1&\"<>\"")
 
 
 @pytest.mark.parametrize(
