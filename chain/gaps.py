@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from chain import columns as cat
 from chain.frames import positions
 from chain.graph import cycles, layers, template_graph
 from chain.model import ChainData, ChainReport, Completeness, WhatIf
@@ -15,35 +16,10 @@ from chain.settings import AnalysisSettings
 
 __all__ = ["SEGMENT_COLUMNS", "analyze", "what_if"]
 
-#: Columns of :attr:`ChainReport.segments`, in order.
-SEGMENT_COLUMNS = (
-    "segment",
-    "category",
-    "stage",
-    "layer",
-    "status",
-    "reason",
-    "firms",
-    "above_scale_firms",
-    "output",
-    "employees",
-    "growth_pct",
-    "demand",
-    "local_supply",
-    "leakage",
-    "local_share",
-    "exports",
-    "local_final_demand",
-    "local_buyers",
-    "leakage_distance_km",
-    "downstream_gap",
-    "gaps",
-    "concentration",
-    "concentrated",
-    "projects",
-    "score",
-    "weak_share",
-)
+#: Columns of :attr:`ChainReport.segments`, in order: the standard segment table's (:data:`chain.columns.TABLES`),
+#: then the template layer (the chain map draws it; it is not exported) and the weak-share threshold the
+#: reasons quote.
+SEGMENT_COLUMNS = (*cat.TABLES["segments"].columns, "layer", "weak_share")
 
 #: Segment metrics compared by :func:`what_if` (not the score: it is relative to the largest gap, so one
 #: project would move every segment's score).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from chain import columns as cat
 from chain.frames import best_first, collect, group_sums, groups, positions, share_of_largest
 from chain.model import ChainData, ChainReport
 from chain.reasons import OutsideSupplier
@@ -12,18 +13,8 @@ from chain.settings import PairWeights
 
 __all__ = ["PAIR_COLUMNS", "local_pairs"]
 
-#: Columns of the frame :func:`local_pairs` returns, in order.
-PAIR_COLUMNS = (
-    "supplier",
-    "buyer",
-    "segment",
-    "buyer_segment",
-    "value_from_outside",
-    "outside_suppliers",
-    "supplier_output",
-    "score",
-    "reason",
-)
+#: Columns of the frame :func:`local_pairs` returns, in order: the standard pairs table's (:data:`chain.columns.TABLES`).
+PAIR_COLUMNS = cat.TABLES["pairs"].columns
 
 _PURCHASE = ["buyer", "segment"]
 

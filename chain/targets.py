@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from chain import columns as cat
 from chain.frames import best_first, distinct_sorted, groups, share_of_largest
 from chain.model import ChainData, ChainReport
 from chain.settings import TargetWeights
@@ -12,25 +13,9 @@ from chain.settings import TargetWeights
 __all__ = ["TARGET_COLUMNS", "recruiting_targets"]
 
 #: Columns of the frame :func:`recruiting_targets` returns, in order. ``reasons`` are codes
-#: (:data:`chain.reasons.TARGET_REASONS`); the last four columns are the factors they quote.
-TARGET_COLUMNS = (
-    "segment",
-    "gap",
-    "name",
-    "region",
-    "value",
-    "local_partners",
-    "partners",
-    "distance_km",
-    "products",
-    "covered",
-    "score",
-    "reasons",
-    "rank",
-    "gap_size",
-    "projects",
-    "project_statuses",
-)
+#: (:data:`chain.reasons.TARGET_REASONS`). The standard targets table's columns (:data:`chain.columns.TABLES`),
+#: then the four factors the reasons quote.
+TARGET_COLUMNS = (*cat.TABLES["targets"].columns, "rank", "gap_size", "projects", "project_statuses")
 
 #: The score's factors, in the order that breaks ties between equal contributions.
 _FACTORS = ("value", "partners", "distance", "gap")
