@@ -534,11 +534,11 @@ def _memory_child(path: str) -> None:
     print(json.dumps(record))
 
 
-def figure_memory(scale: str) -> Figure:
-    path = gen.ensure_workbook(scale)
-    meta = json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
+def _child(flag: str, path: Path) -> dict:
+    """Run this script with ``flag`` on ``path`` in a fresh process (its memory is its own) and return the
+    JSON record it prints last."""
     done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--memory-child", str(path)],
+        [sys.executable, str(Path(__file__).resolve()), flag, str(path)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -548,8 +548,14 @@ def figure_memory(scale: str) -> Figure:
         tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
         if "not in the tree yet" in done.stderr:
             raise Unavailable(tail[0])
-        raise RuntimeError(f"memory child exited {done.returncode}: {tail[0]}")
-    child = json.loads(done.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"{flag.strip('-')} exited {done.returncode}: {tail[0]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def figure_memory(scale: str) -> Figure:
+    path = gen.ensure_workbook(scale)
+    meta = json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
+    child = _child("--memory-child", path)
     mb = 1024 * 1024
     file_mb = child["file_bytes"] / mb
     peak_mb = child["upload_peak_kb"] / 1024
@@ -631,17 +637,7 @@ def _province_child(path: str) -> None:
 
 def figure_province(scale: str) -> Figure:
     path = gen.ensure_workbook(scale)
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--province-child", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    if done.returncode != 0:
-        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
-        raise RuntimeError(f"province child exited {done.returncode}: {tail[0]}")
-    child = json.loads(done.stdout.strip().splitlines()[-1])
+    child = _child("--province-child", path)
     peak_mb, loaded_mb = child["peak_kb"] / 1024, child["loaded_kb"] / 1024
     return Figure(
         "province",
