@@ -11,7 +11,6 @@ demand, local share, rank, gap size ...). :func:`render` turns a frame into sent
 
 from __future__ import annotations
 
-import math
 import string
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, NamedTuple
@@ -21,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chain import numbers
 from chain.schema import PROJECTS
 
 __all__ = [
@@ -30,8 +30,6 @@ __all__ = [
     "TABLES",
     "TARGET_REASONS",
     "OutsideSupplier",
-    "amount",
-    "amounts",
     "in_words",
     "percents",
     "render",
@@ -52,13 +50,13 @@ FACTOR_COLUMNS: dict[Table, tuple[str, ...]] = {
     "pairs": (),
 }
 
-#: Segment reason code -> (zh, en). Fields: firms (with {s}, the English plural), demand (万元), share and
+#: Segment reason code -> (zh, en). Fields: firms (with {s}, the English plural), demand (an amount with its unit), share and
 #: threshold (percentages with just enough decimals, :func:`percents`).
 SEGMENT_REASONS: dict[str, tuple[str, str]] = {
     "no_firm": ("无本地企业", "no local firm"),
     "no_firm_bought_outside": (
-        "无本地企业，本地需求 {demand} 万元全部外购",
-        "no local firm; local demand of {demand} (10k yuan) all bought from outside",
+        "无本地企业，本地需求 {demand}全部外购",
+        "no local firm; local demand of {demand} all bought from outside",
     ),
     "few_firms": ("只有{firms}家本地企业", "only {firms} local firm{s}"),
     "few_firms_low_share": (
@@ -77,17 +75,17 @@ SEGMENT_REASONS: dict[str, tuple[str, str]] = {
     "strong_no_demand": ("{firms}家本地企业，无本地需求", "{firms} local firms, no local demand"),
 }
 
-#: Target reason code -> gap kind -> (zh, en). Fields: value and gap (万元), rank, partners (with {s}),
+#: Target reason code -> gap kind -> (zh, en). Fields: value and gap (amounts with their unit), rank, partners (with {s}),
 #: km, projects (each project with its status, joined).
 TARGET_REASONS: dict[str, dict[str, tuple[str, str]]] = {
     "value": {
         "upstream": (
-            "已向本县供货 {value} 万元，居本环节外地供应商第{rank}位",
-            "already sells {value} (10k yuan) into the county, #{rank} among this segment's outside suppliers",
+            "已向本县供货 {value}，居本环节外地供应商第{rank}位",
+            "already sells {value} into the county, #{rank} among this segment's outside suppliers",
         ),
         "downstream": (
-            "已从本县采购 {value} 万元，居本环节外地采购方第{rank}位",
-            "already buys {value} (10k yuan) from the county, #{rank} among this segment's outside buyers",
+            "已从本县采购 {value}，居本环节外地采购方第{rank}位",
+            "already buys {value} from the county, #{rank} among this segment's outside buyers",
         ),
     },
     "partners": {
@@ -95,17 +93,17 @@ TARGET_REASONS: dict[str, dict[str, tuple[str, str]]] = {
         "downstream": ("从{partners}家本地企业采购", "buys from {partners} local firm{s}"),
     },
     "distance": {
-        "upstream": ("运距 {km} km，本地化可省物流", "{km} km away: a local plant saves transport"),
-        "downstream": ("运距 {km} km，就地加工可省物流", "{km} km away: processing locally saves transport"),
+        "upstream": ("运距 {km}，本地化可省物流", "{km} away: a local plant saves transport"),
+        "downstream": ("运距 {km}，就地加工可省物流", "{km} away: processing locally saves transport"),
     },
     "gap": {
         "upstream": (
-            "本环节外购 {gap} 万元",
-            "the county buys {gap} (10k yuan) of this segment from outside",
+            "本环节外购 {gap}",
+            "the county buys {gap} of this segment from outside",
         ),
         "downstream": (
-            "本环节外流待加工 {gap} 万元",
-            "{gap} (10k yuan) of this segment's inputs leave the county to be processed",
+            "本环节外流待加工 {gap}",
+            "{gap} of this segment's inputs leave the county to be processed",
         ),
     },
     "project": dict.fromkeys(
@@ -113,20 +111,20 @@ TARGET_REASONS: dict[str, dict[str, tuple[str, str]]] = {
     ),
 }
 
-#: Pair reason code -> (zh, en). Fields: buyer, supplier, segment, value (万元 from outside), output (万元).
+#: Pair reason code -> (zh, en). Fields: buyer, supplier, segment, value (bought from outside) and output: amounts with their unit.
 PAIR_REASONS: dict[str, tuple[str, str]] = {
     "buys_outside_no_link": (
-        "{buyer}现从外地采购{segment}产品 {value} 万元；{supplier}为本地{segment}企业（产值 {output} 万元），"
+        "{buyer}现从外地采购{segment}产品 {value}；{supplier}为本地{segment}企业（产值 {output}），"
         "双方尚无供货关系",
-        "{buyer} buys {value} (10k yuan) of {segment} from outside; "
-        "{supplier} makes {segment} locally (output {output}, 10k yuan) and does not supply it yet",
+        "{buyer} buys {value} of {segment} from outside; "
+        "{supplier} makes {segment} locally (output {output}) and does not supply it yet",
     ),
 }
 
 #: An outside supplier as it reads in each language: name, (region), amount.
 _SUPPLIER = {
-    "zh": ("{name}({region}) {value}万元", "{name} {value}万元"),
-    "en": ("{name}({region}) {value} (10k yuan)", "{name} {value} (10k yuan)"),
+    "zh": ("{name}({region}) {value}", "{name} {value}"),
+    "en": ("{name}({region}) {value}", "{name} {value}"),
 }
 _PROJECT = {"zh": ("{name}（{status}）", "、"), "en": ("{name} ({status})", ", ")}
 
@@ -141,35 +139,6 @@ class OutsideSupplier(NamedTuple):
     name: str
     region: str
     value: float
-
-
-def amount(value: float) -> str:
-    """An amount as people read it: thousands separated, at most two decimals, no trailing zeros.
-
-    >>> amount(7666.1), amount(60.0), amount(1234.567), amount(-0.0)
-    ('7,666.1', '60', '1,234.57', '0')
-    """
-    if not math.isfinite(value):
-        return str(value)
-    if value == int(value):
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def amounts(values: np.ndarray | Sequence[float] | pd.Series) -> np.ndarray:
-    """:func:`amount` of every value, as an object array of str. Each distinct value is formatted once:
-    amounts repeat (a segment's gap on every target of the segment, a purchase on every pair).
-
-    ``format(v + 0.0, ",.2f")`` with trailing zeros and point stripped is :func:`amount` for every float:
-    an integral value has only zeros after the point, "nan" / "inf" have nothing to strip, and adding 0.0
-    turns -0.0 into the 0.0 that ``int(-0.0)`` shows as "0".
-    """
-    values = np.asarray(values, dtype=float).reshape(-1)
-    distinct, back = np.unique(values, return_inverse=True)
-    texts = np.array(
-        [format(v, ",.2f").rstrip("0").rstrip(".") for v in (distinct + 0.0).tolist()] or [""], dtype=object
-    )
-    return texts[back.reshape(-1)] if len(values) else np.empty(0, dtype=object)
 
 
 def percents(share: float, threshold: float) -> tuple[str, str]:
@@ -212,7 +181,7 @@ def render(table: Table, frame: pd.DataFrame, lang: str) -> pd.Series:
     elif table == "targets":
         words = _target_reasons(frame, side, lang)
     elif table == "pairs":
-        words = _pair_reasons(frame, side)
+        words = _pair_reasons(frame, side, lang)
     else:
         raise ValueError(f"table must be one of {TABLES}, not {table!r}")
     if table == "targets":
@@ -222,21 +191,21 @@ def render(table: Table, frame: pd.DataFrame, lang: str) -> pd.Series:
 
 def render_outside_suppliers(frame: pd.DataFrame, lang: str) -> pd.Series:
     """A pair frame's ``outside_suppliers`` (tuples of :class:`OutsideSupplier`) in ``lang``: a tuple of
-    ``"name(region) N万元"`` (``"name(region) N (10k yuan)"`` in English) per row, largest first.
+    ``"name(region) amount"`` per row, largest first, the amount as :func:`chain.numbers.amount` writes it.
 
     >>> pairs = pd.DataFrame({"outside_suppliers": [(OutsideSupplier("外地厂", "江苏南通", 30.0),)]})
-    >>> render_outside_suppliers(pairs, "en").tolist()
-    [('外地厂(江苏南通) 30 (10k yuan)',)]
+    >>> render_outside_suppliers(pairs, "zh").tolist(), render_outside_suppliers(pairs, "en").tolist()
+    ([('外地厂(江苏南通) 30 万元',)], [('外地厂(江苏南通) 300 k yuan',)])
     """
     with_region, without_region = _SUPPLIER[_check(lang)]
     lists = frame["outside_suppliers"]
     # Pairs of one purchase share its list: word each distinct list once.
     codes, distinct = pd.factorize(lists)
     flat = [supplier for suppliers in distinct for supplier in suppliers]
-    values = amounts([supplier.value for supplier in flat])
+    values = _formatted([supplier.value for supplier in flat], lambda v: numbers.amount(v, lang)).to_pylist()
     texts = [
         (with_region if region else without_region).format(name=name, region=region, value=value)
-        for (name, region, _), value in zip(flat, values.tolist(), strict=True)
+        for (name, region, _), value in zip(flat, values, strict=True)
     ]
     worded, start = [], 0
     for suppliers in distinct:
@@ -313,7 +282,7 @@ def segment_reason(row: Mapping[str, object], lang: str) -> str:
     fields = {
         "firms": firms,
         "s": "" if firms == 1 else "s",
-        "demand": amount(demand),
+        "demand": numbers.amount(demand, lang),
         "share": shown,
         "threshold": limit,
     }
@@ -333,13 +302,12 @@ def _target_sentences(frame: pd.DataFrame, side: int, lang: str) -> dict[str, li
     count = len(frame)
     partners = frame["local_partners"].to_numpy(dtype=np.int64)
     fields = {
-        "value": _formatted(frame["value"], amount),
+        "value": _formatted(frame["value"], lambda v: numbers.amount(v, lang)),
         "rank": _texts(frame["rank"].to_numpy(dtype=np.int64)),
         "partners": _texts(partners),
         "s": _plural(partners),
-        # Shown to the km, as format(",.0f") rounds (half to even).
-        "km": _formatted(frame["distance_km"], lambda v: format(v, ",.0f")),
-        "gap": _formatted(frame["gap_size"], amount),
+        "km": _formatted(frame["distance_km"], lambda v: numbers.distance(v, lang)),
+        "gap": _formatted(frame["gap_size"], lambda v: numbers.amount(v, lang)),
         "projects": _project_texts(frame, lang),
     }
     upstream = pa.array((frame["gap"] == "upstream").to_numpy(dtype=bool))
@@ -387,15 +355,15 @@ def _target_reasons(frame: pd.DataFrame, side: int, lang: str) -> np.ndarray:
     return result
 
 
-def _pair_reasons(frame: pd.DataFrame, side: int) -> pa.Array:
+def _pair_reasons(frame: pd.DataFrame, side: int, lang: str) -> pa.Array:
     """One sentence per pair row, filled column-wise from its buyer, supplier, segment and amounts."""
     count = len(frame)
     fields = {
         "buyer": _texts(frame["buyer"]),
         "supplier": _texts(frame["supplier"]),
         "segment": _texts(frame["segment"]),
-        "value": _formatted(frame["value_from_outside"], amount),
-        "output": _formatted(frame["supplier_output"], amount),
+        "value": _formatted(frame["value_from_outside"], lambda v: numbers.amount(v, lang)),
+        "output": _formatted(frame["supplier_output"], lambda v: numbers.amount(v, lang)),
     }
     # Pairs have one code today; each code present is filled once, over every row.
     codes = frame["reason"]

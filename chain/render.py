@@ -21,6 +21,7 @@ import pandas as pd
 
 from chain import columns as cat
 from chain import reasons
+from chain.numbers import DASH, amount, count, distance, is_missing, percent, points, to_float
 
 __all__ = [
     "Cell",
@@ -51,105 +52,8 @@ Cell = str | int | float | dt.date | None
 JOINERS: dict[str, str] = {"zh": "、", "en": "; "}
 #: (yes, no) in each language.
 BOOLS: dict[str, tuple[str, str]] = {"zh": ("是", "否"), "en": ("yes", "no")}
-#: What an undefined number (a share without demand, a distance without data) reads as.
-DASH = "—"
 
 _Mode = Literal["cells", "text"]
-
-
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float | np.floating) and math.isnan(value)
-
-
-def _float(value: object) -> float | None:
-    """A number as a float; None when it is missing or not finite."""
-    if _missing(value) or isinstance(value, bool | str):
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _digits(value: float) -> str:
-    """Thousands separators; one decimal only where it matters (below 100 and not whole)."""
-    if abs(value) >= 100 or value == round(value):
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
-
-
-def amount(value: object, lang: str = "zh", *, compact: bool = False) -> str:
-    """An amount given in 万元, in words with its unit; a dash when it is missing.
-
-    Chinese counts in 万元, or with ``compact`` in 亿元 from 1 亿元 on. English readers count in thousands,
-    millions and billions of yuan (1 万元 = 10,000 yuan; 1 亿元 = 100 m yuan), so English never writes
-    "10k yuan" after a number.
-
-    >>> amount(12345.4), amount(3.25), amount(0.0), amount(123456, compact=True), amount(float("nan"))
-    ('12,345 万元', '3.2 万元', '0 万元', '12.35 亿元', '—')
-    >>> amount(123456, "en"), amount(7666.1, "en"), amount(5000, "en"), amount(3.25, "en"), amount(0, "en")
-    ('1.23 bn yuan', '76.7 m yuan', '50.0 m yuan', '32.5 k yuan', '0 yuan')
-    """
-    number = _float(value)
-    if number is None:
-        return DASH
-    if lang == "zh":
-        if compact and abs(number) >= 10_000:
-            return f"{number / 10_000:,.2f} {cat.unit('yi_yuan', lang)}"
-        return f"{_digits(number)} {cat.unit('wan_yuan', lang)}"
-    if number == 0:
-        return f"0 {cat.unit('yuan', lang)}"
-    if abs(number) >= 100_000:
-        return f"{number / 100_000:,.2f} {cat.unit('bn_yuan', lang)}"
-    if abs(number) >= 100:
-        return f"{number / 100:,.1f} {cat.unit('m_yuan', lang)}"
-    return f"{_digits(number * 10)} {cat.unit('k_yuan', lang)}"
-
-
-def percent(share: object, digits: int = 1) -> str:
-    """A share (0.25) as a percentage (25.0%); a dash when it is undefined.
-
-    >>> percent(0.256), percent(0.5, 0), percent(float("nan"))
-    ('25.6%', '50%', '—')
-    """
-    number = _float(share)
-    if number is None:
-        return DASH
-    return f"{number * 100:.{digits}f}%"
-
-
-def points(value: object) -> str:
-    """Percent points (a growth rate of 2.9) as a signed percentage: ``+2.9%``; a dash when missing.
-
-    >>> points(2.94), points(-1), points(None)
-    ('+2.9%', '-1.0%', '—')
-    """
-    number = _float(value)
-    return DASH if number is None else f"{number:+.1f}%"
-
-
-def distance(km: object, lang: str = "zh") -> str:
-    """A distance in kilometres with its unit, 公里 in Chinese and km in English; a dash when unknown.
-
-    >>> distance(1400.0), distance(1400.0, "en"), distance(None, "en")
-    ('1,400 公里', '1,400 km', '—')
-    """
-    number = _float(km)
-    return DASH if number is None else f"{number:,.0f} {cat.unit('km', lang)}"
-
-
-def count(value: object, what: str, lang: str = "zh") -> str:
-    """A count with its unit word: ``1,234 人`` / ``1,234 people``; ``what`` is a :data:`~chain.columns.UNITS`
-    key (``people``, ``firms``).
-
-    >>> count(1234, "people"), count(3, "firms", "en")
-    ('1,234 人', '3 firms')
-    """
-    number = _float(value)
-    return DASH if number is None else f"{round(number):,} {cat.unit(what, lang)}"
 
 
 def severity_count(severity: str, n: int, lang: str = "zh") -> str:
@@ -173,7 +77,7 @@ def word(vocabulary: Mapping[str, tuple[str, str]], key: object, lang: str = "zh
     """A vocabulary key (status, gap kind, stage, severity) as its word; an unknown key as it is."""
     pair = vocabulary.get(str(key))
     if pair is None:
-        return "" if _missing(key) else str(key)
+        return "" if is_missing(key) else str(key)
     return pair[0] if lang == "zh" else pair[1]
 
 
@@ -187,7 +91,7 @@ def joined(items: object, lang: str = "zh", vocabulary: Mapping[str, tuple[str, 
     if isinstance(items, str):
         return items
     if not isinstance(items, Iterable):
-        return "" if _missing(items) else str(items)
+        return "" if is_missing(items) else str(items)
     if vocabulary is None:
         return JOINERS[lang].join(str(item) for item in items)
     return JOINERS[lang].join(word(vocabulary, item, lang) for item in items)
@@ -217,7 +121,7 @@ def number(key: str, value: object, lang: str = "zh") -> str:
     ('66.7%', '1,234.6', '0.500', '3')
     """
     value_format = cat.column(key).format
-    figure = _float(value)
+    figure = to_float(value)
     if figure is None:
         return DASH
     if value_format is None:
@@ -253,7 +157,7 @@ def value(key: str, item: object, lang: str = "zh") -> str:
         return joined(item, lang, vocabulary)
     if vocabulary is not None:
         return word(vocabulary, item, lang)
-    return "" if _missing(item) else str(item)
+    return "" if is_missing(item) else str(item)
 
 
 def _reason_values(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
@@ -291,7 +195,7 @@ def _cell(value: object, lang: str, vocabulary: Mapping[str, tuple[str, str]] | 
         return word(vocabulary, value, lang) if vocabulary is not None else value
     if isinstance(value, tuple | list):
         return joined(tuple(as_text(_cell(item, lang, vocabulary)) for item in value), lang)
-    if _missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, bool | np.bool_):
         return boolean(value, lang)
@@ -377,9 +281,9 @@ def _words(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
     """One column entirely in words, numbers formatted per the catalogue (for text output)."""
     entry = cat.CATALOGUE.get(key)
     if entry is not None and entry.format is not None:
-        return source(frame, key, lang).map(lambda v: "" if _float(v) is None else number(key, v, lang))
+        return source(frame, key, lang).map(lambda v: "" if to_float(v) is None else number(key, v, lang))
     if entry is not None and entry.kind == "row":
-        return source(frame, key, lang).map(lambda v: "" if _missing(v) else f"{int(v)}")
+        return source(frame, key, lang).map(lambda v: "" if is_missing(v) else f"{int(v)}")
     return pd.Series([as_text(v) for v in cells(frame, key, lang)], index=frame.index, dtype=object)
 
 

@@ -459,12 +459,12 @@ def test_csv_words_the_reasons_in_its_language() -> None:
     rows = read_csv(to_csv(report_table("pairs", pairs_frame()), lang="en"))
     assert rows[0] == [columns.header(k, "en") for k in PAIR_COLUMNS]
     assert rows[1][-1] == (
-        "丁电极 buys 10 (10k yuan) of 包装 from outside; "
-        "本地纸箱厂 makes 包装 locally (output 50, 10k yuan) and does not supply it yet"
+        "丁电极 buys 100 k yuan of 包装 from outside; "
+        "本地纸箱厂 makes 包装 locally (output 500 k yuan) and does not supply it yet"
     )
-    assert rows[1][PAIR_COLUMNS.index("outside_suppliers")] == "外地纸箱厂(湖北十堰) 10 (10k yuan)"
+    assert rows[1][PAIR_COLUMNS.index("outside_suppliers")] == "外地纸箱厂(湖北十堰) 100 k yuan"
     rows = read_csv(to_csv(report_table("pairs", pairs_frame()), lang="zh"))
-    assert rows[1][PAIR_COLUMNS.index("outside_suppliers")] == "外地纸箱厂(湖北十堰) 10万元"
+    assert rows[1][PAIR_COLUMNS.index("outside_suppliers")] == "外地纸箱厂(湖北十堰) 10 万元"
     assert rows[1][-1].startswith("丁电极现从外地采购包装产品 10 万元；")
 
 

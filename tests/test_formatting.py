@@ -10,10 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chain import export
+from chain import export, numbers
 from chain.frames import best_first, collect, distinct_sorted, group_sums, groups, positions
-from chain.reasons import amount as _amount
-from chain.reasons import amounts as _amounts
+from chain.reasons import OutsideSupplier, render_outside_suppliers
 
 TRICKY = [
     0.0,
@@ -42,20 +41,19 @@ TRICKY = [
 ]
 
 
-def test_amounts_equal_the_scalar_formatter_on_tricky_values() -> None:
-    assert _amounts(TRICKY).tolist() == [_amount(v) for v in TRICKY]
-    assert _amounts(np.array(TRICKY)).dtype == object
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_reasons_write_amounts_as_the_renderer_does_on_tricky_values(lang: str) -> None:
+    suppliers = tuple(OutsideSupplier(f"厂{i}", "江苏南通", v) for i, v in enumerate(TRICKY))
+    worded = render_outside_suppliers(pd.DataFrame({"outside_suppliers": [suppliers]}), lang).iloc[0]
+    assert list(worded) == [f"厂{i}(江苏南通) {numbers.amount(v, lang)}" for i, v in enumerate(TRICKY)]
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=30))
-def test_amounts_equal_the_scalar_formatter(values: list[float]) -> None:
-    assert _amounts(values).tolist() == [_amount(v) for v in values]
-
-
-def test_amounts_of_nothing_and_repeats() -> None:
-    assert _amounts([]).tolist() == []
-    assert _amounts([60.0, 1234.5, 60.0]).tolist() == ["60", "1,234.5", "60"]
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=30), st.sampled_from(["zh", "en"]))
+def test_reasons_write_amounts_as_the_renderer_does(values: list[float], lang: str) -> None:
+    suppliers = tuple(OutsideSupplier("厂", "", v) for v in values)
+    worded = render_outside_suppliers(pd.DataFrame({"outside_suppliers": [suppliers]}), lang).iloc[0]
+    assert list(worded) == [f"厂 {numbers.amount(v, lang)}" for v in values]
 
 
 @settings(max_examples=200, deadline=None)

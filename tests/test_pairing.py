@@ -82,20 +82,20 @@ def test_evidence_and_reasons(data):
     )
     assert first["reason"] == "buys_outside_no_link"
     assert render_outside_suppliers(pairs, "zh").iloc[0] == (
-        "外地煅烧厂(江苏南通) 30万元",
-        "另一煅烧厂(甘肃) 25万元",
+        "外地煅烧厂(江苏南通) 30 万元",
+        "另一煅烧厂(甘肃) 25 万元",
     )
     assert render_outside_suppliers(pairs, "en").iloc[0] == (
-        "外地煅烧厂(江苏南通) 30 (10k yuan)",
-        "另一煅烧厂(甘肃) 25 (10k yuan)",
+        "外地煅烧厂(江苏南通) 300 k yuan",
+        "另一煅烧厂(甘肃) 250 k yuan",
     )
     assert (
         render("pairs", pairs, "zh").iloc[0]
         == "己电极现从外地采购煅烧产品 55 万元；丙碳素为本地煅烧企业（产值 300 万元），双方尚无供货关系"
     )
     assert render("pairs", pairs, "en").iloc[0] == (
-        "己电极 buys 55 (10k yuan) of 煅烧 from outside; "
-        "丙碳素 makes 煅烧 locally (output 300, 10k yuan) and does not supply it yet"
+        "己电极 buys 550 k yuan of 煅烧 from outside; "
+        "丙碳素 makes 煅烧 locally (output 3.0 m yuan) and does not supply it yet"
     )
 
 

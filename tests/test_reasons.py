@@ -41,7 +41,7 @@ def test_segment_reasons_by_hand(tiny):
         "only 1 local firm; local share 40% < 50%",
         "2 local firms, local share 67% ≥ 50%",
         "only 1 local firm; no local demand",
-        "no local firm; local demand of 10 (10k yuan) all bought from outside",
+        "no local firm; local demand of 100 k yuan all bought from outside",
     ]
 
 
@@ -57,11 +57,11 @@ def test_target_reasons_by_hand(tiny):
         "已向本县供货 60 万元，居本环节外地供应商第1位",
         "本环节外购 60 万元",
         "服务1家本地企业",
-        "运距 300 km，本地化可省物流",
+        "运距 300 公里，本地化可省物流",
     )
     assert render("targets", mine, "en").item() == (
-        "already sells 60 (10k yuan) into the county, #1 among this segment's outside suppliers",
-        "the county buys 60 (10k yuan) of this segment from outside",
+        "already sells 600 k yuan into the county, #1 among this segment's outside suppliers",
+        "the county buys 600 k yuan of this segment from outside",
         "serves 1 local firm",
         "300 km away: a local plant saves transport",
     )
@@ -73,11 +73,11 @@ def test_pair_reason_and_outside_suppliers_by_hand(tiny):
         "丁电极现从外地采购煅烧产品 50 万元；丙碳素为本地煅烧企业（产值 300 万元），双方尚无供货关系"
     ]
     assert render("pairs", pairs, "en").tolist() == [
-        "丁电极 buys 50 (10k yuan) of 煅烧 from outside; "
-        "丙碳素 makes 煅烧 locally (output 300, 10k yuan) and does not supply it yet"
+        "丁电极 buys 500 k yuan of 煅烧 from outside; "
+        "丙碳素 makes 煅烧 locally (output 3.0 m yuan) and does not supply it yet"
     ]
-    assert render_outside_suppliers(pairs, "zh").tolist() == [("外地煅烧厂(江苏南通) 50万元",)]
-    assert render_outside_suppliers(pairs, "en").tolist() == [("外地煅烧厂(江苏南通) 50 (10k yuan)",)]
+    assert render_outside_suppliers(pairs, "zh").tolist() == [("外地煅烧厂(江苏南通) 50 万元",)]
+    assert render_outside_suppliers(pairs, "en").tolist() == [("外地煅烧厂(江苏南通) 500 k yuan",)]
 
 
 def test_in_words_replaces_codes_and_keeps_the_frame(tiny):
@@ -91,7 +91,7 @@ def test_in_words_replaces_codes_and_keeps_the_frame(tiny):
         worded = in_words(frame, "en")
         assert worded[column].tolist() == render(table, frame, "en").tolist()
         assert frame is not worded and list(worded.columns) == list(frame.columns)
-    assert in_words(pairs, "zh")["outside_suppliers"].tolist() == [("外地煅烧厂(江苏南通) 50万元",)]
+    assert in_words(pairs, "zh")["outside_suppliers"].tolist() == [("外地煅烧厂(江苏南通) 50 万元",)]
     plain = pd.DataFrame({"name": ["甲"]})
     assert in_words(plain, "zh") is plain
 

@@ -60,8 +60,8 @@ def test_reasons_follow_the_factors_that_weigh_most():
     # 外地矿: value 0.35 > gap 0.30 > partners 0.20 > distance 0.0225
     assert table.loc["外地矿", "reasons"] == ("value", "gap", "partners", "distance")
     assert table.loc["外地矿", "reasons_en"] == (
-        "already sells 90 (10k yuan) into the county, #1 among this segment's outside suppliers",
-        "the county buys 110 (10k yuan) of this segment from outside",
+        "already sells 900 k yuan into the county, #1 among this segment's outside suppliers",
+        "the county buys 1.1 m yuan of this segment from outside",
         "serves 2 local firms",
         "300 km away: a local plant saves transport",
     )
@@ -69,12 +69,12 @@ def test_reasons_follow_the_factors_that_weigh_most():
         "已向本县供货 90 万元，居本环节外地供应商第1位",
         "本环节外购 110 万元",
         "服务2家本地企业",
-        "运距 300 km，本地化可省物流",
+        "运距 300 公里，本地化可省物流",
     )
     # 远方矿: gap 0.30 > distance 0.15 > partners 0.10 > value 0.078; second of 原料 by value
     assert table.loc["远方矿", "reasons_zh"] == (
         "本环节外购 110 万元",
-        "运距 2,000 km，本地化可省物流",
+        "运距 2,000 公里，本地化可省物流",
         "服务1家本地企业",
         "已向本县供货 20 万元，居本环节外地供应商第2位",
     )
@@ -136,7 +136,7 @@ def test_downstream_targets_are_outside_buyers_of_the_inputs():
     assert "已从本县采购 70 万元，居本环节外地采购方第1位" in first["reasons_zh"]
     assert "本环节外流待加工 100 万元" in first["reasons_zh"]
     assert "从1家本地企业采购" in first["reasons_zh"]
-    assert "100 (10k yuan) of this segment's inputs leave the county to be processed" in first["reasons_en"]
+    assert "1.0 m yuan of this segment's inputs leave the county to be processed" in first["reasons_en"]
     assert "buys from 1 local firm" in first["reasons_en"]
 
 

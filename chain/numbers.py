@@ -1,0 +1,116 @@
+"""Numbers in words, one way per quantity and language: amounts (given in 万元), shares, percent points,
+distances and counts, each with its unit from :mod:`chain.columns`; a dash for what is undefined.
+
+The renderer (:mod:`chain.render`: frame -> words) and the reasons' templates (:mod:`chain.reasons`) both
+write numbers with these, so a figure reads the same in a table, a reason, a chart and an export.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from chain import columns as cat
+
+__all__ = ["DASH", "amount", "count", "distance", "is_missing", "percent", "points", "to_float"]
+
+#: What an undefined number (a share without demand, a distance without data) reads as.
+DASH = "—"
+
+
+def is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
+
+def to_float(value: object) -> float | None:
+    """A number as a float; None when it is missing or not finite."""
+    if is_missing(value) or isinstance(value, bool | str):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _digits(value: float) -> str:
+    """Thousands separators; one decimal only where it matters (below 100 and not whole)."""
+    if abs(value) >= 100 or value == round(value):
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def amount(value: object, lang: str = "zh", *, compact: bool = False) -> str:
+    """An amount given in 万元, in words with its unit; a dash when it is missing.
+
+    Chinese counts in 万元, or with ``compact`` in 亿元 from 1 亿元 on. English readers count in thousands,
+    millions and billions of yuan (1 万元 = 10,000 yuan; 1 亿元 = 100 m yuan), so English never writes
+    "10k yuan" after a number.
+
+    >>> amount(12345.4), amount(3.25), amount(0.0), amount(123456, compact=True), amount(float("nan"))
+    ('12,345 万元', '3.2 万元', '0 万元', '12.35 亿元', '—')
+    >>> amount(123456, "en"), amount(7666.1, "en"), amount(5000, "en"), amount(3.25, "en"), amount(0, "en")
+    ('1.23 bn yuan', '76.7 m yuan', '50.0 m yuan', '32.5 k yuan', '0 yuan')
+    """
+    number = to_float(value)
+    if number is None:
+        return DASH
+    number += 0.0  # -0.0 reads as 0
+    if lang == "zh":
+        if compact and abs(number) >= 10_000:
+            return f"{number / 10_000:,.2f} {cat.unit('yi_yuan', lang)}"
+        return f"{_digits(number)} {cat.unit('wan_yuan', lang)}"
+    if number == 0:
+        return f"0 {cat.unit('yuan', lang)}"
+    if abs(number) >= 100_000:
+        return f"{number / 100_000:,.2f} {cat.unit('bn_yuan', lang)}"
+    if abs(number) >= 100:
+        return f"{number / 100:,.1f} {cat.unit('m_yuan', lang)}"
+    return f"{_digits(number * 10)} {cat.unit('k_yuan', lang)}"
+
+
+def percent(share: object, digits: int = 1) -> str:
+    """A share (0.25) as a percentage (25.0%); a dash when it is undefined.
+
+    >>> percent(0.256), percent(0.5, 0), percent(float("nan"))
+    ('25.6%', '50%', '—')
+    """
+    number = to_float(share)
+    if number is None:
+        return DASH
+    return f"{number * 100:.{digits}f}%"
+
+
+def points(value: object) -> str:
+    """Percent points (a growth rate of 2.9) as a signed percentage: ``+2.9%``; a dash when missing.
+
+    >>> points(2.94), points(-1), points(None)
+    ('+2.9%', '-1.0%', '—')
+    """
+    number = to_float(value)
+    return DASH if number is None else f"{number:+.1f}%"
+
+
+def distance(km: object, lang: str = "zh") -> str:
+    """A distance in kilometres with its unit, 公里 in Chinese and km in English; a dash when unknown.
+
+    >>> distance(1400.0), distance(1400.0, "en"), distance(None, "en")
+    ('1,400 公里', '1,400 km', '—')
+    """
+    number = to_float(km)
+    return DASH if number is None else f"{number:,.0f} {cat.unit('km', lang)}"
+
+
+def count(value: object, what: str, lang: str = "zh") -> str:
+    """A count with its unit word: ``1,234 人`` / ``1,234 people``; ``what`` is a :data:`~chain.columns.UNITS`
+    key (``people``, ``firms``).
+
+    >>> count(1234, "people"), count(3, "firms", "en")
+    ('1,234 人', '3 firms')
+    """
+    number = to_float(value)
+    return DASH if number is None else f"{round(number):,} {cat.unit(what, lang)}"
