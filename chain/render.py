@@ -194,6 +194,8 @@ def _cell(value: object, lang: str, vocabulary: Mapping[str, tuple[str, str]] | 
     if isinstance(value, str):
         return word(vocabulary, value, lang) if vocabulary is not None else value
     if isinstance(value, tuple | list):
+        if vocabulary is None and all(isinstance(item, str) for item in value):
+            return JOINERS[lang].join(value)  # the usual list (names, products, reasons): text already
         return joined(tuple(as_text(_cell(item, lang, vocabulary)) for item in value), lang)
     if is_missing(value):
         return None
