@@ -21,6 +21,7 @@ DASH = "—"
 
 
 def is_missing(value: object) -> bool:
+    """Whether a cell holds nothing: None, pandas' NA or NaT, or a float NaN."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float | np.floating) and math.isnan(value)

@@ -3,8 +3,9 @@
 One renderer for the exports (:mod:`chain.export`), the command line's tables and the dashboard's tables
 (``ui.widgets.display_frame``): amounts, shares as percentages, distances in 公里 / km, lists joined with 、
 or "; ", booleans 是/否 / yes/no, statuses, gap kinds, stages and severities named. What kind a column is
-comes from :mod:`chain.columns`. The scalar formatters (:func:`amount`, :func:`percent`, :func:`distance`,
-:func:`text_width`) are the only ones of their kind in ``chain/`` and ``ui/``.
+comes from :mod:`chain.columns`. Numbers become words through :mod:`chain.numbers` (``amount``,
+``percent``, ``distance``, ``count``: imported here, and by the reasons' templates) and text is measured by
+:func:`text_width`: the only ones of their kind in ``chain/`` and ``ui/``.
 """
 
 from __future__ import annotations
