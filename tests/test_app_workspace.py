@@ -3,6 +3,7 @@ made current, renamed and deleted, and still there after a server restart."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,10 @@ def test_an_unavailable_database_is_said_and_the_sample_still_shows(monkeypatch:
     assert "内置样例数据" in sidebar_text(at)
     assert "工作区数据库不可用" in sidebar_text(at)
     assert at.metric
+
+
+def test_upload_times_read_on_the_readers_clock() -> None:
+    """The snapshot list shows times in the browser's zone; UTC, said so, when there is none to use."""
+    moment = dt.datetime(2026, 11, 29, 23, 53, tzinfo=dt.UTC)
+    assert workspace.clock(moment, "Asia/Shanghai") == "2026-11-30 07:53"
+    assert workspace.clock(moment, None) == workspace.clock(moment, "Nowhere/Town") == "2026-11-29 23:53 UTC"

@@ -10,10 +10,12 @@ Writes name the acting user: :func:`acting_user` ("local" until logins exist, is
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 import streamlit as st
@@ -261,9 +263,26 @@ def _frame(listed: list[Snapshot], lang: str) -> pd.DataFrame:
             t("ws_col_county", lang): [s.county for s in listed],
             t("ws_col_file", lang): [s.file_name for s in listed],
             t("ws_col_by", lang): [s.uploaded_by for s in listed],
-            t("ws_col_at", lang): [s.uploaded_at.strftime("%Y-%m-%d %H:%M UTC") for s in listed],
+            t("ws_col_at", lang): [clock(s.uploaded_at, st.context.timezone) for s in listed],
         }
     )
+
+
+def clock(moment: dt.datetime, zone: str | None) -> str:
+    """An upload time as the reader's clock shows it: in ``zone`` (the browser's time zone,
+    ``st.context.timezone``), or in UTC, said so, when the browser gives none or the server knows no such zone.
+
+    >>> moment = dt.datetime(2026, 11, 29, 23, 53, tzinfo=dt.UTC)
+    >>> clock(moment, "Asia/Shanghai"), clock(moment, None), clock(moment, "Nowhere/Town")
+    ('2026-11-30 07:53', '2026-11-29 23:53 UTC', '2026-11-29 23:53 UTC')
+    """
+    try:
+        local = ZoneInfo(zone) if zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        local = None
+    if local is None:
+        return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return moment.astimezone(local).strftime("%Y-%m-%d %H:%M")
 
 
 def snapshots_section(fr: Frame) -> None:
