@@ -11,7 +11,7 @@ from chain import render, views
 from chain.model import ChainData, ChainReport
 from ui import facade
 from ui.frame import Frame, frame
-from ui.widgets import joined, money, money_short, percent, plain, status_markdown, status_name
+from ui.widgets import plain, status_markdown, status_name
 
 
 def _kpis(fr: Frame, totals: views.ChainTotals, report: ChainReport) -> None:
@@ -20,8 +20,8 @@ def _kpis(fr: Frame, totals: views.ChainTotals, report: ChainReport) -> None:
     first = st.columns(4)
     first[0].metric(
         fr.t("kpi_output"),
-        money_short(totals.output, lang),
-        help=fr.t("kpi_output_help", amount=money(totals.output, lang)),
+        render.amount(totals.output, lang, compact=True),
+        help=fr.t("kpi_output_help", amount=render.amount(totals.output, lang)),
         border=True,
     )
     if math.isnan(totals.county_share):
@@ -29,8 +29,8 @@ def _kpis(fr: Frame, totals: views.ChainTotals, report: ChainReport) -> None:
     else:
         first[1].metric(
             fr.t("kpi_share"),
-            percent(totals.county_share),
-            help=fr.t("kpi_share_help", amount=money(totals.county_output, lang)),
+            render.percent(totals.county_share),
+            help=fr.t("kpi_share_help", amount=render.amount(totals.county_output, lang)),
             border=True,
         )
     first[2].metric(fr.t("kpi_employees"), render.count(totals.employees, "people", lang), border=True)
@@ -47,17 +47,17 @@ def _kpis(fr: Frame, totals: views.ChainTotals, report: ChainReport) -> None:
     )
     second[1].metric(
         fr.t("kpi_completeness_segments"),
-        percent(done.segments),
+        render.percent(done.segments),
         help=fr.t("kpi_completeness_segments_help", have=done.segments_with_firms, total=done.segments_total),
         border=True,
     )
     second[2].metric(
         fr.t("kpi_completeness_value"),
-        percent(done.value),
+        render.percent(done.value),
         help=fr.t(
             "kpi_completeness_value_help",
-            demand=money(done.demand, lang),
-            supply=money(done.local_supply, lang),
+            demand=render.amount(done.demand, lang),
+            supply=render.amount(done.local_supply, lang),
         ),
         border=True,
     )
@@ -80,17 +80,17 @@ def _gap_list(fr: Frame, data: ChainData, gaps: pd.DataFrame, kind: str) -> None
     for row, reason in zip(gaps.itertuples(index=False), render.source(gaps, "reason", fr.lang), strict=True):
         reasons = [plain(reason)]
         if kind == "upstream":
-            size = fr.t("overview_gap_line", leakage=money(row.leakage, fr.lang))
+            size = fr.t("overview_gap_line", leakage=render.amount(row.leakage, fr.lang))
             reasons.append(fr.t("overview_up_buyers", count=int(row.local_buyers)))
             if not math.isnan(row.leakage_distance_km):
                 reasons.append(
                     fr.t("overview_up_distance", km=render.distance(row.leakage_distance_km, fr.lang))
                 )
         else:
-            size = fr.t("overview_down_line", value=money(row.downstream_gap, fr.lang))
+            size = fr.t("overview_down_line", value=render.amount(row.downstream_gap, fr.lang))
             inputs = views.segment_inputs(data, row.segment)
             if inputs:
-                reasons.append(fr.t("overview_down_inputs", inputs=plain(joined(inputs, fr.lang))))
+                reasons.append(fr.t("overview_down_inputs", inputs=plain(render.joined(inputs, fr.lang))))
         with st.container(border=True):
             st.markdown(f"**{plain(row.segment)}** · {status_markdown(row.status, fr.lang)} · {size}")
             st.caption(" · ".join(reasons))
@@ -103,7 +103,7 @@ def main() -> None:
         totals = views.chain_totals(data, report)
         _kpis(fr, totals, report)
         if report.cycles:
-            cycles = joined((" → ".join(c) for c in report.cycles), fr.lang)
+            cycles = render.joined((" → ".join(c) for c in report.cycles), fr.lang)
             st.info(fr.t("overview_cycles", cycles=plain(cycles)))
 
         left, right = st.columns(2)

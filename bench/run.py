@@ -234,15 +234,15 @@ def figure_analysis(chain_data: object, repeat: int) -> Figure:
 
 
 def _plain_frame(table: object, lang: str = "zh") -> object:
-    """The rows an export writes, as a plain frame: language pairs resolved, tuples joined as the export shows them."""
+    """The rows an export writes, as a plain frame: reasons worded and language pairs resolved (the renderer's
+    :func:`chain.render.source`), tuples joined as the export shows them."""
     import pandas as pd
 
-    from chain.reasons import in_words
+    from chain.render import source
 
-    frame = in_words(table.frame, lang, table.key)  # type: ignore[attr-defined]
     plain = {}
     for key in table.columns:  # type: ignore[attr-defined]
-        column = frame[key] if key in frame.columns else frame[f"{key}_{lang}"]
+        column = source(table.frame, key, lang)  # type: ignore[attr-defined]
         plain[key] = column.map(lambda v: "、".join(map(str, v)) if isinstance(v, tuple) else v)
     return pd.DataFrame(plain)
 

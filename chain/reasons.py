@@ -30,7 +30,6 @@ __all__ = [
     "TABLES",
     "TARGET_REASONS",
     "OutsideSupplier",
-    "in_words",
     "percents",
     "render",
     "render_outside_suppliers",
@@ -214,19 +213,6 @@ def render_outside_suppliers(frame: pd.DataFrame, lang: str) -> pd.Series:
     result = np.empty(len(worded), dtype=object)
     result[:] = worded
     return pd.Series(result[codes] if len(codes) else [], index=frame.index, dtype=object)
-
-
-def in_words(frame: pd.DataFrame, lang: str, table: Table | None = None) -> pd.DataFrame:
-    """A copy of ``frame`` whose reason columns (``reason``, ``reasons``, ``outside_suppliers``) hold
-    sentences in ``lang`` instead of codes and records; ``table`` is inferred from the columns when None
-    (:func:`table_of`). A frame without reason columns comes back as it is."""
-    table = table_of(frame.columns) if table is None else table
-    worded: dict[str, pd.Series] = {}
-    if table is not None and ("reasons" if table == "targets" else "reason") in frame.columns:
-        worded["reasons" if table == "targets" else "reason"] = render(table, frame, lang)
-    if "outside_suppliers" in frame.columns:
-        worded["outside_suppliers"] = render_outside_suppliers(frame, lang)
-    return frame.assign(**worded) if worded else frame
 
 
 def _check(lang: str) -> str:

@@ -1,7 +1,7 @@
 """Frame -> words: how report values are shown to a person, per column kind and language.
 
 One renderer for the exports (:mod:`chain.export`), the command line's tables and the dashboard's tables
-(``ui.widgets.display_frame``): amounts, shares as percentages, distances in 公里 / km, lists joined with 、
+(:func:`display_frame`, through ``ui.widgets.table``): amounts, shares as percentages, distances in 公里 / km, lists joined with 、
 or "; ", booleans 是/否 / yes/no, statuses, gap kinds, stages and severities named. What kind a column is
 comes from :mod:`chain.columns`. Numbers become words through :mod:`chain.numbers` (``amount``,
 ``percent``, ``distance``, ``count``: imported here, and by the reasons' templates) and text is measured by

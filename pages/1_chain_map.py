@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from chain import columns as cat
-from chain import views
+from chain import render, views
 from chain.model import ChainData
 from chain.reasons import segment_reason
 from ui import facade
@@ -14,9 +14,7 @@ from ui.frame import Frame, frame
 from ui.widgets import (
     column_config,
     metric_label,
-    money_short,
     partners_table,
-    percent,
     plain,
     status_markdown,
 )
@@ -39,11 +37,19 @@ def _segment(fr: Frame, data: ChainData, row: pd.Series) -> None:
     # Two rows of three cards, amounts in 亿元 / 万元 (m / bn yuan): six cards in a row cut the numbers.
     first, second = st.columns(3), st.columns(3)
     first[0].metric(cat.name("firms", lang), f"{int(row['firms']):,}", border=True)
-    first[1].metric(metric_label("output", lang), money_short(row["output"], lang), border=True)
-    first[2].metric(cat.name("local_share", lang), percent(row["local_share"]), border=True)
-    second[0].metric(metric_label("demand", lang), money_short(row["demand"], lang), border=True)
-    second[1].metric(metric_label("leakage", lang), money_short(row["leakage"], lang), border=True)
-    second[2].metric(metric_label("exports", lang), money_short(row["exports"], lang), border=True)
+    first[1].metric(
+        metric_label("output", lang), render.amount(row["output"], lang, compact=True), border=True
+    )
+    first[2].metric(cat.name("local_share", lang), render.percent(row["local_share"]), border=True)
+    second[0].metric(
+        metric_label("demand", lang), render.amount(row["demand"], lang, compact=True), border=True
+    )
+    second[1].metric(
+        metric_label("leakage", lang), render.amount(row["leakage"], lang, compact=True), border=True
+    )
+    second[2].metric(
+        metric_label("exports", lang), render.amount(row["exports"], lang, compact=True), border=True
+    )
 
     # One table under the other, each the page's full width, so no column hides off to the right.
     st.markdown(f"**{fr.t('map_firms')}**")

@@ -9,7 +9,7 @@ from chain import columns as cat
 from chain import export, render
 from ui import facade
 from ui.frame import Frame, frame
-from ui.widgets import download_pair, gap_name, money, plain, table
+from ui.widgets import download_pair, gap_name, plain, table
 
 # The table shows every column the export writes, ordered for reading on screen: who and where, the gap,
 # the score and its reasons first; the rest (long lists) after, in export order, so that a column added to
@@ -123,7 +123,7 @@ def main() -> None:
                 # own name): plain() shows them as text, never as a link or an image.
                 st.markdown(
                     f"**{fr.t('targets_top')}: {plain(best['name'])}** ({plain(best['region'])}) · "
-                    f"{plain(best['segment'])} · {gap_name(best['gap'], lang)} · {money(best['value'], lang)}"
+                    f"{plain(best['segment'])} · {gap_name(best['gap'], lang)} · {render.amount(best['value'], lang)}"
                 )
                 for reason in reasons:
                     st.markdown(f"- {plain(reason)}")

@@ -7,7 +7,7 @@ import streamlit as st
 from chain import export, render, views
 from ui import facade
 from ui.frame import frame
-from ui.widgets import download_pair, joined, money, money_short, plain, table
+from ui.widgets import download_pair, plain, table
 
 # The table shows what the export writes, in the same order.
 _COLUMNS = export.PAIR_COLUMNS
@@ -43,14 +43,18 @@ def main() -> None:
                 # Firm and segment names are workbook text: plain() shows them as text, not Markdown.
                 st.markdown(
                     f"**{plain(row.buyer)}** · {plain(row.segment)} · "
-                    f"{fr.t('overview_gap_line', leakage=money(row.value_from_outside, lang))}"
+                    f"{fr.t('overview_gap_line', leakage=render.amount(row.value_from_outside, lang))}"
                 )
                 candidates = [
-                    fr.t("pairing_candidate", name=plain(name), output=money_short(output, lang))
+                    fr.t(
+                        "pairing_candidate",
+                        name=plain(name),
+                        output=render.amount(output, lang, compact=True),
+                    )
                     for name, output in zip(row.suppliers, row.supplier_outputs, strict=True)
                 ]
-                st.caption(fr.t("pairing_candidates", suppliers=joined(candidates, lang)))
-                outside = plain(joined(replaced.iloc[index], lang))
+                st.caption(fr.t("pairing_candidates", suppliers=render.joined(candidates, lang)))
+                outside = plain(render.joined(replaced.iloc[index], lang))
                 st.caption(fr.t("pairing_replaces", suppliers=outside))
         table(pairs, _COLUMNS, lang, key="pairing_table")
         description = f"{fr.t('pairing_segment')}={segment}" if segment else fr.t("all")

@@ -10,14 +10,17 @@ from chain.model import ChainData, ChainReport
 from chain.reasons import segment_reason
 from ui import facade
 from ui.frame import Frame, frame
-from ui.widgets import joined, money, money_short, partners_table, plain, sheet_table, status_markdown
+from ui.widgets import partners_table, plain, sheet_table, status_markdown
 
 
 def _profile(fr: Frame, firm: pd.Series) -> None:
     lang = fr.lang
     numbers = st.columns(4)
     numbers[0].metric(
-        fr.t("ent_output"), money_short(firm["output"], lang), help=money(firm["output"], lang), border=True
+        fr.t("ent_output"),
+        render.amount(firm["output"], lang, compact=True),
+        help=render.amount(firm["output"], lang),
+        border=True,
     )
     numbers[1].metric(fr.t("ent_employees"), render.count(firm["employees"], "people", lang), border=True)
     growth = firm["growth_pct"]
@@ -34,7 +37,7 @@ def _profile(fr: Frame, firm: pd.Series) -> None:
         ),
         (fr.t("ent_town"), firm["town"] or "—"),
         (fr.t("ent_deputy"), firm["deputy"] or "—"),
-        (fr.t("ent_products"), joined(firm["products"], lang) or "—"),
+        (fr.t("ent_products"), render.joined(firm["products"], lang) or "—"),
     ]
     # The facts are the firm's own cells: plain() shows them as text, not Markdown.
     st.markdown("  \n".join(f"**{name}**: {plain(value)}" for name, value in facts))

@@ -11,7 +11,7 @@ from chain import render, views
 from chain.gaps import ChainReport, WhatIf
 from ui import facade
 from ui.frame import Frame, frame
-from ui.widgets import column_config, metric_label, money, money_short, percent, plain, status_name
+from ui.widgets import column_config, metric_label, plain, status_name
 
 _PROJECT = "wi_project"
 _SEGMENT = "wi_segment"
@@ -89,19 +89,19 @@ def _results(fr: Frame, result: WhatIf, segment: str, output: float, name: str) 
     leak_before, leak_after = float(before["leakage"]), float(after["leakage"])
     cards[1].metric(
         fr.t("wi_leakage"),
-        money_short(leak_after, lang),
-        delta=money(leak_after - leak_before, lang) if leak_after != leak_before else None,
+        render.amount(leak_after, lang, compact=True),
+        delta=render.amount(leak_after - leak_before, lang) if leak_after != leak_before else None,
         delta_color="inverse",
-        help=f"{fr.t('wi_before')}: {money(leak_before, lang)}",
+        help=f"{fr.t('wi_before')}: {render.amount(leak_before, lang)}",
         border=True,
     )
     share_before, share_after = float(before["local_share"]), float(after["local_share"])
     change = _delta(share_after, share_before)
     cards[2].metric(
         fr.t("wi_share"),
-        percent(share_after),
+        render.percent(share_after),
         delta=f"{change * 100:+.1f}pp" if change else None,
-        help=f"{fr.t('wi_before')}: {percent(share_before)}",
+        help=f"{fr.t('wi_before')}: {render.percent(share_before)}",
         border=True,
     )
     for column, key, metric in (
@@ -113,9 +113,9 @@ def _results(fr: Frame, result: WhatIf, segment: str, output: float, name: str) 
         change = _delta(now, was)
         column.metric(
             fr.t(key),
-            percent(now),
+            render.percent(now),
             delta=f"{change * 100:+.1f}pp" if change else None,
-            help=f"{fr.t('wi_before')}: {percent(was)}",
+            help=f"{fr.t('wi_before')}: {render.percent(was)}",
             border=True,
         )
     st.caption(fr.t("wi_hint"))

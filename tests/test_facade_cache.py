@@ -19,11 +19,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from chain import guard, isolate, load
+from chain import guard, isolate, load, render
 from chain.settings import AnalysisSettings, CacheLimits, Limits
 from tests import hostile, test_isolate
 from tests.factory import make_workbook
-from ui import facade, widgets
+from ui import facade
 from ui.cache import MISSING, BoundedCache, fresh, size_of
 
 #: The parse children that block until killed, from tests/test_isolate.py (a fixture).
@@ -188,13 +188,13 @@ def test_a_source_counts_by_its_sha_not_by_which_object_holds_the_bytes(small_st
 
 def test_the_targets_display_is_built_once_per_filter_and_language(app_store, monkeypatch):
     built: list[tuple[str, int]] = []
-    real = widgets.display_frame
+    real = render.display_frame
 
     def display_frame(frame, columns, lang):
         built.append((lang, len(frame)))
         return real(frame, columns, lang)
 
-    monkeypatch.setattr(widgets, "display_frame", display_frame)
+    monkeypatch.setattr(render, "display_frame", display_frame)
     source, settings, columns = facade.sample_source(), AnalysisSettings(), ("name", "gap", "reasons")
     for _ in range(3):
         for lang in ("zh", "en"):

@@ -11,11 +11,11 @@ from chain.reasons import (
     PAIR_REASONS,
     SEGMENT_REASONS,
     TARGET_REASONS,
-    in_words,
     render,
     render_outside_suppliers,
     table_of,
 )
+from chain.render import source
 from chain.targets import recruiting_targets
 from tests.test_gaps import chain_data
 
@@ -80,7 +80,8 @@ def test_pair_reason_and_outside_suppliers_by_hand(tiny):
     assert render_outside_suppliers(pairs, "en").tolist() == [("外地煅烧厂(江苏南通) 500 k yuan",)]
 
 
-def test_in_words_replaces_codes_and_keeps_the_frame(tiny):
+def test_the_renderer_words_each_table_s_reasons_from_their_codes(tiny):
+    """The one place that reads reasons (chain.render) finds the table by its columns and words its codes."""
     report, targets, pairs = tiny
     for table, frame, column in (
         ("segments", report.segments, "reason"),
@@ -88,12 +89,9 @@ def test_in_words_replaces_codes_and_keeps_the_frame(tiny):
         ("pairs", pairs, "reason"),
     ):
         assert table_of(frame.columns) == table
-        worded = in_words(frame, "en")
-        assert worded[column].tolist() == render(table, frame, "en").tolist()
-        assert frame is not worded and list(worded.columns) == list(frame.columns)
-    assert in_words(pairs, "zh")["outside_suppliers"].tolist() == [("外地煅烧厂(江苏南通) 50 万元",)]
-    plain = pd.DataFrame({"name": ["甲"]})
-    assert in_words(plain, "zh") is plain
+        assert source(frame, column, "en").tolist() == render(table, frame, "en").tolist()
+    assert source(pairs, "outside_suppliers", "zh").tolist() == [("外地煅烧厂(江苏南通) 50 万元",)]
+    assert table_of(pd.DataFrame({"name": ["甲"]}).columns) is None
 
 
 def test_english_wording_has_no_chinese_units():

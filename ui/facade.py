@@ -48,14 +48,13 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from chain import charts, export, gaps, graph, isolate, load, pairing, problems, targets
+from chain import charts, export, gaps, graph, isolate, load, pairing, problems, render, targets
 from chain import columns as cat
 from chain.gaps import ChainReport, WhatIf
 from chain.isolate import QueuePosition
 from chain.model import ChainData, LoadResult
 from chain.settings import AnalysisSettings, CacheLimits, Limits
 from chain.views import filter_segments, market_flows
-from ui import widgets
 from ui.cache import MISSING, BoundedCache, CacheStats, fresh
 
 __all__ = [
@@ -376,7 +375,7 @@ def targets_display(
     min_value: float = 0.0,
     max_distance: float | None = None,
 ) -> pd.DataFrame:
-    """The filtered target list as the targets page shows it in ``lang`` (:func:`ui.widgets.display_frame`):
+    """The filtered target list as the targets page shows it in ``lang`` (:func:`ui.render.display_frame`):
     naming and joining every list cell of a full-scale list took a third of the page's rerun."""
     frame = recruiting_targets(
         source,
@@ -387,7 +386,7 @@ def targets_display(
         min_value=min_value,
         max_distance=max_distance,
     )
-    return widgets.display_frame(frame, columns, lang)
+    return render.display_frame(frame, columns, lang)
 
 
 @cached

@@ -18,15 +18,10 @@ from ui.i18n import t
 __all__ = [
     "WORD_JOINER",
     "column_config",
-    "display_frame",
     "download_pair",
     "gap_name",
-    "joined",
     "metric_label",
-    "money",
-    "money_short",
     "partners_table",
-    "percent",
     "places",
     "plain",
     "severity_name",
@@ -57,25 +52,6 @@ _AUTOLINK = re.compile(r"(?<=:)(?=[A-Za-z/])|(?<=@)|(?<=www)(?=\\\.)", re.IGNORE
 WORD_JOINER = "\u2060"
 #: Rows named before "…" where a message lists rows left out of the analysis.
 PLACES_SHOWN = 8
-
-
-def money(value: object, lang: str) -> str:
-    """An amount given in 万元, in words with its unit (:func:`chain.render.amount`).
-
-    >>> money(12345.4, "zh"), money(7666.1, "en"), money(float("nan"), "zh")
-    ('12,345 万元', '76.7 m yuan', '—')
-    """
-    return render.amount(value, lang)
-
-
-def money_short(value: object, lang: str) -> str:
-    """An amount given in 万元, in the unit its readers count big money in: 亿元 in Chinese once it reaches
-    1 亿元; million or billion yuan in English (:func:`chain.render.amount` with ``compact``).
-
-    >>> money_short(123456, "zh"), money_short(5000, "zh"), money_short(123456, "en"), money_short(5000, "en")
-    ('12.35 亿元', '5,000 万元', '1.23 bn yuan', '50.0 m yuan')
-    """
-    return render.amount(value, lang, compact=True)
 
 
 def plain(text: object) -> str:
@@ -109,11 +85,6 @@ def places(rows: Sequence[tuple[str, int]], lang: str, limit: int = PLACES_SHOWN
     return render.JOINERS.get(lang, "; ").join(named)
 
 
-def percent(share: object, digits: int = 1) -> str:
-    """A share (0.25) as a percentage (25.0%); a dash when it is undefined (:func:`chain.render.percent`)."""
-    return render.percent(share, digits)
-
-
 def status_name(status: str, lang: str) -> str:
     """A status's name: ``缺链`` / ``missing``."""
     return cat.value_name(cat.STATUSES, status, lang)
@@ -139,18 +110,6 @@ def stage_name(stage: str, lang: str) -> str:
 def severity_name(severity: str, lang: str) -> str:
     """A problem severity's name: ``提醒`` / ``warning``."""
     return cat.value_name(cat.SEVERITIES, severity, lang)
-
-
-def joined(value: object, lang: str, names: dict[str, tuple[str, str]] | None = None) -> str:
-    """A list cell (tuple of items) as one line: 、-separated in Chinese, ; in English."""
-    return render.joined(value, lang, names)
-
-
-def display_frame(frame: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.DataFrame:
-    """A copy of ``frame`` with ``columns`` ready to show in ``lang`` (:func:`chain.render.display_frame`):
-    language pairs folded into one column, statuses, gap kinds and stages named, lists joined; numbers stay
-    numbers for the table to format with the catalogue's formats (:func:`column_config`)."""
-    return render.display_frame(frame, columns, lang)
 
 
 def column_config(key: str, lang: str) -> object:
@@ -188,12 +147,12 @@ def table(
     """Draw report columns of ``frame`` with translated headers, units and number formats.
 
     With ``selectable``, a single row can be picked and the selection state is returned. ``prepared`` is
-    ``display_frame(frame, columns, lang)`` made already (the facade caches the long ones).
+    ``render.display_frame(frame, columns, lang)`` made already (the facade caches the long ones).
     """
     if isinstance(height, int) and _ROW_PX * (len(frame) + 1) < height:
         # A short table keeps its natural height instead of a block of empty rows.
         height = "auto"
-    shown: object = display_frame(frame, columns, lang) if prepared is None else prepared
+    shown: object = render.display_frame(frame, columns, lang) if prepared is None else prepared
     config = {k: column_config(k, lang) for k in columns}
     if "status" in columns:
         # Colour the status text like the charts do, so a long table can be scanned for red.
@@ -295,7 +254,7 @@ def sheet_table(
             names = {c.key: (c.zh if lang == "zh" else c.en) for c in column.choices}
             shown[column.key] = shown[column.key].map(lambda v, names=names: names.get(v, v))
         if column.kind == "list":
-            shown[column.key] = shown[column.key].map(lambda v: joined(v, lang))
+            shown[column.key] = shown[column.key].map(lambda v: render.joined(v, lang))
         header = column.header(lang)
         if column.money:
             config[column.key] = st.column_config.NumberColumn(header, format=cat.FORMATS["money"].printf)
