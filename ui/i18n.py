@@ -278,7 +278,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "wi_completeness_segments": _column("completeness_segments"),
     "wi_completeness_value": _column("completeness_value"),
     "wi_changes": ("受影响的环节", "Segments affected"),
-    "wi_metric": ("指标", "metric"),
+    "wi_metric": ("指标", "Metric"),
     "wi_hint": (
         "项目按预计产值满足本地需求：先替代外购，剩余产值不计入本地供给。",
         "The project meets local demand up to its expected output, replacing outside purchases first.",
