@@ -32,11 +32,11 @@ from chain.errors import AccessDenied, StoreError
 
 __all__ = [
     "ACTIONS",
-    "AccessDenied",
     "MODE_ENV",
     "PROXY_HEADER_ENV",
     "TRUSTED_PROXIES_ENV",
     "UNKNOWN_ROLE_ENV",
+    "AccessDenied",
     "Actor",
     "Policy",
     "Role",
