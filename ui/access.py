@@ -22,6 +22,7 @@ __all__ = ["Session", "can", "current", "gate", "policy", "sidebar_badge"]
 log = logging.getLogger(__name__)
 
 _SESSION_KEY = "access_session"
+_LOOPBACK = "127.0.0.1"
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,10 @@ def _identify(chosen: Policy) -> Actor | None:
             return None
         name = st.user.get("email") or st.user.get("sub") or st.user.get("name")
         return Actor(str(name), "oidc") if name else None
-    return chosen.proxy_actor(st.context.ip_address, dict(st.context.headers))
+    # Streamlit reports a loopback peer (nginx on this machine) as None; the peer is the TCP connection's unless
+    # the server was told to trust X-Forwarded-For (docs/deploy.md section 6: the proxy does not send it).
+    address = st.context.ip_address or _LOOPBACK
+    return chosen.proxy_actor(address, dict(st.context.headers))
 
 
 def _role(actor: Actor, chosen: Policy) -> Role | None:
@@ -68,7 +72,12 @@ def gate(lang: str) -> Session:
             st.info(t("auth_login_needed", lang))
             st.button(t("auth_login", lang), on_click=st.login, key="auth_login", type="primary")
         else:
-            log.warning("proxy mode: request from %s without a trusted user header", st.context.ip_address)
+            log.warning(
+                "proxy mode: no trusted user header on a request from %s (trusted proxies: %s; does the "
+                "proxy send X-Forwarded-For? docs/deploy.md section 6)",
+                st.context.ip_address or _LOOPBACK,
+                ", ".join(chosen.trusted_proxies),
+            )
             st.error(t("auth_proxy_refused", lang))
         st.stop()
     role = _role(actor, chosen)
