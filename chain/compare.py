@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from chain.columns import COMPARED_METRICS
 from chain.model import ChainData, ChainReport
 from chain.names import name_key
 from chain.periods import Period
@@ -51,8 +52,8 @@ Comparable = Literal["same_months", "monthly_average"]
 #: How two periods compare: amounts directly (same months of different years) or as monthly averages.
 COMPARABLE: tuple[Comparable, ...] = ("same_months", "monthly_average")
 
-#: Segment metrics compared, in order (each a column of ``ChainReport.segments``).
-METRICS: tuple[str, ...] = ("firms", "output", "employees", "leakage", "local_share", "exports")
+#: Segment metrics compared, in order (each a column of ``ChainReport.segments``; named in the catalogue).
+METRICS: tuple[str, ...] = COMPARED_METRICS
 #: The metrics that are amounts over the period (万元): divided by the period's months when the two
 #: periods have different months. Head counts and firm counts are stocks, shares are ratios: never divided.
 AMOUNT_METRICS: frozenset[str] = frozenset({"output", "leakage", "exports"})
@@ -118,7 +119,8 @@ class Comparison:
       weak_share_to.
     - ``firms_added`` / ``firms_removed``: segment, name, credit_code ("" when none), output (万元, the
       period's own total), in segment then name order: firms of ``after`` not in ``before``, and back.
-    - ``links_added`` / ``links_removed``: supplier, buyer, segment, value (万元, the period's own total):
+    - ``links_added`` / ``links_removed``: segment, link_supplier, link_buyer, link_value (万元, the
+      period's own total):
       supplier -> buyer trades of a segment present in one period only (firms renamed under one credit code
       count as one).
     - ``completeness``: two rows (``from``, ``to``): side, year, first_month, last_month, completeness_segments,
@@ -268,20 +270,20 @@ def _link_changes(
     totals_b = _link_totals(after.data.links, canonical)
     keys = ["supplier_key", "buyer_key", "segment"]
     merged = totals_a.merge(totals_b, on=keys, how="outer", suffixes=("_a", "_b"), indicator=True)
-    columns = ["supplier", "buyer", "segment", "value"]
+    columns = ["segment", "link_supplier", "link_buyer", "link_value"]
 
     def pick(kind: str, side: str) -> pd.DataFrame:
         rows = merged[merged["_merge"] == kind]
         frame = pd.DataFrame(
             {
-                "supplier": pd.array(rows[f"supplier_{side}"].tolist(), dtype="str"),
-                "buyer": pd.array(rows[f"buyer_{side}"].tolist(), dtype="str"),
                 "segment": pd.array(rows["segment"].tolist(), dtype="str"),
-                "value": np.asarray(rows[f"value_{side}"].tolist(), dtype=float),
+                "link_supplier": pd.array(rows[f"supplier_{side}"].tolist(), dtype="str"),
+                "link_buyer": pd.array(rows[f"buyer_{side}"].tolist(), dtype="str"),
+                "link_value": np.asarray(rows[f"value_{side}"].tolist(), dtype=float),
             },
             columns=columns,
         )
-        return frame.sort_values(["segment", "supplier", "buyer"], kind="stable").reset_index(drop=True)
+        return frame.sort_values(columns[:3], kind="stable").reset_index(drop=True)
 
     return pick("right_only", "b"), pick("left_only", "a")
 
@@ -426,6 +428,13 @@ def _changes(segments: pd.DataFrame, completeness: pd.DataFrame) -> pd.DataFrame
     return frame
 
 
+def _in_order(frame: pd.DataFrame, order: Mapping[str, int], *then: str) -> pd.DataFrame:
+    """``frame`` by segment position in ``order`` (unknown segments last), then by ``then``."""
+    position = frame["segment"].map(lambda s: order.get(s, len(order))).astype("int64")
+    ordered = frame.assign(_position=position).sort_values(["_position", *then], kind="stable")
+    return ordered.drop(columns="_position").reset_index(drop=True)
+
+
 def compare(before: Side, after: Side) -> Comparison:
     """``before`` -> ``after`` compared (:class:`Comparison`), after :func:`comparability` allows it.
 
@@ -439,6 +448,12 @@ def compare(before: Side, after: Side) -> Comparison:
     removed = _firm_rows(firms_a, [i for i in range(len(firms_a)) if i not in before_to_after])
     links_added, links_removed = _link_changes(before, after, after_to_before)
     segments = _segment_rows(before, after, comparable, added, removed)
+    # Firms and links in the comparison's segment order (the later template's), as every table reads.
+    order = {segment: position for position, segment in enumerate(segments["segment"].tolist())}
+    added, removed = (_in_order(frame, order, "name") for frame in (added, removed))
+    links_added, links_removed = (
+        _in_order(frame, order, "link_supplier", "link_buyer") for frame in (links_added, links_removed)
+    )
     completeness = _completeness(before, after)
     return Comparison(
         before=before,
