@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -43,11 +43,14 @@ __all__ = [
     "CompareError",
     "Comparison",
     "Side",
+    "closest_earlier",
     "comparability",
     "compare",
     "completeness_trend",
+    "one_per_period",
 ]
 
+K = TypeVar("K")
 Comparable = Literal["same_months", "monthly_average"]
 #: How two periods compare: amounts directly (same months of different years) or as monthly averages.
 COMPARABLE: tuple[Comparable, ...] = ("same_months", "monthly_average")
@@ -191,6 +194,47 @@ def comparability(
         raise CompareError("overlapping", **fields)
     same = (period_a.first_month, period_a.last_month) == (period_b.first_month, period_b.last_month)
     return "same_months" if same else "monthly_average"
+
+
+def closest_earlier(county: str, period: Period, candidates: Sequence[tuple[K, str, Period]]) -> K | None:
+    """The key of the candidate (key, county, period) to compare ``period`` with by default: of the same
+    county, ending before ``period`` begins (so never overlapping), the latest such; among equals the first
+    given (a store lists the newest upload first). None when there is none.
+
+    >>> later = Period(2023, 1, 9)
+    >>> closest_earlier("汉阴县", later, [(3, "汉阴县", Period(2023, 1, 6)), (1, "汉阴县", Period(2021, 1, 9)),
+    ...                                    (2, "汉阴县(示例数据)", Period(2022, 1, 9)), (4, "石泉县", Period(2022, 4, 12))])
+    2
+    """
+    core = place_core(county)
+    starts = (period.year, period.first_month)
+    earlier = [
+        (key, found)
+        for key, where, found in candidates
+        if place_core(where) == core and (found.year, found.last_month) < starts
+    ]
+    if not earlier:
+        return None
+    latest = max((found.year, found.last_month, found.months) for _, found in earlier)
+    return next(key for key, found in earlier if (found.year, found.last_month, found.months) == latest)
+
+
+def one_per_period(county: str, candidates: Sequence[tuple[K, str, Period]]) -> list[K]:
+    """The keys of the candidates (key, county, period) of ``county``, one per period: the first given of
+    each (a store lists the newest upload first), in the order given. What a trend draws.
+
+    >>> one_per_period("汉阴县", [(3, "汉阴县", Period(2023, 1, 9)), (2, "汉阴县", Period(2023, 1, 9)),
+    ...                           (1, "汉阴县(示例数据)", Period(2022, 1, 9)), (4, "石泉县", Period(2022, 1, 9))])
+    [3, 1]
+    """
+    core = place_core(county)
+    seen: set[Period] = set()
+    chosen = []
+    for key, where, period in candidates:
+        if place_core(where) == core and period not in seen:
+            seen.add(period)
+            chosen.append(key)
+    return chosen
 
 
 # -- firms and links ------------------------------------------------------------------------------------
@@ -471,7 +515,7 @@ def compare(before: Side, after: Side) -> Comparison:
 
 def completeness_trend(sides: Sequence[Side]) -> pd.DataFrame:
     """Completeness over a county's periods, oldest first (by year, then last month, then first month):
-    label, year, first_month, last_month, completeness_segments, completeness_value,
+    label, period_zh / period_en (the period written in each language: the catalogue's ``period``), year, first_month, last_month, completeness_segments, completeness_value,
     segments_with_firms, segments_total. Shares need no monthly averaging.
 
     Raises:
@@ -490,6 +534,8 @@ def completeness_trend(sides: Sequence[Side]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "label": pd.array([s.label for s in ordered], dtype="str"),
+            "period_zh": pd.array([s.period.text("zh") for s in ordered], dtype="str"),
+            "period_en": pd.array([s.period.text("en") for s in ordered], dtype="str"),
             "year": np.array([s.period.year for s in ordered], dtype="int64"),
             "first_month": np.array([s.period.first_month for s in ordered], dtype="int64"),
             "last_month": np.array([s.period.last_month for s in ordered], dtype="int64"),

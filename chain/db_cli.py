@@ -31,7 +31,7 @@ from chain.cli import (
 from chain.compare import CompareError, Comparison, Side, comparability, compare
 from chain.gaps import analyze
 from chain.isolate import load_isolated
-from chain.periods import Period, PeriodError, parse_period
+from chain.periods import Period, PeriodError
 from chain.store import DB_URL_ENV, Snapshot, Store, StoreError
 
 __all__ = ["acting_user", "register"]
@@ -272,13 +272,6 @@ def _run_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _period(snapshot: Snapshot) -> Period:
-    """A snapshot's period as the store read it on import (parsed again for a row from before 0002)."""
-    if None not in (snapshot.period_year, snapshot.period_first_month, snapshot.period_last_month):
-        return Period(snapshot.period_year, snapshot.period_first_month, snapshot.period_last_month)  # type: ignore[arg-type]
-    return parse_period(snapshot.period)
-
-
 def _label(snapshot: Snapshot, lang: str) -> str:
     return f"快照 {snapshot.id}" if lang == "zh" else f"snapshot {snapshot.id}"
 
@@ -304,7 +297,7 @@ def _run_diff(args: argparse.Namespace) -> int:
     try:
         with _open(args) as store:
             snapshots = [store.snapshot(args.a), store.snapshot(args.b)]
-            periods = [_period(snapshot) for snapshot in snapshots]
+            periods = [snapshot.reporting_period for snapshot in snapshots]
             # Refused before either workbook is read: two counties, one period, overlapping months.
             comparability(
                 *((_label(s, args.lang), s.county, p) for s, p in zip(snapshots, periods, strict=True))

@@ -39,6 +39,7 @@ __all__ = [
     "report_table",
     "to_csv",
     "to_xlsx",
+    "trend_table",
 ]
 
 _Lang = Literal["zh", "en"]
@@ -193,6 +194,12 @@ def comparison_tables(comparison: Comparison) -> list[ExportTable]:
         ExportTable(key, cat.TABLES[key].zh, cat.TABLES[key].en, frame, cat.TABLES[key].columns)
         for key, frame in frames.items()
     ]
+
+
+def trend_table(trend: pd.DataFrame) -> ExportTable:
+    """The completeness of every period of a county (:func:`chain.compare.completeness_trend`) as a sheet."""
+    table = cat.TABLES["completeness_trend"]
+    return ExportTable(table.key, table.zh, table.en, trend, table.columns)
 
 
 def comparison_about(comparison: Comparison, lang: str = "zh") -> dict[str, object]:

@@ -71,6 +71,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("enterprise", "pages/5_enterprise.py", ":material/factory:"),
     PageSpec("what_if", "pages/6_what_if.py", ":material/science:"),
     PageSpec("data", "pages/7_data.py", ":material/upload_file:"),
+    PageSpec("compare", "pages/9_compare.py", ":material/compare_arrows:"),
 )
 _BY_KEY = {page.key: page for page in PAGES}
 
