@@ -395,10 +395,10 @@ LOCALITY: dict[str, tuple[str, str]] = {
 #: How two periods compare (:func:`chain.compare.comparability`) -> (zh, en), as the page, the export and the
 #: command line say it.
 COMPARABLE: dict[str, tuple[str, str]] = {
-    "same_months": ("同期对比：金额直接相比", "same months of two years: amounts compared directly"),
+    "same_months": ("同期对比：金额直接相比", "Same months of two years: amounts compared directly"),
     "monthly_average": (
         "期间长度或月份不同：金额按月平均后相比",
-        "periods of different months: amounts compared as monthly averages",
+        "Periods of different months: amounts compared as monthly averages",
     ),
 }
 
@@ -576,6 +576,29 @@ TABLES.update(
                 "firms_to",
                 "local_share_from",
                 "local_share_to",
+            ),
+            # The page: the statuses, then the figures that decide them (firms, local share) and the flows,
+            # the two reasons (long sentences) last.
+            (
+                "segment",
+                "status_from",
+                "status_to",
+                "firms_from",
+                "firms_to",
+                "firms_added",
+                "firms_removed",
+                "local_share_from",
+                "local_share_to",
+                "leakage_from",
+                "leakage_to",
+                "exports_from",
+                "exports_to",
+                "output_from",
+                "output_to",
+                "employees_from",
+                "employees_to",
+                "reason_from",
+                "reason_to",
             ),
         ),
         "changes": Table("changes", "变化摘要", "What changed", ("change",), ("change",)),

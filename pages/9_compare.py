@@ -73,8 +73,10 @@ def _summary(fr: Frame, compared: Comparison) -> None:
     if len(sentences) == 1:
         st.caption(fr.t("cmp_no_change"))
     before, after = compared.completeness.iloc[0], compared.completeness.iloc[1]
-    cards = st.columns(4)
-    for column, key in zip(cards[:2], ("completeness_segments", "completeness_value"), strict=True):
+    # The firms that came and went are counted in the sentences and on the tabs below: two wide cards, so
+    # the catalogue's names fit at 1024 px.
+    cards = st.columns(2)
+    for column, key in zip(cards, ("completeness_segments", "completeness_value"), strict=True):
         was, now = float(before[key]), float(after[key])
         change = None if math.isnan(was) or math.isnan(now) or was == now else now - was
         column.metric(
@@ -84,8 +86,6 @@ def _summary(fr: Frame, compared: Comparison) -> None:
             help=f"{fr.t('cmp_from')}: {render.value(key, was, fr.lang)}",
             border=True,
         )
-    for column, key in zip(cards[2:], ("firms_added", "firms_removed"), strict=True):
-        column.metric(cat.name(key, fr.lang), len(getattr(compared, key)), border=True)
 
 
 def _changed(segments: pd.DataFrame) -> pd.Series:

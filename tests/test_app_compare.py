@@ -86,7 +86,7 @@ def test_the_page_in_english() -> None:
     summary = text(at)
     assert "电极糊: missing → weak — 1 new local firm" in summary
     assert "Whole chain — segments covered 59% → 65%" in summary
-    assert "same months of two years: amounts compared directly" in [c.value for c in at.caption]
+    assert "Same months of two years: amounts compared directly" in [c.value for c in at.caption]
 
 
 def test_a_pair_that_does_not_compare_is_refused_with_the_reason() -> None:

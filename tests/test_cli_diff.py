@@ -87,7 +87,7 @@ def test_the_readable_diff_and_its_workbook(
     )
     assert code == 0, err
     assert "packing" not in out and "包装: missing → weak — 1 new local firm; local share 0% → 40%" in out
-    assert "same months of two years" in out
+    assert "Same months of two years" in out
     book = load_workbook(io.BytesIO(target.read_bytes()))
     assert book.sheetnames == [
         "About",
@@ -102,7 +102,7 @@ def test_the_readable_diff_and_its_workbook(
     assert header[:4] == ["Segment", "Category", "Status, from", "Status, to"]
     assert "Output, from (10k yuan)" in header
     about = {row[0].value: row[1].value for row in book["About"].iter_rows()}
-    assert about["How amounts compare"] == "same months of two years: amounts compared directly"
+    assert about["How amounts compare"] == "Same months of two years: amounts compared directly"
 
 
 def test_periods_of_different_lengths_say_monthly_averages(
