@@ -131,6 +131,9 @@ def _trend(fr: Frame, listed: list[Snapshot], periods: dict[int, Period], county
 
 
 def _draw(fr: Frame) -> None:
+    if fr.loaded is not None and fr.loaded.errors:
+        # The frame's banner says it: an upload with errors shows no analysis until fixed, on every page.
+        return
     store, error = workspace.opened()
     if store is None:
         st.warning(fr.t("ws_unavailable", detail=plain(error.message(fr.lang) if error else "")))
