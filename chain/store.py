@@ -41,7 +41,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from chain.access import Actor, Role, authorise, effective_role
 from chain.errors import ERRORS, StoreError
 from chain.model import LoadResult
-from chain.periods import PeriodError, parse_period
+from chain.periods import Period, PeriodError, parse_period
 from chain.problems import Problem
 
 __all__ = [
@@ -182,6 +182,17 @@ class Snapshot:
     period_year: int | None
     period_first_month: int | None
     period_last_month: int | None
+
+    @property
+    def reporting_period(self) -> Period:
+        """The 报告期 as read on import (read again from the text for a row kept before revision 0002).
+
+        Raises:
+            PeriodError: the text says no period (only a row from before 0002 can hold such text).
+        """
+        if self.period_year is None or self.period_first_month is None or self.period_last_month is None:
+            return parse_period(self.period)
+        return Period(self.period_year, self.period_first_month, self.period_last_month)
 
     def to_json(self) -> dict[str, object]:
         """The record of ``python -m chain db list --json``."""

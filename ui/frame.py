@@ -70,6 +70,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pairing", "pages/4_pairing.py", ":material/handshake:"),
     PageSpec("enterprise", "pages/5_enterprise.py", ":material/factory:"),
     PageSpec("what_if", "pages/6_what_if.py", ":material/science:"),
+    PageSpec("compare", "pages/9_compare.py", ":material/compare_arrows:"),
     PageSpec("data", "pages/7_data.py", ":material/upload_file:"),
 )
 _BY_KEY = {page.key: page for page in PAGES}

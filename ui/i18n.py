@@ -495,6 +495,48 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_source_system": ("命令行/系统", "command line / system"),
     "audit_source_oidc": ("统一登录", "sign-in (OIDC)"),
     "audit_source_proxy": ("反向代理", "reverse proxy"),
+    # --- period comparison (#14) ---
+    "page_compare": ("期间对比", "Compare periods"),
+    "page_compare_intro": (
+        "同一个县两个报告期之间，哪些环节补上了、哪些变弱了，原因是什么；以及历次报告期的完整度走势。",
+        "Between two reporting periods of one county: which gaps closed, which opened, and why; and how "
+        "complete the chain was in every period.",
+    ),
+    "cmp_need_two": (
+        "工作区里只有 {count} 个快照：至少要有同一个县的两个报告期才能对比。请在“数据”页上传另一个报告期的工作簿。",
+        "The workspace holds {count} {count:plural:snapshot|snapshots}: comparing needs two periods of one "
+        "county. Upload another period's workbook on the Data page.",
+    ),
+    "cmp_from": ("基期（对比起点）", "Compare from"),
+    "cmp_to": ("本期", "Compare to"),
+    "cmp_uses_snapshots": (
+        "对比的是工作区里保存的快照；上传的工作簿保存为快照后即可在此选择。",
+        "Comparisons are between the workspace's snapshots; an upload can be picked here once it is kept.",
+    ),
+    "cmp_months": (
+        "{how}。基期 {before} 个月，本期 {after} 个月：金额（产值、外购额、外销额）按月平均后相比；"
+        "本地配套率、状态、企业数和用工人数直接相比。",
+        "{how}. {before} months against {after}: amounts (output, bought outside, exports) are compared as monthly "
+        "averages; local shares, statuses, firm counts and employees directly.",
+    ),
+    "cmp_summary": ("变化摘要", "What changed"),
+    "cmp_no_change": (
+        "两个报告期之间，没有环节的状态或本地企业发生变化。",
+        "No segment's status or local firms changed between the two periods.",
+    ),
+    "cmp_segments": ("各环节对比", "Segments side by side"),
+    "cmp_only_changed": ("只看有变化的环节", "Only segments that changed"),
+    "cmp_changed_count": (
+        "{shown} / {total} 个环节",
+        "{shown} of {total} {total:plural:segment|segments}",
+    ),
+    "cmp_came_and_went": ("企业与供需关系的增减", "Firms and links that came and went"),
+    "cmp_none": ("无", "None"),
+    "cmp_trend_hint": (
+        "{county}的全部 {count} 个报告期；同一报告期有多个快照时，取最新上传的一个。",
+        "Every period of {county} ({count}); where a period has several snapshots, the latest upload.",
+    ),
+    "cmp_download": ("下载对比（Excel）", "Download the comparison (Excel)"),
 }
 
 

@@ -364,3 +364,20 @@ def _write(fr: Frame, action: Callable[[], object]) -> None:
         st.error(plain(error.message(fr.lang)))
         return
     st.rerun()
+
+
+# -- the period comparison (#14) -----------------------------------------------------------------------
+
+
+def shown_snapshot() -> Snapshot | None:
+    """The snapshot this session shows when it has no upload of its own: its pick, else the current one."""
+    store, _ = opened()
+    return _chosen(store) if store is not None else None
+
+
+def snapshot_source(snapshot: Snapshot) -> Source:
+    """A snapshot of the server's store as a facade source (cached on its hash, like the one a session shows)."""
+    store, error = opened()
+    if store is None:
+        raise error or StoreError("missing", where=stores.database_url())
+    return _source(store, snapshot)
