@@ -15,9 +15,9 @@ import os
 import sys
 from pathlib import Path
 
-from chain.access import Actor, Role
 from chain import columns as cat
 from chain import export, render
+from chain.access import Actor, Role
 from chain.cli import (
     EXIT_ERRORS,
     EXIT_OK,
@@ -319,6 +319,8 @@ def _run_audit(args: argparse.Namespace) -> int:
     for entry in entries:
         print(f"{entry.at.isoformat()}\t{entry.user}\t{entry.action}\t{entry.target}")
     return EXIT_OK
+
+
 def _label(snapshot: Snapshot, lang: str) -> str:
     return f"快照 {snapshot.id}" if lang == "zh" else f"snapshot {snapshot.id}"
 
