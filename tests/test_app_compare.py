@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from chain.access import Actor
 from chain.load import load_workbook
 from chain.store import Store
 from tests.factory import COMPARE_AFTER, COMPARE_BEFORE, make_workbook
@@ -107,7 +108,7 @@ def test_periods_of_different_lengths_say_monthly_averages(own_data_dir: Path) -
             {**COMPARE_AFTER, "设置": [["项目", "值"], ["县名", "测试县"], ["报告期", "2025年上半年"]]},
         ):
             data = make_workbook(sheets)
-            store.add(data, "t.xlsx", load_workbook(data), by="test")
+            store.add(data, "t.xlsx", load_workbook(data), by=Actor.system("test"))
     at.run()  # the page lists the new snapshots
     at.selectbox(key="cmp_from").set_value(3).run()
     at.selectbox(key="cmp_to").set_value(4).run()
@@ -123,7 +124,7 @@ def test_periods_of_different_lengths_say_monthly_averages(own_data_dir: Path) -
 def test_one_snapshot_is_not_enough(own_data_dir: Path) -> None:
     with Store.open(f"sqlite:///{own_data_dir / 'chain.sqlite3'}") as store:
         data = make_workbook(COMPARE_BEFORE)
-        store.add(data, "t.xlsx", load_workbook(data), by="test", current=True)
+        store.add(data, "t.xlsx", load_workbook(data), by=Actor.system("test"), current=True)
     at = start("en")
     assert_clean(at)
     assert "The workspace holds 1 snapshot" in at.info[0].value
