@@ -239,6 +239,7 @@ CATALOGUE: dict[str, Column] = _catalogue(
         meaning="Σ local supply / Σ demand; null without demand",
     ),
     # Targets.
+    Column("position", "排名", "Rank", "rank", meaning="place in the list, 1 = first"),
     Column("gap", "缺口类型", "Gap kind", "gap", meaning="upstream or downstream"),
     Column("name", "企业名称", "Company", "text", meaning="the outside company to recruit"),
     Column("region", "所在地", "Region", "text", meaning="where the company is"),
@@ -261,6 +262,26 @@ CATALOGUE: dict[str, Column] = _catalogue(
     Column(
         "reasons", "推荐理由", "Reasons", "reasons", meaning="the reasons for the score, one sentence each"
     ),
+    # A target score's parts (weight × factor, times the covered penalty): they add up to the score.
+    Column(
+        "score_value", "交易额得分", "Value score", "score", meaning="part of the score from the value traded"
+    ),
+    Column(
+        "score_partners",
+        "带动面得分",
+        "Reach score",
+        "score",
+        meaning="part of the score from the local firms it trades with",
+    ),
+    Column(
+        "score_distance", "运距得分", "Distance score", "score", meaning="part of the score from the distance"
+    ),
+    Column("score_gap", "缺口得分", "Gap score", "score", meaning="part of the score from the gap's size"),
+    # Columns a recruiting team fills in on the exported list: empty in the file.
+    Column("contact", "联系人", "Contact", "text", meaning="who the team talks to at the company"),
+    Column("owner", "负责人", "Owner", "text", meaning="who in the team follows the lead"),
+    Column("follow_up", "跟进状态", "Follow-up status", "text", meaning="where the talks stand"),
+    Column("next_follow_up", "下次跟进", "Next follow-up", "text", meaning="when and what comes next"),
     # Pairs.
     Column("supplier", "本地供应方", "Local supplier", "text", meaning="local firm that makes the product"),
     Column("buyer", "本地采购方", "Local buyer", "text", meaning="local firm that buys it outside today"),
@@ -296,6 +317,7 @@ CATALOGUE: dict[str, Column] = _catalogue(
         meaning="the cell as written; null when no one cell is meant",
     ),
     Column("code", "问题代码", "Code", "text", meaning="problem code (docs/workbook.md lists them)"),
+    Column("problem", "问题类型", "Problem", "text", meaning="what kind of problem, in words"),
     Column("message", "说明", "Message", "reason", meaning="what is wrong and how to fix it"),
 )
 
@@ -343,7 +365,8 @@ NAMED_VALUES: dict[str, dict[str, tuple[str, str]]] = {
 @dataclass(frozen=True)
 class Table:
     """A standard report table: its sheet names, every column it exports (in order), the columns the
-    command line prints and the columns its dashboard page shows (all of them when not given)."""
+    command line prints and the columns its dashboard page shows (all of them when not given), and the
+    empty columns its export adds for the team to fill in (a follow-up log kept on the printed list)."""
 
     key: str
     zh: str
@@ -351,6 +374,7 @@ class Table:
     columns: tuple[str, ...]
     terminal: tuple[str, ...]
     screen: tuple[str, ...] = ()
+    team: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.screen:
@@ -358,6 +382,11 @@ class Table:
 
     def title(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+
+def _leading(columns: tuple[str, ...], *first: str) -> tuple[str, ...]:
+    """``first``, then the rest of ``columns`` in their order: a table's one list read in another order."""
+    return (*first, *(key for key in columns if key not in first))
 
 
 def _without(columns: tuple[str, ...], *drop: str, then: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -392,6 +421,7 @@ _SEGMENTS = (
     "score",
 )
 _TARGETS = (
+    "position",
     "segment",
     "gap",
     "name",
@@ -403,6 +433,27 @@ _TARGETS = (
     "products",
     "covered",
     "score",
+    "score_value",
+    "score_partners",
+    "score_distance",
+    "score_gap",
+    "reasons",
+)
+_TARGETS_READ = _leading(
+    _TARGETS,
+    "position",
+    "name",
+    "region",
+    "segment",
+    "gap",
+    "score",
+    "score_value",
+    "score_partners",
+    "score_distance",
+    "score_gap",
+    "value",
+    "local_partners",
+    "distance_km",
     "reasons",
 )
 _PAIRS = (
@@ -458,8 +509,20 @@ TABLES: dict[str, Table] = {
         "targets",
         "招商目标",
         "Targets",
-        _TARGETS,
-        _without(_TARGETS, "partners", "products", "covered"),
+        # As the list reads on screen and on paper: the rank, who and where, the gap, the score with its
+        # parts, the figures behind it and the reasons; the long lists after.
+        _TARGETS_READ,
+        _without(
+            _TARGETS_READ,
+            "partners",
+            "products",
+            "covered",
+            "score_value",
+            "score_partners",
+            "score_distance",
+            "score_gap",
+        ),
+        team=("contact", "owner", "follow_up", "next_follow_up"),
     ),
     "pairs": Table(
         "pairs",
