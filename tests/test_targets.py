@@ -192,7 +192,7 @@ def test_scores_that_read_the_same_rank_by_value_partners_then_distance():
     flat = TargetWeights(value=0, partners=0, distance=0, gap=1)
     table = recruiting_targets(data, analyze(data), flat, segment="包装")
     assert table["name"].tolist() == ["甲纸箱厂", "乙纸箱厂", "外地纸箱厂", "丙纸箱厂", "丁纸箱厂"]
-    assert table["score"].tolist() == pytest.approx([1.0] * 5)
+    assert table["score"].tolist() == pytest.approx([(10 + 10 + 10 + 4 + 4) / 60] * 5)  # 包装 gap / 原料 gap
 
 
 def test_a_hair_of_score_is_a_tie_as_shown():
