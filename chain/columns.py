@@ -16,6 +16,7 @@ from chain import schema
 
 __all__ = [
     "CATALOGUE",
+    "CATEGORIES",
     "COMPLETENESS_JSON",
     "FORMATS",
     "GAP_KINDS",
@@ -46,6 +47,7 @@ __all__ = [
 #: - ``distance``: kilometres; ``score``: a 0..1 ranking score;
 #: - ``text``: written as it is; ``list``: a tuple of texts, joined; ``bool``: yes or no;
 #: - ``status``, ``gap``, ``stage``, ``severity``: a vocabulary key, named in the reader's language;
+#: - ``category``: a material category as the workbook writes it, named in English when it is a known one;
 #: - ``gaps``: a tuple of gap kinds; ``reason``: a sentence, ``reasons``: a tuple of them, per language;
 #: - ``row``: an Excel row number, blank for a problem of the whole file or sheet.
 Kind = Literal[
@@ -63,6 +65,7 @@ Kind = Literal[
     "gap",
     "gaps",
     "stage",
+    "category",
     "severity",
     "reason",
     "reasons",
@@ -80,6 +83,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "yuan": ("元", "yuan"),
     "km": ("公里", "km"),
     "percent": ("%", "%"),
+    "points": ("个百分点", "pp"),
     "people": ("人", "people"),
     "firms": ("家", "firms"),
 }
@@ -146,7 +150,7 @@ _WAN = "wan_yuan"
 CATALOGUE: dict[str, Column] = _catalogue(
     # Segments (ChainReport.segments).
     Column("segment", "环节", "Segment", "text", meaning="template segment"),
-    Column("category", "材料类别", "Category", "text", meaning="material category of the segment"),
+    Column("category", "材料类别", "Category", "category", meaning="material category of the segment"),
     Column(
         "stage", "链位", "Stage", "stage", meaning="upstream, midstream or downstream ('' when not given)"
     ),
@@ -352,6 +356,30 @@ LOCALITY: dict[str, tuple[str, str]] = {
     "outside": ("外地", "outside"),
 }
 
+#: Material category as workbooks write it -> (zh, en): the categories of the new-materials chains this
+#: product serves (docs: DESIGN.md). Categories are workbook text: one not listed here reads as written
+#: in both languages.
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "碳素": ("碳素", "carbon"),
+    "化工": ("化工", "chemicals"),
+    "新型建筑材料": ("新型建筑材料", "new building materials"),
+    "新型建材": ("新型建材", "new building materials"),
+    "建材": ("建材", "building materials"),
+    "生物材料": ("生物材料", "bio-materials"),
+    "精细轻纺": ("精细轻纺", "fine light textiles"),
+    "纺织": ("纺织", "textiles"),
+    "新能源": ("新能源", "new energy"),
+    "新材料": ("新材料", "new materials"),
+    "有色金属": ("有色金属", "non-ferrous metals"),
+    "冶金": ("冶金", "metallurgy"),
+    "矿产": ("矿产", "minerals"),
+    "农产品加工": ("农产品加工", "agricultural processing"),
+    "食品": ("食品", "food"),
+    "医药": ("医药", "pharmaceuticals"),
+    "装备制造": ("装备制造", "equipment manufacturing"),
+    "电子信息": ("电子信息", "electronics"),
+}
+
 #: Kind -> the vocabulary that names its values.
 NAMED_VALUES: dict[str, dict[str, tuple[str, str]]] = {
     "status": STATUSES,
@@ -359,6 +387,7 @@ NAMED_VALUES: dict[str, dict[str, tuple[str, str]]] = {
     "gaps": GAP_KINDS,
     "stage": STAGES,
     "severity": SEVERITIES,
+    "category": CATEGORIES,
 }
 
 
@@ -535,9 +564,11 @@ TABLES: dict[str, Table] = {
         "problems",
         "校验报告",
         "Validation report",
-        # Where, then what (the message, right after where), the cell as written, the code last.
-        ("severity", "sheet", "row", "column", "message", "cell_value", "code"),
+        # Where, then what (the kind of problem in words and the message, right after where), the cell as
+        # written, the code last; the page shows no code, which only the docs and scripts speak.
+        ("severity", "sheet", "row", "column", "problem", "message", "cell_value", "code"),
         ("sheet", "row", "column", "message"),
+        ("severity", "sheet", "row", "column", "problem", "message", "cell_value"),
     ),
 }
 
