@@ -18,7 +18,6 @@ import pandas as pd
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
 
 from chain import columns as cat
 from chain import render, xlsxfile
@@ -375,6 +374,9 @@ def _too_long(title: str, columns: Sequence[Sequence[_CellValue]]) -> list[str]:
     of at least :data:`CELL_LIMIT` characters is looked at closely."""
     found = []
     for c, values in enumerate(columns):
+        # Most columns are short: one pass of len() over the text decides (a column of numbers has none).
+        if max((len(v) for v in values if type(v) is str), default=0) < CELL_LIMIT:
+            continue
         for r, value in enumerate(values, 1):
             if isinstance(value, str) and len(value) >= CELL_LIMIT:
                 stored = neutralise(_clean_text(value))
@@ -387,12 +389,6 @@ def _page_heading(about: Mapping[str, object]) -> str:
     """What a printed page says at its top left: the county and the period the list is of, when known."""
     parts = [str(about[k]) for k in ("county", "period") if about.get(k) not in (None, "")]
     return " · ".join(parts)
-
-
-def _header_text(text: str) -> str:
-    """Text for a page header or footer: ``&`` starts a code there, so a literal one is doubled; Excel
-    takes at most 255 characters for the whole header."""
-    return text.replace("&", "&&")[:80]
 
 
 def _about_value(key: str, value: object, lang: _Lang) -> _CellValue:
@@ -528,23 +524,10 @@ class _Styles:
         return self._numbers[number_format, top]
 
 
-def _print_setup(sheet: Worksheet, title: str, heading: str) -> None:
-    """A data sheet on paper: A4 landscape, one page wide (as many pages long as it takes), the header row
-    on every page, the county and period, the sheet's name and the page number in the margins."""
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
-    left = f"&L{_header_text(heading)}" if heading else ""
-    sheet.set_header(f'{left}&C&"-,Bold"{_header_text(title)}')
-    sheet.set_footer("&C&P / &N")
-
-
 def _write_sheet(book: Workbook, styles: _Styles, data: _DataSheet, note: str, heading: str | None) -> None:
     """Add one sheet: bold header row, widths from content, formats per column, text stored as text, text
     over :data:`CELL_LIMIT` cut with ``note``. A data sheet (``heading`` not None: the About sheet has
-    none) is filtered, frozen, wraps its long columns and prints as :func:`_print_setup` says.
+    none) is filtered, frozen, wraps its long columns and prints as :func:`chain.xlsxfile.print_wide` says.
 
     Rows are written in order, so the sheet streams in constant-memory mode."""
     title, headers, columns, formats, caps = data.title, data.headers, data.columns, data.formats, data.caps
@@ -558,7 +541,7 @@ def _write_sheet(book: Workbook, styles: _Styles, data: _DataSheet, note: str, h
     if printed:
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, n_rows, max(len(headers) - 1, 0))
-        _print_setup(sheet, title, heading)
+        xlsxfile.print_wide(sheet, title, heading)
 
     header_format = styles.heading if printed else styles.bold
     for i, header in enumerate(headers):
