@@ -277,7 +277,7 @@ def test_an_upload_with_errors_shows_the_report_and_no_analysis() -> None:
     assert not at.exception
     report = at.dataframe[0].value
     assert list(report["row"]) == ["3"]  # shown as text: a whole-file problem's row is blank, not None
-    assert list(report["code"]) == ["negative"]
+    assert list(report["problem"]) == ["数值为负"]  # the kind of problem in words, not its code
     assert "1 个错误" in sidebar_text(at)
     banner = t("banner_errors", "zh", count=1)
     for page in PAGES[:-1]:
@@ -298,7 +298,7 @@ def test_a_file_that_is_not_a_workbook_gets_one_clear_message() -> None:
     assert not at.exception
     assert any("1 个错误" in e.value for e in at.error)
     report = at.dataframe[0].value
-    assert "not_xlsx" in set(report["code"])
+    assert "不是工作簿" in set(report["problem"])
     # The upload's steps say what is wrong, not only how many errors; a whole-file problem has no row.
     message = report["message"].iloc[0]
     assert any(message in visible(str(m.value)) for m in at.markdown)
