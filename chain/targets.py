@@ -129,7 +129,8 @@ def recruiting_targets(
     penalty = np.where(candidates["covered"], weights.covered_penalty, 1.0)
     for name, column in FACTOR_SCORES.items():
         candidates[column] = weighted[name] * penalty
-    candidates["score"] = sum(weighted[name] for name in FACTOR_SCORES) * penalty
+    # The score is the sum of its parts as shown, so that they add up to it exactly.
+    candidates["score"] = sum(candidates[column] for column in FACTOR_SCORES.values())
     candidates["rank"] = (
         candidates.groupby(["segment", "gap"], sort=False)["value"].rank(method="min", ascending=False)
     ).astype("int64")

@@ -320,7 +320,10 @@ def test_downloads_are_made_when_clicked_and_open_in_excel() -> None:
     book = openpyxl.load_workbook(io.BytesIO(xlsx()))
     assert book.sheetnames == ["说明", "招商目标"]
     sheet = book["招商目标"]
-    assert {row[0].value for row in sheet.iter_rows(min_row=2)} == {"石油焦"}
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["排名", "企业名称", "所在地"]
+    segment = header.index("环节")
+    assert {row[segment].value for row in sheet.iter_rows(min_row=2)} == {"石油焦"}
     assert csv().startswith(b"\xef\xbb\xbf")
 
 
