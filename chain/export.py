@@ -206,7 +206,7 @@ def about_settings(settings: AnalysisSettings) -> dict[str, object]:
     """The analysis settings as About-sheet rows: thresholds, then every score weight as ``group.name``.
 
     >>> about_settings(AnalysisSettings())["target_weights.value"]
-    0.35
+    0.5
     """
     rows: dict[str, object] = {}
     for f in dataclasses.fields(settings):
