@@ -701,3 +701,14 @@ def test_text_that_fits_an_excel_cell_exactly_is_kept_without_a_warning() -> Non
         data = to_xlsx([report_table("targets", targets_frame(name=[exact, "乙", "丙"]))], ABOUT)
     assert read(data)["招商目标"][f"{letter('name')}2"].value == exact
     assert "超长被截断的单元格" not in dict(sheet_rows(read(data)["说明"])[1:])
+
+
+def test_csv_joins_a_rows_reasons_as_sentences_on_one_line() -> None:
+    # A reason holds commas of its own (，): Chinese separates reasons with ；, not the 、 of a list.
+    for lang, expected in (
+        ("zh", "向本县供货额高；服务2家本地企业"),
+        ("en", "sells a lot into the county; serves 2 local firms"),
+    ):
+        rows = read_csv(to_csv(report_table("targets", targets_frame()), lang))
+        assert rows[1][TARGET_EXPORT.index("reasons")] == expected
+        assert rows[1][TARGET_EXPORT.index("score_value")] == "0.5"
