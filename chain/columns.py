@@ -16,6 +16,7 @@ from chain import schema
 
 __all__ = [
     "CATALOGUE",
+    "CATEGORIES",
     "COMPARABLE",
     "COMPARED_METRICS",
     "COMPLETENESS_JSON",
@@ -50,6 +51,7 @@ __all__ = [
 #: - ``distance``: kilometres; ``score``: a 0..1 ranking score;
 #: - ``text``: written as it is; ``list``: a tuple of texts, joined; ``bool``: yes or no;
 #: - ``status``, ``gap``, ``stage``, ``severity``: a vocabulary key, named in the reader's language;
+#: - ``category``: a material category as the workbook writes it, named in English when it is a known one;
 #: - ``gaps``: a tuple of gap kinds; ``reason``: a sentence, ``reasons``: a tuple of them, per language;
 #: - ``row``: an Excel row number, blank for a problem of the whole file or sheet.
 Kind = Literal[
@@ -67,6 +69,7 @@ Kind = Literal[
     "gap",
     "gaps",
     "stage",
+    "category",
     "severity",
     "reason",
     "reasons",
@@ -84,6 +87,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "yuan": ("元", "yuan"),
     "km": ("公里", "km"),
     "percent": ("%", "%"),
+    "points": ("个百分点", "pp"),
     "people": ("人", "people"),
     "firms": ("家", "firms"),
 }
@@ -150,7 +154,7 @@ _WAN = "wan_yuan"
 CATALOGUE: dict[str, Column] = _catalogue(
     # Segments (ChainReport.segments).
     Column("segment", "环节", "Segment", "text", meaning="template segment"),
-    Column("category", "材料类别", "Category", "text", meaning="material category of the segment"),
+    Column("category", "材料类别", "Category", "category", meaning="material category of the segment"),
     Column(
         "stage", "链位", "Stage", "stage", meaning="upstream, midstream or downstream ('' when not given)"
     ),
@@ -243,6 +247,7 @@ CATALOGUE: dict[str, Column] = _catalogue(
         meaning="Σ local supply / Σ demand; null without demand",
     ),
     # Targets.
+    Column("position", "排名", "Rank", "rank", meaning="place in the list, 1 = first"),
     Column("gap", "缺口类型", "Gap kind", "gap", meaning="upstream or downstream"),
     Column("name", "企业名称", "Company", "text", meaning="the outside company to recruit"),
     Column("region", "所在地", "Region", "text", meaning="where the company is"),
@@ -265,6 +270,26 @@ CATALOGUE: dict[str, Column] = _catalogue(
     Column(
         "reasons", "推荐理由", "Reasons", "reasons", meaning="the reasons for the score, one sentence each"
     ),
+    # A target score's parts (weight × factor, times the covered penalty): they add up to the score.
+    Column(
+        "score_value", "交易额得分", "Value score", "score", meaning="part of the score from the value traded"
+    ),
+    Column(
+        "score_partners",
+        "带动面得分",
+        "Reach score",
+        "score",
+        meaning="part of the score from the local firms it trades with",
+    ),
+    Column(
+        "score_distance", "运距得分", "Distance score", "score", meaning="part of the score from the distance"
+    ),
+    Column("score_gap", "缺口得分", "Gap score", "score", meaning="part of the score from the gap's size"),
+    # Columns a recruiting team fills in on the exported list: empty in the file.
+    Column("contact", "联系人", "Contact", "text", meaning="who the team talks to at the company"),
+    Column("owner", "负责人", "Owner", "text", meaning="who in the team follows the lead"),
+    Column("follow_up", "跟进状态", "Follow-up status", "text", meaning="where the talks stand"),
+    Column("next_follow_up", "下次跟进", "Next follow-up", "text", meaning="when and what comes next"),
     # Pairs.
     Column("supplier", "本地供应方", "Local supplier", "text", meaning="local firm that makes the product"),
     Column("buyer", "本地采购方", "Local buyer", "text", meaning="local firm that buys it outside today"),
@@ -300,6 +325,7 @@ CATALOGUE: dict[str, Column] = _catalogue(
         meaning="the cell as written; null when no one cell is meant",
     ),
     Column("code", "问题代码", "Code", "text", meaning="problem code (docs/workbook.md lists them)"),
+    Column("problem", "问题类型", "Problem", "text", meaning="what kind of problem, in words"),
     Column("message", "说明", "Message", "reason", meaning="what is wrong and how to fix it"),
 )
 
@@ -402,6 +428,30 @@ COMPARABLE: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: Material category as workbooks write it -> (zh, en): the categories of the new-materials chains this
+#: product serves (docs: DESIGN.md). Categories are workbook text: one not listed here reads as written
+#: in both languages.
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "碳素": ("碳素", "carbon"),
+    "化工": ("化工", "chemicals"),
+    "新型建筑材料": ("新型建筑材料", "new building materials"),
+    "新型建材": ("新型建材", "new building materials"),
+    "建材": ("建材", "building materials"),
+    "生物材料": ("生物材料", "bio-materials"),
+    "精细轻纺": ("精细轻纺", "fine light textiles"),
+    "纺织": ("纺织", "textiles"),
+    "新能源": ("新能源", "new energy"),
+    "新材料": ("新材料", "new materials"),
+    "有色金属": ("有色金属", "non-ferrous metals"),
+    "冶金": ("冶金", "metallurgy"),
+    "矿产": ("矿产", "minerals"),
+    "农产品加工": ("农产品加工", "agricultural processing"),
+    "食品": ("食品", "food"),
+    "医药": ("医药", "pharmaceuticals"),
+    "装备制造": ("装备制造", "equipment manufacturing"),
+    "电子信息": ("电子信息", "electronics"),
+}
+
 #: Kind -> the vocabulary that names its values.
 NAMED_VALUES: dict[str, dict[str, tuple[str, str]]] = {
     "status": STATUSES,
@@ -409,13 +459,15 @@ NAMED_VALUES: dict[str, dict[str, tuple[str, str]]] = {
     "gaps": GAP_KINDS,
     "stage": STAGES,
     "severity": SEVERITIES,
+    "category": CATEGORIES,
 }
 
 
 @dataclass(frozen=True)
 class Table:
     """A standard report table: its sheet names, every column it exports (in order), the columns the
-    command line prints and the columns its dashboard page shows (all of them when not given)."""
+    command line prints and the columns its dashboard page shows (all of them when not given), and the
+    empty columns its export adds for the team to fill in (a follow-up log kept on the printed list)."""
 
     key: str
     zh: str
@@ -423,6 +475,7 @@ class Table:
     columns: tuple[str, ...]
     terminal: tuple[str, ...]
     screen: tuple[str, ...] = ()
+    team: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.screen:
@@ -430,6 +483,11 @@ class Table:
 
     def title(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+
+def _leading(columns: tuple[str, ...], *first: str) -> tuple[str, ...]:
+    """``first``, then the rest of ``columns`` in their order: a table's one list read in another order."""
+    return (*first, *(key for key in columns if key not in first))
 
 
 def _without(columns: tuple[str, ...], *drop: str, then: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -464,6 +522,7 @@ _SEGMENTS = (
     "score",
 )
 _TARGETS = (
+    "position",
     "segment",
     "gap",
     "name",
@@ -475,6 +534,27 @@ _TARGETS = (
     "products",
     "covered",
     "score",
+    "score_value",
+    "score_partners",
+    "score_distance",
+    "score_gap",
+    "reasons",
+)
+_TARGETS_READ = _leading(
+    _TARGETS,
+    "position",
+    "name",
+    "region",
+    "segment",
+    "gap",
+    "score",
+    "score_value",
+    "score_partners",
+    "score_distance",
+    "score_gap",
+    "value",
+    "local_partners",
+    "distance_km",
     "reasons",
 )
 _PAIRS = (
@@ -530,8 +610,20 @@ TABLES: dict[str, Table] = {
         "targets",
         "招商目标",
         "Targets",
-        _TARGETS,
-        _without(_TARGETS, "partners", "products", "covered"),
+        # As the list reads on screen and on paper: the rank, who and where, the gap, the score with its
+        # parts, the figures behind it and the reasons; the long lists after.
+        _TARGETS_READ,
+        _without(
+            _TARGETS_READ,
+            "partners",
+            "products",
+            "covered",
+            "score_value",
+            "score_partners",
+            "score_distance",
+            "score_gap",
+        ),
+        team=("contact", "owner", "follow_up", "next_follow_up"),
     ),
     "pairs": Table(
         "pairs",
@@ -544,9 +636,11 @@ TABLES: dict[str, Table] = {
         "problems",
         "校验报告",
         "Validation report",
-        # Where, then what (the message, right after where), the cell as written, the code last.
-        ("severity", "sheet", "row", "column", "message", "cell_value", "code"),
+        # Where, then what (the kind of problem in words and the message, right after where), the cell as
+        # written, the code last; the page shows no code, which only the docs and scripts speak.
+        ("severity", "sheet", "row", "column", "problem", "message", "cell_value", "code"),
         ("sheet", "row", "column", "message"),
+        ("severity", "sheet", "row", "column", "problem", "message", "cell_value"),
     ),
 }
 

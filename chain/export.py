@@ -9,12 +9,14 @@ import datetime as dt
 import io
 import math
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
 from chain import columns as cat
@@ -26,10 +28,12 @@ from chain.settings import AnalysisSettings
 __all__ = [
     "ABOUT_KEYS",
     "ABOUT_TITLE",
+    "CELL_LIMIT",
     "NUMBER_FORMATS",
     "PAIR_COLUMNS",
     "SEGMENT_COLUMNS",
     "TARGET_COLUMNS",
+    "CellCutWarning",
     "ExportTable",
     "about_excluded",
     "about_settings",
@@ -79,6 +83,7 @@ ABOUT_KEYS: dict[str, tuple[str, str]] = {
     "compared_from": ("基期", "Compared from"),
     "compared_to": ("本期", "Compared to"),
     "comparable": ("对比口径", "How amounts compare"),
+    "cut_cells": ("超长被截断的单元格", "Cells cut short (over Excel's limit)"),
     "weak_share": ("弱链阈值(本地配套率低于)", "Weak below local share"),
     "min_firms": ("强链最少本地企业数", "Local firms needed for a strong segment"),
     "concentration_share": ("集中度阈值(最大企业占比)", "Concentration threshold (largest firm's share)"),
@@ -114,10 +119,34 @@ _DATE_FORMAT = "yyyy-mm-dd"
 _DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
 _MAX_WIDTH = 60
 _MIN_WIDTH = 6
+#: Widest a column of sentences (reasons), of lists (partners, products) or of names gets on a data sheet:
+#: its cells wrap instead, so that a sheet of twenty columns prints one page wide at a size that can
+#: still be read (the sample's targets at about half size on A4 landscape).
+_SENTENCE_WIDTH = 40
+_LIST_WIDTH = 22
+_TEXT_WIDTH = 24
+#: Header text counts up to this width on a data sheet: headers wrap, so that a long name over a column
+#: of short numbers (本地合作企业数 over 3) does not widen it.
+_HEADER_WIDTH = 8
+#: Width of an empty column the team fills in by hand: room to write a name or a date.
+_TEAM_WIDTH = 12
+#: The most characters an Excel cell holds. XlsxWriter cuts longer text without a word; exports cut it
+#: themselves and say so (:func:`to_xlsx`).
+CELL_LIMIT = 32_767
+#: What a cut cell ends with, so that nobody takes the rest for missing data.
+_CUT_NOTE: dict[str, str] = {
+    "zh": "……（超出 Excel 单元格 32,767 字符上限，其后已截去；CSV 导出有全文）",
+    "en": "… (cut: an Excel cell holds at most 32,767 characters; the CSV export has the full text)",
+}
 #: Excel number format -> the Python format that shows a number about as wide, for column widths.
 _WIDTH_FORMATS: dict[str, str] = {f.excel: f.python for f in cat.FORMATS.values()}
 
 _CellValue = render.Cell
+
+
+class CellCutWarning(UserWarning):
+    """Text longer than an Excel cell holds (:data:`CELL_LIMIT`) was cut short in an xlsx export: the
+    cells say so, and so does the About sheet's ``cut_cells`` row."""
 
 
 def neutralise(value: object) -> object:
@@ -170,9 +199,14 @@ class ExportTable:
 
 def report_table(key: Literal["segments", "targets", "pairs"], frame: pd.DataFrame) -> ExportTable:
     """The standard export of a report frame: ``segments``, ``targets`` or ``pairs``, with their
-    sheet names and columns (:data:`SEGMENT_COLUMNS`, :data:`TARGET_COLUMNS`, :data:`PAIR_COLUMNS`)."""
+    sheet names and columns (:data:`SEGMENT_COLUMNS`, :data:`TARGET_COLUMNS`, :data:`PAIR_COLUMNS`), then
+    the table's empty team columns (the targets' 联系人, 负责人, 跟进状态, 下次跟进), which the recruiting
+    team fills in on the list it works from. ``frame`` is not changed."""
     table = cat.TABLES[key]
-    return ExportTable(key, table.zh, table.en, frame, table.columns)
+    if table.team:
+        empty = {k: pd.Series(None, index=frame.index, dtype=object) for k in table.team}
+        frame = frame.assign(**empty)
+    return ExportTable(key, table.zh, table.en, frame, (*table.columns, *table.team))
 
 
 def comparison_tables(comparison: Comparison) -> list[ExportTable]:
@@ -223,7 +257,7 @@ def about_settings(settings: AnalysisSettings) -> dict[str, object]:
     """The analysis settings as About-sheet rows: thresholds, then every score weight as ``group.name``.
 
     >>> about_settings(AnalysisSettings())["target_weights.value"]
-    0.35
+    0.5
     """
     rows: dict[str, object] = {}
     for f in dataclasses.fields(settings):
@@ -269,9 +303,14 @@ def to_xlsx(tables: Sequence[ExportTable], about: Mapping[str, object], lang: st
 
     The About sheet lists ``about`` (data source, county, period, thresholds, weights, generation time)
     as labelled rows (:data:`ABOUT_KEYS`). Every data sheet has a bold, frozen header row, an auto
-    filter, column widths from its content and the number formats of :data:`NUMBER_FORMATS`. Every text
-    cell is neutralised (:func:`neutralise`) and stored as text, never as a formula. The bytes depend only
-    on the inputs: file times come from ``about["generated_at"]`` when it is a datetime, else a fixed date.
+    filter, column widths from its content and the number formats of :data:`NUMBER_FORMATS`; it prints
+    on A4 landscape, one page wide, the header row repeated on every page and the sheet's name, county and
+    period at the top. Sentences (reasons) and lists wrap in their cells, one sentence a line. Every text
+    cell is neutralised (:func:`neutralise`) and stored as text, never as a formula. Text longer than a
+    cell holds (:data:`CELL_LIMIT`) is cut with a note saying so in the cell, listed in the About sheet's
+    ``cut_cells`` row and warned of (:class:`CellCutWarning`); the CSV export keeps it whole. The bytes
+    depend only on the inputs: file times come from ``about["generated_at"]`` when it is a datetime,
+    else a fixed date.
     """
     lang = _check_lang(lang)
     titles = [ABOUT_TITLE[lang], *(t.title(lang) for t in tables)]
@@ -279,23 +318,50 @@ def to_xlsx(tables: Sequence[ExportTable], about: Mapping[str, object], lang: st
     if len(set(folded)) != len(folded):
         raise ValueError(f"sheet names must differ: {titles}")
 
+    sheets = [
+        _DataSheet(
+            table.title(lang),
+            [cat.header(k, lang) for k in table.columns],
+            [_column_values(table.frame, k, lang) for k in table.columns],
+            [NUMBER_FORMATS.get(k) for k in table.columns],
+            [_caps(k) for k in table.columns],
+        )
+        for table in tables
+    ]
+    about = dict(about)
+    about_columns = [
+        [cat.value_name(ABOUT_KEYS, k, lang) for k in about],
+        [_about_value(k, v, lang) for k, v in about.items()],
+    ]
+    # The About sheet comes first and streams first, so what will be cut is known before it is written.
+    cut = [place for sheet in sheets for place in _too_long(sheet.title, sheet.columns)]
+    cut += _too_long(ABOUT_TITLE[lang], about_columns)
+    if cut:
+        places = ", ".join(cut)
+        about_columns[0].append(cat.value_name(ABOUT_KEYS, "cut_cells", lang))
+        about_columns[1].append(places)
+        warnings.warn(
+            f"cells over Excel's {CELL_LIMIT:,} characters were cut short, each saying so: {places}",
+            CellCutWarning,
+            stacklevel=2,
+        )
+
     raw = io.BytesIO()
     book = xlsxfile.new_workbook(
         raw, xlsxfile.document_time(about.get("generated_at")), constant_memory=_CONSTANT_MEMORY
     )
     styles = _Styles(book)
-    about_columns = [
-        [cat.value_name(ABOUT_KEYS, k, lang) for k in about],
-        [_about_value(k, v, lang) for k, v in about.items()],
-    ]
+    note = _CUT_NOTE[lang]
     _write_sheet(
-        book, styles, ABOUT_TITLE[lang], list(_ABOUT_HEADERS[lang]), about_columns, [None, None], False
+        book,
+        styles,
+        _DataSheet(ABOUT_TITLE[lang], list(_ABOUT_HEADERS[lang]), about_columns, [None, None], [None, None]),
+        note,
+        None,
     )
-    for table in tables:
-        headers = [cat.header(k, lang) for k in table.columns]
-        columns = [_column_values(table.frame, k, lang) for k in table.columns]
-        formats = [NUMBER_FORMATS.get(k) for k in table.columns]
-        _write_sheet(book, styles, table.title(lang), headers, columns, formats, True)
+    heading = _page_heading(about)
+    for sheet in sheets:
+        _write_sheet(book, styles, sheet, note, heading)
     book.close()
     return raw.getvalue()
 
@@ -331,8 +397,49 @@ def _check_title(title: str) -> None:
 
 
 def _column_values(frame: pd.DataFrame, key: str, lang: _Lang) -> list[_CellValue]:
-    """The display values of one report column (:func:`chain.render.cells`)."""
-    return render.cells(frame, key, lang)
+    """The display values of one report column (:func:`chain.render.cells`), a row's reasons one a line."""
+    return render.cells(frame, key, lang, lines=True)
+
+
+def _caps(key: str) -> int | None:
+    """The widest column ``key`` gets on a data sheet before its cells wrap: None for a column that never
+    wraps (numbers, vocabulary words), and the width of an empty team column (a negative number marks it:
+    no content counts)."""
+    entry = cat.CATALOGUE.get(key)
+    if entry is None:
+        return None
+    if any(key in table.team for table in cat.TABLES.values()):
+        return -_TEAM_WIDTH
+    if entry.kind in cat.SENTENCES:
+        return _SENTENCE_WIDTH
+    if entry.kind == "list":
+        return _LIST_WIDTH
+    if entry.kind == "text":
+        return _TEXT_WIDTH
+    return None
+
+
+def _too_long(title: str, columns: Sequence[Sequence[_CellValue]]) -> list[str]:
+    """The cells of a sheet (as ``'sheet'!B7``) whose text, as it would be stored, is longer than an Excel
+    cell holds. Neutralising adds at most one character and cleaning never lengthens text, so only text
+    of at least :data:`CELL_LIMIT` characters is looked at closely."""
+    found = []
+    for c, values in enumerate(columns):
+        # Most columns are short: one pass of len() over the text decides (a column of numbers has none).
+        if max((len(v) for v in values if type(v) is str), default=0) < CELL_LIMIT:
+            continue
+        for r, value in enumerate(values, 1):
+            if isinstance(value, str) and len(value) >= CELL_LIMIT:
+                stored = neutralise(_clean_text(value))
+                if isinstance(stored, str) and len(stored) > CELL_LIMIT:
+                    found.append(f"'{title}'!{xl_rowcol_to_cell(r, c)}")
+    return found
+
+
+def _page_heading(about: Mapping[str, object]) -> str:
+    """What a printed page says at its top left: the county and the period the list is of, when known."""
+    parts = [str(about[k]) for k in ("county", "period") if about.get(k) not in (None, "")]
+    return " · ".join(parts)
 
 
 def _about_value(key: str, value: object, lang: _Lang) -> _CellValue:
@@ -373,8 +480,24 @@ def _cell_width(value: _CellValue, number_format: str | None) -> int:
     return len(format(value, _WIDTH_FORMATS.get(number_format or "", "")))
 
 
-def _column_width(header: str, values: Iterable[_CellValue], number_format: str | None) -> float:
-    return min(max(render.text_width(header), _widest(values, number_format), _MIN_WIDTH) + 2, _MAX_WIDTH)
+def _column_width(
+    header: str,
+    values: Iterable[_CellValue],
+    number_format: str | None,
+    cap: int | None = None,
+    *,
+    wrap_header: bool = False,
+) -> float:
+    """A column's width in characters: its widest value or header, at least :data:`_MIN_WIDTH`, plus
+    room; a wrapping column stops at ``cap``, a team column (negative ``cap``) is as wide as it says, and
+    a wrapping header counts only up to :data:`_HEADER_WIDTH`."""
+    if cap is not None and cap < 0:
+        return float(max(-cap, render.text_width(header) // 2 + 2))
+    heading = render.text_width(header)
+    if wrap_header:
+        heading = min(heading, _HEADER_WIDTH)
+    widest = max(heading, _widest(values, number_format), _MIN_WIDTH) + 2
+    return min(widest, _MAX_WIDTH if cap is None else cap)
 
 
 def _widest(values: Iterable[_CellValue], number_format: str | None) -> int:
@@ -415,53 +538,76 @@ def _widest(values: Iterable[_CellValue], number_format: str | None) -> int:
     return widest
 
 
+@dataclass(frozen=True, eq=False)
+class _DataSheet:
+    """One sheet ready to write: its name, headers, display values per column, the Excel number format
+    of each column, and each column's wrap cap (:func:`_caps`)."""
+
+    title: str
+    headers: list[str]
+    columns: list[list[_CellValue]]
+    formats: list[str | None]
+    caps: list[int | None]
+
+
 class _Styles:
-    """The workbook's cell formats, made once: XlsxWriter keeps one format object per style."""
+    """The workbook's cell formats, made once: XlsxWriter keeps one format object per style. Cells of a
+    data sheet sit at the top of their row (a row grows with the sentences that wrap in it)."""
 
     def __init__(self, book: Workbook) -> None:
         self._book = book
         self.bold = book.add_format({"bold": True})
-        self._numbers: dict[str, Format] = {}
+        self.heading = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self.top = book.add_format({"valign": "top"})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self._numbers: dict[tuple[str, bool], Format] = {}
         self.date = self.number(_DATE_FORMAT)
         self.datetime = self.number(_DATETIME_FORMAT)
 
-    def number(self, number_format: str | None) -> Format | None:
+    def number(self, number_format: str | None, top: bool = False) -> Format | None:
         if number_format is None:
-            return None
-        if number_format not in self._numbers:
-            self._numbers[number_format] = self._book.add_format({"num_format": number_format})
-        return self._numbers[number_format]
+            return self.top if top else None
+        if (number_format, top) not in self._numbers:
+            options: dict[str, object] = {"num_format": number_format}
+            if top:
+                options["valign"] = "top"
+            self._numbers[number_format, top] = self._book.add_format(options)
+        return self._numbers[number_format, top]
 
 
-def _write_sheet(
-    book: Workbook,
-    styles: _Styles,
-    title: str,
-    headers: list[str],
-    columns: list[list[_CellValue]],
-    formats: list[str | None],
-    filtered: bool,
-) -> None:
-    """Add one sheet: bold header row, widths from content, formats per column, text stored as text.
+def _write_sheet(book: Workbook, styles: _Styles, data: _DataSheet, note: str, heading: str | None) -> None:
+    """Add one sheet: bold header row, widths from content, formats per column, text stored as text, text
+    over :data:`CELL_LIMIT` cut with ``note``. A data sheet (``heading`` not None: the About sheet has
+    none) is filtered, frozen, wraps its long columns and prints as :func:`chain.xlsxfile.print_wide` says.
 
     Rows are written in order, so the sheet streams in constant-memory mode."""
+    title, headers, columns, formats, caps = data.title, data.headers, data.columns, data.formats, data.caps
     sheet = book.add_worksheet(title)
+    printed = heading is not None
     n_rows = len(columns[0]) if columns else 0
-    for i, (header, values, number_format) in enumerate(zip(headers, columns, formats, strict=True)):
-        sheet.set_column(i, i, _column_width(header, values, number_format))
-    if filtered:
+    for i, (header, values, number_format, cap) in enumerate(
+        zip(headers, columns, formats, caps, strict=True)
+    ):
+        sheet.set_column(i, i, _column_width(header, values, number_format, cap, wrap_header=printed))
+    if printed:
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, n_rows, max(len(headers) - 1, 0))
+        xlsxfile.print_wide(sheet, title, heading)
 
+    header_format = styles.heading if printed else styles.bold
     for i, header in enumerate(headers):
         safe = neutralise(_clean_text(header))
         # An empty header is an empty cell, still bold; any other is stored as text, never a formula.
         if safe:
-            sheet.write_string(0, i, safe, styles.bold)
+            sheet.write_string(0, i, safe, header_format)
         else:
-            sheet.write_blank(0, i, None, styles.bold)
+            sheet.write_blank(0, i, None, header_format)
 
-    cell_formats = [styles.number(f) for f in formats]
+    cell_formats = [styles.number(f, printed) for f in formats]
+    text_formats = [
+        styles.wrap if printed and cap is not None and cap > 0 else cell_formats[c]
+        for c, cap in enumerate(caps)
+    ]
     write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
     for r, row in enumerate(zip(*columns, strict=True), 1):
         for c, value in enumerate(row):
@@ -470,9 +616,11 @@ def _write_sheet(
             kind = type(value)
             if kind is str:
                 safe = neutralise(_clean_text(value))
+                if len(safe) > CELL_LIMIT:
+                    safe = safe[: CELL_LIMIT - len(note)] + note
                 # An empty text is an empty cell.
                 if safe:
-                    write_string(r, c, safe)
+                    write_string(r, c, safe, text_formats[c])
             elif kind is float or kind is int:
                 write_number(r, c, value, cell_formats[c])
             elif isinstance(value, dt.datetime):
@@ -482,4 +630,4 @@ def _write_sheet(
             elif isinstance(value, int | float):
                 write_number(r, c, value, cell_formats[c])
             else:
-                write_string(r, c, neutralise(_clean_text(str(value))))
+                write_string(r, c, neutralise(_clean_text(str(value)))[:CELL_LIMIT], text_formats[c])

@@ -14,7 +14,18 @@ import pandas as pd
 
 from chain import columns as cat
 
-__all__ = ["DASH", "amount", "count", "distance", "is_missing", "percent", "points", "to_float"]
+__all__ = [
+    "DASH",
+    "amount",
+    "amount_scale",
+    "count",
+    "distance",
+    "is_missing",
+    "percent",
+    "point_change",
+    "points",
+    "to_float",
+]
 
 #: What an undefined number (a share without demand, a distance without data) reads as.
 DASH = "—"
@@ -45,33 +56,54 @@ def _digits(value: float) -> str:
     return f"{value:,.1f}"
 
 
-def amount(value: object, lang: str = "zh", *, compact: bool = False) -> str:
-    """An amount given in 万元, in words with its unit; a dash when it is missing.
+def amount_scale(value: object, lang: str = "zh", *, compact: bool = False) -> tuple[float, str]:
+    """(divisor, unit word) that :func:`amount` writes ``value`` (万元) with: the number shown is
+    ``value / divisor`` followed by the unit. A chart whose values share one unit (a Sankey's
+    ``valuesuffix``, an axis) takes it from its largest value, so its figures read as the tables do.
 
     Chinese counts in 万元, or with ``compact`` in 亿元 from 1 亿元 on. English readers count in thousands,
-    millions and billions of yuan (1 万元 = 10,000 yuan; 1 亿元 = 100 m yuan), so English never writes
-    "10k yuan" after a number.
+    millions and billions of yuan (1 万元 = 10,000 yuan; 1 亿元 = 100 m yuan): bn yuan from 1 bn, m yuan
+    from 1 m and for zero (the unit its neighbours mostly carry), k yuan below 1 m.
+
+    >>> amount_scale(123456, compact=True), amount_scale(123456), amount_scale(7666.1, "en")
+    ((10000, '亿元'), (1, '万元'), (100, 'm yuan'))
+    >>> amount_scale(3.25, "en"), amount_scale(0, "en"), amount_scale(None, "en")
+    ((0.1, 'k yuan'), (100, 'm yuan'), (100, 'm yuan'))
+    """
+    number = abs(to_float(value) or 0.0)
+    if lang == "zh":
+        if compact and number >= 10_000:
+            return 10_000, cat.unit("yi_yuan", lang)
+        return 1, cat.unit("wan_yuan", lang)
+    if number >= 100_000:
+        return 100_000, cat.unit("bn_yuan", lang)
+    if number >= 100 or number == 0:
+        return 100, cat.unit("m_yuan", lang)
+    return 0.1, cat.unit("k_yuan", lang)
+
+
+def amount(value: object, lang: str = "zh", *, compact: bool = False) -> str:
+    """An amount given in 万元, in words with its unit (:func:`amount_scale`); a dash when it is missing.
+    English never writes "10k yuan" after a number, nor a bare "0 yuan" among m yuan.
 
     >>> amount(12345.4), amount(3.25), amount(0.0), amount(123456, compact=True), amount(float("nan"))
     ('12,345 万元', '3.2 万元', '0 万元', '12.35 亿元', '—')
     >>> amount(123456, "en"), amount(7666.1, "en"), amount(5000, "en"), amount(3.25, "en"), amount(0, "en")
-    ('1.23 bn yuan', '76.7 m yuan', '50.0 m yuan', '32.5 k yuan', '0 yuan')
+    ('1.23 bn yuan', '76.7 m yuan', '50.0 m yuan', '32.5 k yuan', '0 m yuan')
     """
     number = to_float(value)
     if number is None:
         return DASH
     number += 0.0  # -0.0 reads as 0
-    if lang == "zh":
-        if compact and abs(number) >= 10_000:
-            return f"{number / 10_000:,.2f} {cat.unit('yi_yuan', lang)}"
-        return f"{_digits(number)} {cat.unit('wan_yuan', lang)}"
+    divisor, unit = amount_scale(number, lang, compact=compact)
     if number == 0:
-        return f"0 {cat.unit('yuan', lang)}"
-    if abs(number) >= 100_000:
-        return f"{number / 100_000:,.2f} {cat.unit('bn_yuan', lang)}"
-    if abs(number) >= 100:
-        return f"{number / 100:,.1f} {cat.unit('m_yuan', lang)}"
-    return f"{_digits(number * 10)} {cat.unit('k_yuan', lang)}"
+        return f"0 {unit}"
+    shown = number / divisor
+    if divisor in (10_000, 100_000):
+        return f"{shown:,.2f} {unit}"
+    if divisor == 100:
+        return f"{shown:,.1f} {unit}"
+    return f"{_digits(shown)} {unit}"
 
 
 def percent(share: object, digits: int = 1) -> str:
@@ -94,6 +126,21 @@ def points(value: object) -> str:
     """
     number = to_float(value)
     return DASH if number is None else f"{number:+.1f}%"
+
+
+def point_change(change: object, lang: str = "zh") -> str:
+    """A change of a share (0.029: from 50% to 52.9%) in percentage points, as each language says it:
+    ``+2.9 个百分点`` / ``+2.9 pp``; a dash when missing. A share moving from 50% to 52.9% grew by 2.9
+    points, not by 2.9%.
+
+    >>> point_change(0.029), point_change(-0.5, "en"), point_change(0.0), point_change(None)
+    ('+2.9 个百分点', '-50.0 pp', '0.0 个百分点', '—')
+    """
+    number = to_float(change)
+    if number is None:
+        return DASH
+    shown = f"{number * 100:+.1f}" if round(number * 100, 1) != 0 else "0.0"
+    return f"{shown} {cat.unit('points', lang)}"
 
 
 def distance(km: object, lang: str = "zh") -> str:

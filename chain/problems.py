@@ -14,7 +14,16 @@ import pandas as pd
 
 from chain import columns as cat
 
-__all__ = ["CATALOGUE", "REPORT_COLUMNS", "Problem", "Severity", "problem", "problem_table"]
+__all__ = [
+    "CATALOGUE",
+    "EXPORT_COLUMNS",
+    "REPORT_COLUMNS",
+    "TITLES",
+    "Problem",
+    "Severity",
+    "problem",
+    "problem_table",
+]
 
 Severity = Literal["error", "warning"]
 
@@ -384,6 +393,77 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
 }
 
 
+#: code -> (zh, en): what kind of problem, in a few words, for the validation report's 问题类型 column (a
+#: reader who does not know the codes sees these; the code itself stays in the export and the JSON).
+TITLES: dict[str, tuple[str, str]] = {
+    "file_empty": ("文件为空", "Empty file"),
+    "file_too_large": ("文件过大", "File too large"),
+    "not_xlsx": ("不是工作簿", "Not a workbook"),
+    "zip_corrupt": ("文件损坏", "Damaged file"),
+    "unpacked_too_large": ("解压后过大", "Unpacks too large"),
+    "compression_ratio": ("压缩比异常", "Suspicious compression"),
+    "dtd_forbidden": ("含DTD声明", "DTD declared"),
+    "sheet_too_large": ("工作表范围过大", "Sheet range too large"),
+    "parse_failed": ("无法读取", "Cannot be read"),
+    "parse_timeout": ("读取超时", "Reading timed out"),
+    "parse_memory": ("读取内存超限", "Reading ran out of memory"),
+    "encrypted": ("文件已加密", "Password-protected"),
+    "html_or_xml_spreadsheet": ("网页或XML表格", "Web page or XML spreadsheet"),
+    "missing_sheet": ("缺少工作表", "Missing sheet"),
+    "duplicate_sheet": ("工作表重复", "Duplicate sheet"),
+    "missing_column": ("缺少必填列", "Missing column"),
+    "blank_header": ("列无表头", "Column without header"),
+    "duplicate_header": ("表头重复", "Duplicate header"),
+    "blank_rows": ("中间有空行", "Blank rows"),
+    "hidden_sheet": ("隐藏的工作表", "Hidden sheet"),
+    "formula_no_value": ("公式无结果", "Formula without result"),
+    "error_value": ("单元格错误值", "Error value"),
+    "required_blank": ("必填项为空", "Required value blank"),
+    "not_a_number": ("不是数字", "Not a number"),
+    "not_an_integer": ("不是整数", "Not a whole number"),
+    "out_of_range": ("数值超出范围", "Out of range"),
+    "negative": ("数值为负", "Negative value"),
+    "not_a_date": ("不是日期", "Not a date"),
+    "bad_choice": ("不在可选值中", "Not an allowed value"),
+    "bad_bool": ("应为是/否", "Not yes or no"),
+    "duplicate_name": ("企业重复", "Duplicate enterprise"),
+    "unknown_segment": ("环节不在图谱中", "Unknown segment"),
+    "bad_credit_code": ("信用代码校验不符", "Invalid credit code"),
+    "self_link": ("供需双方相同", "Supplier is the buyer"),
+    "region_missing": ("缺少所在地", "Region missing"),
+    "unresolved_segment": ("无法确定环节", "Segment unknown"),
+    "duplicate_segment": ("环节重复", "Duplicate segment"),
+    "unknown_input": ("上游环节不存在", "Unknown input"),
+    "self_loop": ("环节以自身为上游", "Segment feeds itself"),
+    "cycle": ("环节循环供应", "Segments in a cycle"),
+    "unknown_setting": ("未知设置项", "Unknown setting"),
+    "duplicate_setting": ("设置项重复", "Duplicate setting"),
+    "unknown_enterprise": ("企业不在企业表中", "Unknown enterprise"),
+    "sheet_read_as": ("工作表按近似名读取", "Sheet read by a similar name"),
+    "sheet_ambiguous": ("工作表名有歧义", "Ambiguous sheet name"),
+    "title_rows": ("表头上方有标题行", "Title rows above the header"),
+    "units_row": ("单位行", "Units row"),
+    "merged_cells": ("合并单元格", "Merged cells"),
+    "total_rows": ("合计行", "Total rows"),
+    "hidden_rows": ("隐藏行", "Hidden rows"),
+    "bad_unit": ("单位无法识别", "Unknown unit"),
+    "unknown_header": ("未知列", "Unknown column"),
+    "placeholder": ("占位符", "Placeholders"),
+    "unit_in_cell": ("单元格内带单位", "Units in cells"),
+    "percent_format": ("百分比格式", "Percentage format"),
+    "percent_fraction": ("疑似小数形式的百分比", "Percent written as a fraction?"),
+    "serial_date": ("日期为序列号", "Dates as serial numbers"),
+    "similar_to_local": ("疑似本地企业", "Like a local firm"),
+    "refers_to_left_out": ("涉及未纳入的行", "Refers to a row left out"),
+    "county_parties": ("本县其他单位", "Other local units"),
+    "several_regions": ("同一企业多个所在地", "Several regions"),
+    "region_spellings": ("所在地写法不一", "Region spelled several ways"),
+    "optional_sheet_skipped": ("可选工作表已跳过", "Optional sheet skipped"),
+    "output_exceeds_county": ("产值超过全县", "Output above the county's"),
+    "output_per_employee": ("人均产值异常", "Output per employee unusual"),
+}
+
+
 def problem(
     code: str,
     sheet: str,
@@ -404,9 +484,13 @@ def problem(
     return Problem(sheet, row, column, text, code, severity, zh.format(**fields), en.format(**fields))
 
 
-#: Columns of the validation report, keys of :data:`chain.columns.CATALOGUE`, on the page and in the
-#: download: the catalogue's ``problems`` table (where, then what, the cell as written, the code last).
-REPORT_COLUMNS: tuple[str, ...] = cat.TABLES["problems"].columns
+#: Columns of the validation report on the page, keys of :data:`chain.columns.CATALOGUE`: the catalogue's
+#: ``problems`` table as shown (where, then what: the kind of problem in words and the message, then the
+#: cell as written); no raw code, which means nothing to a reader.
+REPORT_COLUMNS: tuple[str, ...] = cat.TABLES["problems"].screen
+#: Columns of the validation report's download: those of the page, then the code, for whoever looks it
+#: up in docs/workbook.md or writes a script.
+EXPORT_COLUMNS: tuple[str, ...] = cat.TABLES["problems"].columns
 
 
 def problem_table(
@@ -417,7 +501,8 @@ def problem_table(
 
     Columns: severity (the key) and severity_zh / severity_en, sheet, row (``Int64``: a problem of the
     whole file or sheet has none, and the column stays numeric for sorting and Excel), column, cell_value
-    (the cell as written), code, message_zh, message_en.
+    (the cell as written), code, problem_zh / problem_en (the kind of problem in words, :data:`TITLES`),
+    message_zh, message_en.
 
     >>> negative = problem("negative", "企业", 3, "产值(万元)", "-5")
     >>> table = problem_table([negative], warnings=[problem("self_loop", "供需关系")])
@@ -434,12 +519,14 @@ def problem_table(
             "column": p.column or "",
             "cell_value": p.value or "",
             "code": p.code,
+            "problem_zh": TITLES.get(p.code, (p.code, p.code))[0],
+            "problem_en": TITLES.get(p.code, (p.code, p.code))[1],
             "message_zh": p.message_zh,
             "message_en": p.message_en,
         }
         for p in (*errors, *excluded, *warnings)
     ]
     columns = ["severity", "severity_zh", "severity_en", "sheet", "row", "column", "cell_value", "code"]
-    table = pd.DataFrame(rows, columns=[*columns, "message_zh", "message_en"])
+    table = pd.DataFrame(rows, columns=[*columns, "problem_zh", "problem_en", "message_zh", "message_en"])
     table["row"] = table["row"].astype("Int64")
     return table

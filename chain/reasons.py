@@ -3,8 +3,8 @@
 or exported.
 
 An analysis says *why* with data, as :mod:`chain.problems` does for input problems: a segment's ``reason``
-is a code (:data:`SEGMENT_REASONS`), a target's ``reasons`` a tuple of codes in order of contribution
-(:data:`TARGET_REASONS`), a pair's ``reason`` a code (:data:`PAIR_REASONS`), and a pair's outside suppliers
+is a code (:data:`SEGMENT_REASONS`), a target's ``reasons`` a tuple of codes in the order its ranking reads
+them: value traded, reach, distance, gap, a project under way (:data:`TARGET_REASONS`), a pair's ``reason`` a code (:data:`PAIR_REASONS`), and a pair's outside suppliers
 are :class:`OutsideSupplier` records. The numbers a sentence quotes are columns of the same frame (firms,
 demand, local share, rank, gap size ...). :func:`render` turns a frame into sentences in one language.
 """

@@ -22,11 +22,25 @@ import pandas as pd
 
 from chain import columns as cat
 from chain import reasons
-from chain.numbers import DASH, amount, count, distance, is_missing, percent, points, to_float
+from chain.numbers import (
+    DASH,
+    amount,
+    amount_scale,
+    count,
+    distance,
+    is_missing,
+    percent,
+    point_change,
+    points,
+    to_float,
+)
 
 __all__ = [
+    "JOINERS",
+    "SENTENCE_JOINERS",
     "Cell",
     "amount",
+    "amount_scale",
     "as_text",
     "boolean",
     "cell",
@@ -37,6 +51,7 @@ __all__ = [
     "joined",
     "number",
     "percent",
+    "point_change",
     "points",
     "severity_count",
     "source",
@@ -51,6 +66,9 @@ Cell = str | int | float | dt.date | None
 
 #: How list items are joined in each language.
 JOINERS: dict[str, str] = {"zh": "、", "en": "; "}
+#: How the sentences of a reasons cell are joined on one line: they hold commas (，) of their own, so
+#: Chinese separates them with a semicolon, not the 、 of a list of names.
+SENTENCE_JOINERS: dict[str, str] = {"zh": "；", "en": "; "}
 #: (yes, no) in each language.
 BOOLS: dict[str, tuple[str, str]] = {"zh": ("是", "否"), "en": ("yes", "no")}
 
@@ -238,9 +256,13 @@ def cell(value: object, lang: str = "zh") -> Cell:
     return _cell(value, lang, None)
 
 
-def cells(frame: pd.DataFrame, key: str, lang: str = "zh", *, rounded: bool = False) -> list[Cell]:
+def cells(
+    frame: pd.DataFrame, key: str, lang: str = "zh", *, rounded: bool = False, lines: bool = False
+) -> list[Cell]:
     """The display values of one report column, for a spreadsheet: vocabulary keys named, lists joined,
     booleans 是/否, numbers kept as numbers (their format is the catalogue's), missing values None.
+    The sentences of a reasons column are joined with ``；`` / ``; ``, or with ``lines`` one per line (for
+    a cell that wraps).
 
     With ``rounded``, numbers are rounded to the digits their format shows (a whole number when it shows
     none), for a file that carries no format: a CSV holds 0.641 and 1400 where the workbook shows 64.1%
@@ -249,6 +271,12 @@ def cells(frame: pd.DataFrame, key: str, lang: str = "zh", *, rounded: bool = Fa
     column = source(frame, key, lang)
     entry = cat.CATALOGUE.get(key)
     vocabulary = cat.NAMED_VALUES.get(entry.kind) if entry is not None else None
+    if entry is not None and entry.kind == "reasons":
+        joiner = "\n" if lines else SENTENCE_JOINERS[lang]
+        return [
+            joiner.join(map(str, v)) if isinstance(v, tuple | list) else _cell(v, lang, None)
+            for v in column.tolist()
+        ]
     if column.dtype == np.float64 and vocabulary is None:
         # The common case at a glance: a float is itself, NaN and infinity an empty cell.
         values = column.to_numpy()

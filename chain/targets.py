@@ -10,15 +10,24 @@ from chain.frames import best_first, distinct_sorted, groups, share_of_largest
 from chain.model import ChainData, ChainReport
 from chain.settings import TargetWeights
 
-__all__ = ["TARGET_COLUMNS", "recruiting_targets"]
+__all__ = ["FACTOR_SCORES", "TARGET_COLUMNS", "recruiting_targets"]
 
 #: Columns of the frame :func:`recruiting_targets` returns, in order. ``reasons`` are codes
 #: (:data:`chain.reasons.TARGET_REASONS`). The standard targets table's columns (:data:`chain.columns.TABLES`),
 #: then the four factors the reasons quote.
 TARGET_COLUMNS = (*cat.TABLES["targets"].columns, "rank", "gap_size", "projects", "project_statuses")
 
-#: The score's factors, in the order that breaks ties between equal contributions.
-_FACTORS = ("value", "partners", "distance", "gap")
+#: The score's factors (:class:`~chain.settings.TargetWeights` fields) -> the column of each one's part of
+#: the score, in the order the ranking reads them and the reasons state them.
+FACTOR_SCORES: dict[str, str] = {
+    "value": "score_value",
+    "partners": "score_partners",
+    "distance": "score_distance",
+    "gap": "score_gap",
+}
+#: The order of a row's reasons: the lead (value traded), its reach, then the argument for a local plant
+#: (distance) and the gap it would close; a project under way last.
+_REASON_ORDER = ("value", "partners", "distance", "gap")
 
 _DTYPES = {
     "segment": "str",
@@ -30,6 +39,8 @@ _DTYPES = {
     "distance_km": float,
     "covered": bool,
     "score": float,
+    **dict.fromkeys(FACTOR_SCORES.values(), float),
+    "position": "int64",
     "rank": "int64",
     "gap_size": float,
 }
@@ -53,16 +64,24 @@ def recruiting_targets(
     企业 (a construction site, a hospital) is never a target.
 
     Each row has the value traded (``value``, 万元), the local firms it serves or buys from (``partners``,
-    ``local_partners``), the value-weighted distance of its links (NaN when none is known), its products,
-    and ``covered`` when a 招商项目 already works on the segment. The score is
-    Σ weight × factor over four factors, each divided by its largest value among all candidate rows
-    (before any filter, so filtering never changes a score; an unknown distance counts 0):
-    value, local partners, distance and the gap's size (leakage for upstream, downstream gap for
-    downstream); a covered row's score is multiplied by ``weights.covered_penalty``. ``reasons`` names
-    the factors in the order of their weighted contribution (ties in the order value, partners,
-    distance, gap; distance left out when unknown), then ``project`` when covered: codes that
-    :func:`chain.reasons.render` words with the factor columns ``rank`` (by value among the segment's
-    targets of that kind, 1 = largest), ``gap_size``, ``projects`` and ``project_statuses``.
+    ``local_partners``: its reach), the value-weighted distance of its links (NaN when none is known), its
+    products, and ``covered`` when a 招商项目 already works on the segment. The score is Σ weight × factor
+    over four factors, each divided by its largest value among all candidate rows (before any filter, so
+    filtering never changes a score; an unknown distance counts 0): value, local partners, distance and
+    the gap's size (leakage for upstream, downstream gap for downstream); a covered row's score is
+    multiplied by ``weights.covered_penalty``. Each factor's part of the score (weight × factor, times
+    the penalty: the parts add up to the score) is a column of its own (:data:`FACTOR_SCORES`), so a
+    reader sees why a row ranks where it does.
+
+    Rows are ranked as an investment team reads a list (:class:`~chain.settings.TargetWeights` says why):
+    by score as shown (to the catalogue's digits), then, between scores that read the same, by value
+    traded, local partners, and distance (farther first: more freight to save); then by name, region,
+    segment and gap kind. ``position`` numbers the rows returned, 1 = first.
+
+    ``reasons`` are codes in the ranking's order: value, partners, distance (left out when unknown) and
+    gap, then ``project`` when covered, worded by :func:`chain.reasons.render` with the factor columns
+    ``rank`` (by value among the segment's targets of that kind, 1 = largest), ``gap_size``,
+    ``projects`` and ``project_statuses``.
 
     Parameters
     ----------
@@ -76,7 +95,7 @@ def recruiting_targets(
 
     Returns
     -------
-    A new frame with :data:`TARGET_COLUMNS`, best first (score, then value descending, then name).
+    A new frame with :data:`TARGET_COLUMNS`, best first.
 
     Raises
     ------
@@ -108,11 +127,14 @@ def recruiting_targets(
     projects = _projects_by_segment(data.projects)
     candidates["covered"] = candidates["segment"].isin(list(projects))
     penalty = np.where(candidates["covered"], weights.covered_penalty, 1.0)
-    candidates["score"] = sum(weighted[name] for name in _FACTORS) * penalty
+    for name, column in FACTOR_SCORES.items():
+        candidates[column] = weighted[name] * penalty
+    # The score is the sum of its parts as shown, so that they add up to it exactly.
+    candidates["score"] = sum(candidates[column] for column in FACTOR_SCORES.values())
     candidates["rank"] = (
         candidates.groupby(["segment", "gap"], sort=False)["value"].rank(method="min", ascending=False)
     ).astype("int64")
-    candidates["reasons"] = _reason_codes(weighted, candidates["distance_km"].notna(), candidates["covered"])
+    candidates["reasons"] = _reason_codes(candidates["distance_km"].notna(), candidates["covered"])
     of_segment = [projects.get(segment, ((), ())) for segment in candidates["segment"].tolist()]
     for position, column in enumerate(("projects", "project_statuses")):
         values = np.empty(len(of_segment), dtype=object)
@@ -128,7 +150,15 @@ def recruiting_targets(
         keep &= candidates["region"].str.contains(region, regex=False)
     if max_distance is not None:
         keep &= candidates["distance_km"] <= max_distance
-    ranked = best_first(candidates[keep], ["score", "value"], ["name", "region", "segment", "gap"])
+    kept = candidates[keep]
+    # Scores that read the same are a tie: the ranking's next factors decide (an unknown distance last).
+    kept = kept.assign(shown_score=kept["score"].round(cat.FORMATS["score"].decimals))
+    ranked = best_first(
+        kept,
+        ["shown_score", "value", "local_partners", "distance_km"],
+        ["name", "region", "segment", "gap"],
+    )
+    ranked["position"] = np.arange(1, len(ranked) + 1, dtype=np.int64)
     return ranked[list(TARGET_COLUMNS)]
 
 
@@ -211,21 +241,19 @@ def _grouped(trades: pd.DataFrame, kind: str, gap_size: pd.Series) -> pd.DataFra
     )
 
 
-def _reason_codes(weighted: pd.DataFrame, distance_known: pd.Series, covered: pd.Series) -> pd.Series:
-    """Each row's reason codes: its factors by weighted contribution, largest first (ties in the order of
-    :data:`_FACTORS`), distance left out when unknown, then ``project`` when a project covers it."""
-    order = np.argsort(-weighted[list(_FACTORS)].to_numpy(dtype=float), axis=1, kind="stable")
-    layouts = np.column_stack([order, distance_known.to_numpy(dtype=int), covered.to_numpy(dtype=int)])
-    # Rows share a handful of layouts: spell each distinct one out once.
-    layout, distinct = pd.factorize(pd.Series(list(map(tuple, layouts.tolist())), dtype=object))
-    spelled = [
-        tuple(_FACTORS[k] for k in row[: len(_FACTORS)] if _FACTORS[k] != "distance" or row[-2])
-        + (("project",) if row[-1] else ())
-        for row in distinct
-    ]
-    codes = np.empty(len(spelled), dtype=object)
-    codes[:] = spelled
-    return pd.Series(codes[layout], index=weighted.index, dtype=object)
+def _reason_codes(distance_known: pd.Series, covered: pd.Series) -> pd.Series:
+    """Each row's reason codes in :data:`_REASON_ORDER`, distance left out when unknown, then ``project``
+    when a project covers it: four layouts at most, each spelled out once."""
+    spelled = {
+        (known, under_way): tuple(f for f in _REASON_ORDER if f != "distance" or known)
+        + (("project",) if under_way else ())
+        for known in (False, True)
+        for under_way in (False, True)
+    }
+    rows = zip(
+        distance_known.to_numpy(dtype=bool).tolist(), covered.to_numpy(dtype=bool).tolist(), strict=True
+    )
+    return pd.Series([spelled[row] for row in rows], index=distance_known.index, dtype=object)
 
 
 def _projects_by_segment(projects: pd.DataFrame) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:

@@ -17,8 +17,17 @@ from typing import BinaryIO
 
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["FIXED_TIME", "ZIP_TIME", "document_time", "new_workbook", "zip_entry"]
+__all__ = [
+    "FIXED_TIME",
+    "ZIP_TIME",
+    "document_time",
+    "margin_text",
+    "new_workbook",
+    "print_wide",
+    "zip_entry",
+]
 
 #: Document time when the caller has none: the same inputs give the same bytes.
 FIXED_TIME = dt.datetime(2000, 1, 1)
@@ -76,6 +85,31 @@ def new_workbook(
     book = xlsxwriter.Workbook(stream, options)
     book.set_properties({**(properties or {}), "created": created})
     return book
+
+
+def margin_text(text: str, limit: int = 80) -> str:
+    """Text for a page header or footer: ``&`` starts a control code there, so a literal one is doubled;
+    cut to ``limit`` characters (Excel takes at most 255 for a whole header, codes included).
+
+    >>> margin_text("R&D 汉阴")
+    'R&&D 汉阴'
+    """
+    return text[:limit].replace("&", "&&")
+
+
+def print_wide(sheet: Worksheet, title: str, heading: str = "") -> None:
+    """A table sheet on paper: A4 landscape, one page wide and as many pages long as it takes, its header
+    row repeated on every page; ``heading`` (the county and period) at the top left, ``title`` at the top
+    centre, "page / pages" at the bottom. A list the team prints keeps every column on the page and
+    says on each sheet of paper what it is."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+    left = f"&L{margin_text(heading)}" if heading else ""
+    sheet.set_header(f'{left}&C&"-,Bold"{margin_text(title)}')
+    sheet.set_footer("&C&P / &N")
 
 
 def zip_entry(name: str, stamp: dt.datetime = ZIP_TIME) -> zipfile.ZipInfo:

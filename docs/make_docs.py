@@ -131,6 +131,7 @@ JSON_TYPES: dict[str, str] = {
     "gaps": "array of: " + _keys(cat.GAP_KINDS),
     "stage": "string: " + _keys(cat.STAGES),
     "severity": "string: " + _keys(cat.SEVERITIES),
+    "category": "string as written in the workbook",
     "reason": "string in --lang",
     "reasons": "array of strings in --lang",
     "row": "integer, or null",

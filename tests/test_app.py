@@ -277,7 +277,7 @@ def test_an_upload_with_errors_shows_the_report_and_no_analysis() -> None:
     assert not at.exception
     report = at.dataframe[0].value
     assert list(report["row"]) == ["3"]  # shown as text: a whole-file problem's row is blank, not None
-    assert list(report["code"]) == ["negative"]
+    assert list(report["problem"]) == ["数值为负"]  # the kind of problem in words, not its code
     assert "1 个错误" in sidebar_text(at)
     banner = t("banner_errors", "zh", count=1)
     for page in PAGES[:-1]:
@@ -298,7 +298,7 @@ def test_a_file_that_is_not_a_workbook_gets_one_clear_message() -> None:
     assert not at.exception
     assert any("1 个错误" in e.value for e in at.error)
     report = at.dataframe[0].value
-    assert "not_xlsx" in set(report["code"])
+    assert "不是工作簿" in set(report["problem"])
     # The upload's steps say what is wrong, not only how many errors; a whole-file problem has no row.
     message = report["message"].iloc[0]
     assert any(message in visible(str(m.value)) for m in at.markdown)
@@ -320,7 +320,10 @@ def test_downloads_are_made_when_clicked_and_open_in_excel() -> None:
     book = openpyxl.load_workbook(io.BytesIO(xlsx()))
     assert book.sheetnames == ["说明", "招商目标"]
     sheet = book["招商目标"]
-    assert {row[0].value for row in sheet.iter_rows(min_row=2)} == {"石油焦"}
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["排名", "企业名称", "所在地"]
+    segment = header.index("环节")
+    assert {row[segment].value for row in sheet.iter_rows(min_row=2)} == {"石油焦"}
     assert csv().startswith(b"\xef\xbb\xbf")
 
 

@@ -88,7 +88,7 @@ def test_rows_in_error_can_be_left_out_and_are_named_on_every_page_and_export() 
     assert not [b for b in at.button if b.key == "skip_error_rows"]
     # The left-out row's error stays in the report.
     report = at.dataframe[0].value
-    assert ("4", "not_a_number") in set(zip(report["row"], report["code"], strict=True))
+    assert ("4", "不是数字") in set(zip(report["row"], report["problem"], strict=True))
     assert "未纳入 1 行" in " ".join(str(c.value) for c in at.sidebar.caption)
 
     for page in PAGES:

@@ -160,7 +160,7 @@ def test_spreadsheet_cells_round_only_when_asked() -> None:
     [
         (12345.4, "12,345 万元", "123.5 m yuan"),
         (3.25, "3.2 万元", "32.5 k yuan"),
-        (0, "0 万元", "0 yuan"),
+        (0, "0 万元", "0 m yuan"),
         (250_000, "250,000 万元", "2.50 bn yuan"),
         (math.nan, "—", "—"),
     ],
@@ -213,3 +213,77 @@ def test_the_dashboard_chrome_holds_no_domain_word_and_takes_its_units_from_the_
 def test_a_partner_is_local_or_outside_in_the_readers_language() -> None:
     assert [cat.value_name(cat.LOCALITY, k, "zh") for k in cat.LOCALITY] == ["本地", "外地"]
     assert [cat.value_name(cat.LOCALITY, k, "en") for k in cat.LOCALITY] == ["local", "outside"]
+
+
+# Numbers and words one way per language (#18)
+
+
+@pytest.mark.parametrize(
+    ("value", "zh", "zh_compact", "en"),
+    [
+        (123_456, (1, "万元"), (10_000, "亿元"), (100_000, "bn yuan")),
+        (7666.1, (1, "万元"), (1, "万元"), (100, "m yuan")),
+        (3.25, (1, "万元"), (1, "万元"), (0.1, "k yuan")),
+        (-250.0, (1, "万元"), (1, "万元"), (100, "m yuan")),
+        (0.0, (1, "万元"), (1, "万元"), (100, "m yuan")),
+    ],
+)
+def test_a_charts_amount_unit_is_the_one_its_largest_amount_reads_in(value, zh, zh_compact, en) -> None:
+    assert render.amount_scale(value, "zh") == zh
+    assert render.amount_scale(value, "zh", compact=True) == zh_compact
+    assert render.amount_scale(value, "en") == en
+    # The figure amount() writes is value / divisor followed by that unit.
+    for lang, compact, (divisor, unit) in (("zh", False, zh), ("zh", True, zh_compact), ("en", False, en)):
+        written = render.amount(value, lang, compact=compact)
+        assert written.endswith(f" {unit}")
+        assert float(written.split(" ")[0].replace(",", "")) == pytest.approx(value / divisor, abs=0.51)
+
+
+def test_a_change_of_a_share_reads_in_points_each_languages_way() -> None:
+    assert render.point_change(0.029, "zh") == "+2.9 个百分点"
+    assert render.point_change(0.029, "en") == "+2.9 pp"
+    assert render.point_change(-0.1234, "zh") == "-12.3 个百分点"
+    assert render.point_change(0.00001, "en") == "0.0 pp"  # no "+0.0" for what did not move
+    assert render.point_change(float("nan"), "zh") == "—"
+    assert "pp" not in render.point_change(0.5, "zh")
+
+
+def test_known_categories_are_named_in_english_and_others_read_as_written() -> None:
+    frame = pd.DataFrame({"category": ["碳素", "精细轻纺", "本县特色"]})
+    assert render.cells(frame, "category", "en") == ["carbon", "fine light textiles", "本县特色"]
+    assert render.cells(frame, "category", "zh") == ["碳素", "精细轻纺", "本县特色"]
+    assert render.value("category", "新型建筑材料", "en") == "new building materials"
+    assert render.display_frame(frame, ["category"], "en")["category"].tolist()[:2] == [
+        "carbon",
+        "fine light textiles",
+    ]
+
+
+def test_the_samples_categories_all_have_english_names() -> None:
+    loaded = load_workbook(SAMPLE)
+    assert loaded.data is not None
+    categories = set(loaded.data.template["category"])
+    assert categories <= set(cat.CATEGORIES)
+    assert all(not _CJK.search(cat.value_name(cat.CATEGORIES, c, "en")) for c in categories)
+
+
+def test_every_problem_code_has_a_name_and_the_report_on_screen_shows_names_not_codes() -> None:
+    from chain import problems
+
+    assert set(problems.TITLES) == set(problems.CATALOGUE)
+    for code, (zh, en) in problems.TITLES.items():
+        assert _CJK.search(zh), code
+        assert not _CJK.search(en), code
+        assert "_" not in en, code
+    table = problems.problem_table(
+        [problem("required_blank", "企业", 3, "企业名称", None)],
+        warnings=[problem("cycle", "产业链图谱", cycle="甲→乙→甲")],
+    )
+    assert table["problem_zh"].tolist() == ["必填项为空", "环节循环供应"]
+    assert table["problem_en"].tolist() == ["Required value blank", "Segments in a cycle"]
+    assert "code" not in problems.REPORT_COLUMNS
+    assert problems.REPORT_COLUMNS.index("problem") == problems.REPORT_COLUMNS.index("message") - 1
+    assert problems.EXPORT_COLUMNS[-1] == "code"
+    shown = render.display_frame(table, problems.REPORT_COLUMNS, "en")
+    assert shown["problem"].tolist() == ["Required value blank", "Segments in a cycle"]
+    assert not any(v in ("required_blank", "cycle") for v in shown.to_numpy().ravel().tolist())

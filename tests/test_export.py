@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from chain import columns
@@ -57,6 +58,7 @@ BOM = b"\xef\xbb\xbf"
 def targets_frame(**columns: list[object]) -> pd.DataFrame:
     """A targets frame (docs/architecture.md) of three rows; ``columns`` replace the defaults."""
     base: dict[str, list[object]] = {
+        "position": [1, 2, 3],
         "segment": ["煅烧", "PBT高弹丝", "包装"],
         "gap": ["upstream", "downstream", "upstream"],
         "name": ["外地煅烧厂", "南通化纤", "外地纸箱厂"],
@@ -68,11 +70,31 @@ def targets_frame(**columns: list[object]) -> pd.DataFrame:
         "products": [("煅后焦",), ("PBT高弹丝", "包芯纱"), ()],
         "covered": [True, False, False],
         "score": [0.8125, 0.0, 0.5],
+        "score_value": [0.5, 0.0, 0.25],
+        "score_partners": [0.25, 0.0, 0.125],
+        "score_distance": [0.0625, 0.0, 0.05],
+        "score_gap": [0.0, 0.0, 0.075],
         "reasons_zh": [("向本县供货额高", "服务2家本地企业"), (), ("距离远",)],
         "reasons_en": [("sells a lot into the county", "serves 2 local firms"), (), ("far away",)],
     }
     base.update(columns)
     return pd.DataFrame(base)
+
+
+#: The targets export's columns: the table's, then the team's empty ones.
+TARGET_EXPORT = (*TARGET_COLUMNS, *columns.TABLES["targets"].team)
+
+
+def letter(key: str) -> str:
+    """The targets sheet's column letter of ``key``."""
+    return get_column_letter(TARGET_EXPORT.index(key) + 1)
+
+
+def width(sheet: Worksheet, key: str) -> int:
+    """The width of the targets sheet's column ``key`` (openpyxl keeps columns of one width as one range)."""
+    number = TARGET_EXPORT.index(key) + 1
+    found = [d.width for d in sheet.column_dimensions.values() if d.min <= number <= d.max]
+    return int(found[0])
 
 
 def segments_frame() -> pd.DataFrame:
@@ -208,7 +230,7 @@ def test_xlsx_has_no_formula_and_keeps_payload_after_apostrophe(payload: str) ->
 @pytest.mark.parametrize("text", ["#N/A", "#DIV/0!", "#REF!", "TRUE", "1e5", "00123"])
 def test_xlsx_keeps_error_and_number_lookalikes_as_text(text: str) -> None:
     data = to_xlsx([report_table("targets", targets_frame(name=[text, "乙", "丙"]))], {})
-    cell = read(data)["招商目标"]["C2"]
+    cell = read(data)["招商目标"][f"{letter('name')}2"]
     assert (cell.value, cell.data_type) == (text, "s")
 
 
@@ -218,8 +240,9 @@ def test_xlsx_keeps_error_and_number_lookalikes_as_text(text: str) -> None:
 )
 def test_xlsx_drops_control_characters_before_neutralising(raw: str, stored: str) -> None:
     data = to_xlsx([report_table("targets", targets_frame(name=[raw, "乙", "丙"]))], {})
-    assert read(data)["招商目标"]["C2"].value == stored
-    assert read_csv(to_csv(report_table("targets", targets_frame(name=[raw, "乙", "丙"]))))[1][2] == stored
+    assert read(data)["招商目标"][f"{letter('name')}2"].value == stored
+    rows = read_csv(to_csv(report_table("targets", targets_frame(name=[raw, "乙", "丙"]))))
+    assert rows[1][TARGET_EXPORT.index("name")] == stored
 
 
 XML_TEXT = st.text(
@@ -236,7 +259,7 @@ def test_xlsx_text_round_trips_as_text(texts: list[str]) -> None:
     frame = targets_frame().iloc[[0] * len(texts)].assign(region=texts)
     data = to_xlsx([report_table("targets", frame)], {"source": texts[0]})
     back = read(data)["招商目标"]
-    for text, cell in zip(texts, back["D"][1:], strict=True):
+    for text, cell in zip(texts, back[letter("region")][1:], strict=True):
         if text == "":
             assert cell.value is None
         else:
@@ -283,7 +306,8 @@ def test_xlsx_headers_are_report_labels_in_the_language(
 def test_xlsx_defaults_to_chinese() -> None:
     sheets = read(to_xlsx([report_table("targets", targets_frame())], ABOUT))
     assert list(sheets) == ["说明", "招商目标"]
-    assert sheet_rows(sheets["招商目标"])[0][:3] == ["环节", "缺口类型", "企业名称"]
+    # Rank first, then company and region, as on screen.
+    assert sheet_rows(sheets["招商目标"])[0][:3] == ["排名", "企业名称", "所在地"]
 
 
 @pytest.mark.parametrize(
@@ -299,8 +323,14 @@ def test_xlsx_defaults_to_chinese() -> None:
         ("en", "Local partner names", ["乙碳素; 丁电极", None, "丁电极"]),
         ("zh", "已有招商项目", ["是", "否", "否"]),
         ("en", "Project under way", ["yes", "no", "no"]),
-        ("zh", "推荐理由", ["向本县供货额高、服务2家本地企业", None, "距离远"]),
-        ("en", "Reasons", ["sells a lot into the county; serves 2 local firms", None, "far away"]),
+        # One reason a line, in a cell that wraps.
+        ("zh", "推荐理由", ["向本县供货额高\n服务2家本地企业", None, "距离远"]),
+        ("en", "Reasons", ["sells a lot into the county\nserves 2 local firms", None, "far away"]),
+        ("zh", "交易额得分", [0.5, 0, 0.25]),
+        ("en", "Reach score", [0.25, 0, 0.125]),
+        ("zh", "排名", [1, 2, 3]),
+        ("zh", "联系人", [None, None, None]),
+        ("en", "Next follow-up", [None, None, None]),
     ],
 )
 def test_xlsx_target_values(lang: str, header: str, expected: list[object]) -> None:
@@ -333,9 +363,9 @@ def test_xlsx_segment_values(lang: str, key: str, expected: list[object]) -> Non
 
 def test_xlsx_numbers_are_numeric_cells() -> None:
     sheet = read(to_xlsx([report_table("targets", targets_frame())], ABOUT))["招商目标"]
-    values = [sheet.cell(r, 5) for r in (2, 3, 4)]
+    values = [sheet.cell(r, TARGET_EXPORT.index("value") + 1) for r in (2, 3, 4)]
     assert [(c.value, c.data_type) for c in values] == [(1234.5, "n"), (0, "n"), (-12.25, "n")]
-    assert isinstance(sheet.cell(2, 6).value, int)
+    assert isinstance(sheet.cell(2, TARGET_EXPORT.index("local_partners") + 1).value, int)
 
 
 @pytest.mark.parametrize(
@@ -364,22 +394,26 @@ def test_xlsx_freezes_header_and_filters_used_range() -> None:
     sheets = read(to_xlsx([report_table("targets", targets_frame())], ABOUT))
     sheet = sheets["招商目标"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:L{len(targets_frame()) + 1}"
+    assert sheet.auto_filter.ref == f"A1:{letter(TARGET_EXPORT[-1])}{len(targets_frame()) + 1}"
 
 
 def test_xlsx_empty_frame_still_has_header_and_filter() -> None:
     empty = targets_frame().iloc[0:0]
     sheet = read(to_xlsx([report_table("targets", empty)], {}))["招商目标"]
     assert sheet.max_row == 1
-    assert sheet.auto_filter.ref == "A1:L1"
+    assert sheet.auto_filter.ref == f"A1:{letter(TARGET_EXPORT[-1])}1"
 
 
 def test_xlsx_column_widths_count_chinese_double_and_are_capped() -> None:
-    frame = targets_frame(name=["甲" * 20, "乙", "丙"], region=["x" * 200, "y", "z"])
-    sheet = read(to_xlsx([report_table("targets", frame)], {}))["招商目标"]
+    frame = targets_frame(name=["甲" * 10, "乙", "丙"], region=["x" * 200, "y", "z"])
+    sheets = read(to_xlsx([report_table("targets", frame)], {"source": "x" * 200, "county": "甲" * 20}))
+    sheet = sheets["招商目标"]
     # The file stores a width in characters plus Excel's cell padding (5 px of a 7 px digit), as Excel does.
-    assert int(sheet.column_dimensions["C"].width) == 42
-    assert int(sheet.column_dimensions["D"].width) == 60
+    assert width(sheet, "name") == 22
+    # On a data sheet a long text wraps at the text width; on the About sheet the cap is 60.
+    assert width(sheet, "region") == 24
+    assert sheet[f"{letter('region')}2"].alignment.wrap_text
+    assert int(sheets["说明"].column_dimensions["B"].width) == 60
 
 
 def test_about_sheet_comes_first_with_the_passed_values() -> None:
@@ -392,7 +426,7 @@ def test_about_sheet_comes_first_with_the_passed_values() -> None:
     assert values["县名"] == "汉阴县"
     assert values["报告期"] == "2024Q1"
     assert values["弱链阈值(本地配套率低于)"] == "50%"  # a threshold reads as a percentage
-    assert values["招商目标得分权重：交易额"] == 0.35
+    assert values["招商目标得分权重：交易额"] == 0.5
     assert values["生成时间"] == dt.datetime(2024, 4, 1, 8, 30)
     assert len(rows) == len(ABOUT) + 1
 
@@ -446,7 +480,7 @@ def test_csv_has_bom_chinese_headers_and_parses_with_pandas() -> None:
     data = to_csv(report_table("targets", targets_frame()))
     assert data.startswith(BOM)
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(back.columns) == [columns.header(k) for k in TARGET_COLUMNS]
+    assert list(back.columns) == [columns.header(k) for k in TARGET_EXPORT]
     assert back["缺口类型"].tolist() == ["补链(上游缺口)", "延链(下游缺口)", "补链(上游缺口)"]
     assert back["本地合作企业"].tolist() == ["乙碳素、丁电极", "", "丁电极"]
     assert back["已有招商项目"].tolist() == ["是", "否", "否"]
@@ -473,8 +507,8 @@ def test_csv_neutralises_payloads(payload: str) -> None:
     frame = targets_frame(name=[payload, "乙", "丙"], partners=[(payload,), (), ()])
     rows = read_csv(to_csv(report_table("targets", frame)))
     stored = "'" + payload.replace("\r", "\n")
-    assert rows[1][2] == stored
-    assert rows[1][6] == stored
+    assert rows[1][TARGET_EXPORT.index("name")] == stored
+    assert rows[1][TARGET_EXPORT.index("partners")] == stored
     text_fields = [field for row in rows for field in row if field != "-12.3"]
     assert all(not field.startswith(tuple("=+-@\t\r\n＝＋－＠")) for field in text_fields)
 
@@ -486,7 +520,8 @@ def test_csv_numbers_are_plain_unquoted_numbers() -> None:
     assert ",-12.3," in lines[3]
     assert '"-12.3"' not in text
     assert "'-12.3" not in text
-    assert lines[2].split(",")[4:6] == ["0.0", "0"]
+    where = TARGET_EXPORT.index("value")
+    assert lines[2].split(",")[where : where + 2] == ["0.0", "0"]
     assert text.endswith("\r\n")
 
 
@@ -578,3 +613,102 @@ def test_about_names_each_row_left_out_in_the_export_language() -> None:
         # A sheet name and a value from the workbook are data in the About sheet too, never a formula.
         other = next(key for key in items if str(key).startswith("'=供需关系"))
         assert "12" in other and str(items[other]).startswith("年交易额(万元)")
+
+
+# the targets list on paper (#18)
+
+
+def test_targets_sheet_prints_landscape_one_page_wide_with_the_header_on_every_page() -> None:
+    about = {**ABOUT, "county": "汉阴县", "period": "2024Q1"}
+    sheet = read(to_xlsx([report_table("targets", targets_frame())], about))["招商目标"]
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape"
+    assert setup.paperSize == 9  # A4
+    # One page wide (Excel's default width of 1 is left out of the file), as many pages long as it takes.
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert setup.fitToWidth in (None, 1)
+    assert setup.fitToHeight == 0
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.oddHeader.left.text == "汉阴县 · 2024Q1"
+    assert sheet.oddHeader.center.text == "招商目标"
+    assert sheet.oddFooter.center.text == "&P / &N"
+
+
+def test_targets_sheet_reads_rank_company_region_and_ends_with_the_teams_columns() -> None:
+    for lang, title, first, team in [
+        ("zh", "招商目标", ["排名", "企业名称", "所在地"], ["联系人", "负责人", "跟进状态", "下次跟进"]),
+        (
+            "en",
+            "Targets",
+            ["Rank", "Company", "Region"],
+            ["Contact", "Owner", "Follow-up status", "Next follow-up"],
+        ),
+    ]:
+        rows = sheet_rows(read(to_xlsx([report_table("targets", targets_frame())], ABOUT, lang))[title])
+        assert rows[0][:3] == first
+        assert rows[0][-4:] == team
+        assert all(row[-4:] == [None] * 4 for row in rows[1:])
+        # The score's parts stand right after it.
+        score = rows[0].index(columns.header("score", lang))
+        assert rows[0][score + 1 : score + 5] == [
+            columns.header(k, lang) for k in ("score_value", "score_partners", "score_distance", "score_gap")
+        ]
+
+
+def test_targets_sheet_wraps_reasons_and_lists_in_columns_that_fit() -> None:
+    long_reasons = tuple(f"第{i}条理由：已向本县供货 1,234 万元，居本环节外地供应商第1位" for i in range(4))
+    frame = targets_frame(reasons_zh=[long_reasons, (), ("距离远",)], partners=[("甲" * 40,), (), ()])
+    sheet = read(to_xlsx([report_table("targets", frame)], ABOUT))["招商目标"]
+    reasons, partners = letter("reasons"), letter("partners")
+    assert sheet[f"{reasons}2"].value == "\n".join(long_reasons)
+    assert sheet[f"{reasons}2"].alignment.wrap_text
+    assert sheet[f"{partners}2"].alignment.wrap_text
+    # Sentences and lists wrap at a width that leaves the rest of the sheet room on the page.
+    assert width(sheet, "reasons") == 40
+    assert width(sheet, "partners") == 22
+    assert width(sheet, "contact") == 12
+    # A long header over short numbers wraps instead of widening its column: 本地合作企业数 over 2, 0, 1.
+    assert width(sheet, "local_partners") == 10
+    assert sheet[f"{letter('local_partners')}1"].alignment.wrap_text
+
+
+def test_text_over_an_excel_cell_is_cut_saying_so_never_silently() -> None:
+    from chain.export import CELL_LIMIT, CellCutWarning
+
+    huge = "甲" * (CELL_LIMIT + 10)
+    frame = targets_frame(name=[huge, "乙", "丙"])
+    with pytest.warns(CellCutWarning, match=r"'招商目标'!B2"):
+        data = to_xlsx([report_table("targets", frame)], ABOUT)
+    sheets = read(data)
+    cell = sheets["招商目标"][f"{letter('name')}2"].value
+    assert len(cell) == CELL_LIMIT
+    assert cell.startswith("甲" * 100)
+    assert cell.endswith("CSV 导出有全文）")
+    assert dict(sheet_rows(sheets["说明"])[1:])["超长被截断的单元格"] == "'招商目标'!B2"
+    # The CSV has no such limit and keeps the text whole.
+    rows = read_csv(to_csv(report_table("targets", frame)))
+    assert rows[1][TARGET_EXPORT.index("name")] == huge
+
+
+def test_text_that_fits_an_excel_cell_exactly_is_kept_without_a_warning() -> None:
+    import warnings
+
+    from chain.export import CELL_LIMIT
+
+    exact = "a" * CELL_LIMIT
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = to_xlsx([report_table("targets", targets_frame(name=[exact, "乙", "丙"]))], ABOUT)
+    assert read(data)["招商目标"][f"{letter('name')}2"].value == exact
+    assert "超长被截断的单元格" not in dict(sheet_rows(read(data)["说明"])[1:])
+
+
+def test_csv_joins_a_rows_reasons_as_sentences_on_one_line() -> None:
+    # A reason holds commas of its own (，): Chinese separates reasons with ；, not the 、 of a list.
+    for lang, expected in (
+        ("zh", "向本县供货额高；服务2家本地企业"),
+        ("en", "sells a lot into the county; serves 2 local firms"),
+    ):
+        rows = read_csv(to_csv(report_table("targets", targets_frame()), lang))
+        assert rows[1][TARGET_EXPORT.index("reasons")] == expected
+        assert rows[1][TARGET_EXPORT.index("score_value")] == "0.5"

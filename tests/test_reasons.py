@@ -48,22 +48,22 @@ def test_segment_reasons_by_hand(tiny):
 def test_target_reasons_by_hand(tiny):
     _, targets, _ = tiny
     # Upstream candidates: 外地矿 (原料, 60, 300 km), 外地煅烧厂 (煅烧, 50, 1300 km), 外地纸箱厂 (包装, 10,
-    # 400 km); maxima 60, 1 partner, 1300 km, gap 60. 外地煅烧厂 0.8917 ranks before 外地矿 0.8846, whose
-    # contributions are value 0.35, gap 0.30 × 60/60, partners 0.20, distance 0.15 × 300/1300.
-    assert targets["name"].tolist() == ["外地煅烧厂", "外地矿", "外地纸箱厂"]
+    # 400 km); maxima 60, 1 partner, 1300 km, gap 60. 外地矿 0.9231 (value 0.50, partners 0.25, distance
+    # 0.10 × 300/1300, gap 0.15) ranks before 外地煅烧厂 0.8917. Reasons read in the ranking's order.
+    assert targets["name"].tolist() == ["外地矿", "外地煅烧厂", "外地纸箱厂"]
     mine = targets[targets["name"] == "外地矿"]
-    assert mine["reasons"].item() == ("value", "gap", "partners", "distance")
+    assert mine["reasons"].item() == ("value", "partners", "distance", "gap")
     assert render("targets", mine, "zh").item() == (
         "已向本县供货 60 万元，居本环节外地供应商第1位",
-        "本环节外购 60 万元",
         "服务1家本地企业",
         "运距 300 公里，本地化可省物流",
+        "本环节外购 60 万元",
     )
     assert render("targets", mine, "en").item() == (
         "already sells 600 k yuan into the county, #1 among this segment's outside suppliers",
-        "the county buys 600 k yuan of this segment from outside",
         "serves 1 local firm",
         "300 km away: a local plant saves transport",
+        "the county buys 600 k yuan of this segment from outside",
     )
 
 

@@ -21,13 +21,15 @@ UPSTREAM_LINKS = [
 PROJECT_HEADER = ["项目名称", "产业链环节", "投资方", "投资额(万元)", "产能", "状态", "预计产值(万元)"]
 
 # Factors over the four candidates (maxima: value 90, partners 2, distance 2000 km, gap 110), weights
-# 0.35 value + 0.20 partners + 0.15 distance + 0.30 gap:
-SCORES = {
-    "外地矿": 0.35 * 90 / 90 + 0.20 * 2 / 2 + 0.15 * 300 / 2000 + 0.30 * 110 / 110,  # 0.8725
-    "远方矿": 0.35 * 20 / 90 + 0.20 * 1 / 2 + 0.15 * 2000 / 2000 + 0.30 * 110 / 110,  # 0.6278
-    "外地煅烧厂": 0.35 * 50 / 90 + 0.20 * 1 / 2 + 0.15 * 1300 / 2000 + 0.30 * 50 / 110,  # 0.5283
-    "外地纸箱厂": 0.35 * 10 / 90 + 0.20 * 1 / 2 + 0.15 * 400 / 2000 + 0.30 * 10 / 110,  # 0.1962
+# 0.50 value + 0.25 partners + 0.10 distance + 0.15 gap (chain.settings.TargetWeights):
+PARTS = {
+    "外地矿": (0.50 * 90 / 90, 0.25 * 2 / 2, 0.10 * 300 / 2000, 0.15 * 110 / 110),  # 0.915
+    "外地煅烧厂": (0.50 * 50 / 90, 0.25 * 1 / 2, 0.10 * 1300 / 2000, 0.15 * 50 / 110),  # 0.5360
+    "远方矿": (0.50 * 20 / 90, 0.25 * 1 / 2, 0.10 * 2000 / 2000, 0.15 * 110 / 110),  # 0.4861
+    "外地纸箱厂": (0.50 * 10 / 90, 0.25 * 1 / 2, 0.10 * 400 / 2000, 0.15 * 10 / 110),  # 0.2142
 }
+SCORES = {name: sum(parts) for name, parts in PARTS.items()}
+FACTOR_COLUMNS = ["score_value", "score_partners", "score_distance", "score_gap"]
 
 
 def targets(sheets=None, **filters):
@@ -43,8 +45,12 @@ def worded(table):
 def test_upstream_targets_by_hand():
     table = targets()
     assert tuple(table.columns) == TARGET_COLUMNS
-    assert table["name"].tolist() == ["外地矿", "远方矿", "外地煅烧厂", "外地纸箱厂"]
+    # The far, small 远方矿 no longer outranks 外地煅烧厂, which sells the county 2.5 times as much.
+    assert table["name"].tolist() == ["外地矿", "外地煅烧厂", "远方矿", "外地纸箱厂"]
+    assert table["position"].tolist() == [1, 2, 3, 4]
     assert table["score"].tolist() == pytest.approx(list(SCORES.values()))
+    # Each factor's part of the score, next to it: they add up to it.
+    assert table[FACTOR_COLUMNS].to_numpy().tolist() == [pytest.approx(p) for p in PARTS.values()]
     first = table.iloc[0]
     assert (first["segment"], first["gap"], first["region"]) == ("原料", "upstream", "陕西西安")
     assert first["value"] == pytest.approx(60 + 30)
@@ -55,40 +61,46 @@ def test_upstream_targets_by_hand():
     assert not table["covered"].any()
 
 
-def test_reasons_follow_the_factors_that_weigh_most():
+def test_reasons_read_in_the_rankings_order():
     table = worded(targets()).set_index("name")
-    # 外地矿: value 0.35 > gap 0.30 > partners 0.20 > distance 0.0225
-    assert table.loc["外地矿", "reasons"] == ("value", "gap", "partners", "distance")
+    # Value traded, reach, distance (the argument for a local plant), the gap; whatever weighs most.
+    assert table.loc["外地矿", "reasons"] == ("value", "partners", "distance", "gap")
     assert table.loc["外地矿", "reasons_en"] == (
         "already sells 900 k yuan into the county, #1 among this segment's outside suppliers",
-        "the county buys 1.1 m yuan of this segment from outside",
         "serves 2 local firms",
         "300 km away: a local plant saves transport",
+        "the county buys 1.1 m yuan of this segment from outside",
     )
     assert table.loc["外地矿", "reasons_zh"] == (
         "已向本县供货 90 万元，居本环节外地供应商第1位",
-        "本环节外购 110 万元",
         "服务2家本地企业",
         "运距 300 公里，本地化可省物流",
-    )
-    # 远方矿: gap 0.30 > distance 0.15 > partners 0.10 > value 0.078; second of 原料 by value
-    assert table.loc["远方矿", "reasons_zh"] == (
         "本环节外购 110 万元",
-        "运距 2,000 公里，本地化可省物流",
-        "服务1家本地企业",
-        "已向本县供货 20 万元，居本环节外地供应商第2位",
     )
-    assert table.loc["远方矿", "reasons_en"][1] == "2,000 km away: a local plant saves transport"
-    assert len(table.loc["外地矿", "reasons_en"]) == 4
+    # 远方矿: second of 原料 by value
+    assert table.loc["远方矿", "reasons_zh"] == (
+        "已向本县供货 20 万元，居本环节外地供应商第2位",
+        "服务1家本地企业",
+        "运距 2,000 公里，本地化可省物流",
+        "本环节外购 110 万元",
+    )
+    assert table.loc["远方矿", "reasons_en"][2] == "2,000 km away: a local plant saves transport"
+
+
+def test_unknown_distance_is_left_out_of_the_reasons():
+    table = targets(downstream_sheets(), gap="downstream").set_index("name")
+    assert table.loc["外地电极厂", "reasons"] == ("value", "partners", "gap")
 
 
 def test_covered_segment_is_penalised_and_says_so():
     projects = [PROJECT_HEADER, ["新矿项目", "原料", "某矿业", 1000, "", "洽谈", 500]]
     table = worded(targets({"供需关系": UPSTREAM_LINKS, "招商项目": projects}))
-    # 原料 rows × covered_penalty 0.5: 0.4363 and 0.3139 fall below 外地煅烧厂's 0.5283
+    # 原料 rows × covered_penalty 0.5: 0.4575 falls below 外地煅烧厂's 0.5360
     assert table["name"].tolist() == ["外地煅烧厂", "外地矿", "远方矿", "外地纸箱厂"]
     by_name = table.set_index("name")
     assert by_name.loc["外地矿", "score"] == pytest.approx(SCORES["外地矿"] * 0.5)
+    # The parts carry the penalty too, so they still add up to the score.
+    assert by_name.loc["外地矿", FACTOR_COLUMNS].tolist() == pytest.approx([p * 0.5 for p in PARTS["外地矿"]])
     assert by_name.loc["外地矿", "covered"]
     assert by_name.loc["外地矿", "reasons_zh"][-1] == "已有招商项目：新矿项目（洽谈）"
     assert by_name.loc["外地矿", "reasons_en"][-1] == "project under way: 新矿项目 (negotiating)"
@@ -107,7 +119,7 @@ def test_weights_are_parameters():
     ("filters", "names"),
     [
         ({"segment": "原料"}, ["外地矿", "远方矿"]),
-        ({"gap": "upstream"}, ["外地矿", "远方矿", "外地煅烧厂", "外地纸箱厂"]),
+        ({"gap": "upstream"}, ["外地矿", "外地煅烧厂", "远方矿", "外地纸箱厂"]),
         ({"gap": "downstream"}, []),
         ({"region": "江苏"}, ["外地煅烧厂"]),
         ({"min_value": 50}, ["外地矿", "外地煅烧厂"]),
@@ -119,8 +131,9 @@ def test_filters_keep_scores(filters, names):
     table = targets(**filters)
     assert table["name"].tolist() == names
     assert tuple(table.columns) == TARGET_COLUMNS
-    # normalised over all candidates, so a filter never changes a score
+    # normalised over all candidates, so a filter never changes a score; positions count the rows shown
     assert table["score"].tolist() == pytest.approx([SCORES[name] for name in names])
+    assert table["position"].tolist() == list(range(1, len(names) + 1))
 
 
 def test_downstream_targets_are_outside_buyers_of_the_inputs():
@@ -145,10 +158,10 @@ def test_downstream_scores_by_hand():
     # candidates: 外地电极厂 70, 外地贸易商 30 (downstream 电极, gap 100, no distance);
     # 外地矿 60 / 300 km (gap 60), 外地煅烧厂 50 / 1300 km (gap 50), 外地纸箱厂 10 / 400 km (gap 10)
     assert table.loc[("电极", "外地电极厂"), "score"] == pytest.approx(
-        0.35 * 70 / 70 + 0.20 + 0 + 0.30 * 100 / 100
+        0.50 * 70 / 70 + 0.25 + 0 + 0.15 * 100 / 100
     )
     assert table.loc[("原料", "外地矿"), "score"] == pytest.approx(
-        0.35 * 60 / 70 + 0.20 + 0.15 * 300 / 1300 + 0.30 * 60 / 100
+        0.50 * 60 / 70 + 0.25 + 0.10 * 300 / 1300 + 0.15 * 60 / 100
     )
 
 
@@ -161,6 +174,42 @@ def test_ties_break_by_value_then_name():
     table = targets({"供需关系": links}, segment="包装")
     assert table["name"].tolist() == ["A纸箱厂", "B纸箱厂", "外地纸箱厂"]
     assert table["score"].iloc[0] == pytest.approx(table["score"].iloc[2])
+
+
+def test_scores_that_read_the_same_rank_by_value_partners_then_distance():
+    # Only the gap weighs, the same for all: the score is a tie, so value decides (甲, 乙 and 外地纸箱厂
+    # sell 10), then local partners (甲 serves two firms), then distance (丙 is farther than 丁, which has
+    # none known), then the name (乙 before 外地纸箱厂, equal on everything else).
+    links = [
+        *TINY["供需关系"],
+        link("乙纸箱厂", "丁电极", "纸箱", "包装", 10, supplier_region="湖北", km=400),
+        link("甲纸箱厂", "丁电极", "纸箱", "包装", 5, supplier_region="湖北", km=400),
+        link("甲纸箱厂", "乙碳素", "纸箱", "包装", 5, supplier_region="湖北", km=400),
+        link("丙纸箱厂", "丁电极", "纸箱", "包装", 4, supplier_region="湖北", km=900),
+        link("丁纸箱厂", "丁电极", "纸箱", "包装", 4, supplier_region="湖北"),
+    ]
+    data = chain_data(**{"供需关系": links})
+    flat = TargetWeights(value=0, partners=0, distance=0, gap=1)
+    table = recruiting_targets(data, analyze(data), flat, segment="包装")
+    assert table["name"].tolist() == ["甲纸箱厂", "乙纸箱厂", "外地纸箱厂", "丙纸箱厂", "丁纸箱厂"]
+    assert table["score"].tolist() == pytest.approx([(10 + 10 + 10 + 4 + 4) / 60] * 5)  # 包装 gap / 原料 gap
+
+
+def test_a_hair_of_score_is_a_tie_as_shown():
+    # 近厂: 0.50 × 10/10 + 0.10 × 1.998/2 = 0.5999; 远厂: 0.50 × 9.999/10 + 0.10 × 2/2 = 0.59995. Both read
+    # 0.600: the larger value goes first though its unrounded score is a hair lower.
+    links = [
+        *TINY["供需关系"][:2],
+        link("近厂", "乙碳素", "石油焦", "原料", 10, supplier_region="陕西", km=1.998),
+        link("远厂", "乙碳素", "石油焦", "原料", 9.999, supplier_region="陕西", km=2),
+    ]
+    data = chain_data(**{"供需关系": links})
+    weights = TargetWeights(value=0.5, partners=0, distance=0.1, gap=0)
+    table = recruiting_targets(data, analyze(data), weights, segment="原料")
+    scores = dict(zip(table["name"], table["score"], strict=True))
+    assert scores["远厂"] > scores["近厂"]
+    assert round(scores["远厂"], 3) == round(scores["近厂"], 3)
+    assert table["name"].tolist()[:2] == ["近厂", "远厂"]
 
 
 def test_no_gaps_no_targets():
@@ -193,17 +242,17 @@ def test_parties_in_the_county_are_never_targets():
     # 60 / 300 km (gap 60), 外地铝厂 20 / 800 km (downstream 电极, gap 20), 外地纸箱厂 10 / 400 km (gap 10);
     # maxima: value 60, partners 1, distance 1300, gap 60.
     table = targets({"供需关系": TINY_COUNTY["供需关系"]})
-    assert table["name"].tolist() == ["外地煅烧厂", "外地矿", "外地铝厂", "外地纸箱厂"]
+    assert table["name"].tolist() == ["外地矿", "外地煅烧厂", "外地铝厂", "外地纸箱厂"]
     assert table["gap"].tolist() == ["upstream", "upstream", "downstream", "upstream"]
-    assert table["segment"].tolist() == ["煅烧", "原料", "电极", "包装"]
-    assert table["value"].tolist() == pytest.approx([50, 60, 20, 10])
-    assert table["partners"].tolist() == [("丁电极",), ("乙碳素",), ("丙碳素",), ("丁电极",)]
+    assert table["segment"].tolist() == ["原料", "煅烧", "电极", "包装"]
+    assert table["value"].tolist() == pytest.approx([60, 50, 20, 10])
+    assert table["partners"].tolist() == [("乙碳素",), ("丁电极",), ("丙碳素",), ("丁电极",)]
     assert table["score"].tolist() == pytest.approx(
         [
-            0.35 * 50 / 60 + 0.20 + 0.15 * 1300 / 1300 + 0.30 * 50 / 60,
-            0.35 * 60 / 60 + 0.20 + 0.15 * 300 / 1300 + 0.30 * 60 / 60,
-            0.35 * 20 / 60 + 0.20 + 0.15 * 800 / 1300 + 0.30 * 20 / 60,
-            0.35 * 10 / 60 + 0.20 + 0.15 * 400 / 1300 + 0.30 * 10 / 60,
+            0.50 * 60 / 60 + 0.25 + 0.10 * 300 / 1300 + 0.15 * 60 / 60,
+            0.50 * 50 / 60 + 0.25 + 0.10 * 1300 / 1300 + 0.15 * 50 / 60,
+            0.50 * 20 / 60 + 0.25 + 0.10 * 800 / 1300 + 0.15 * 20 / 60,
+            0.50 * 10 / 60 + 0.25 + 0.10 * 400 / 1300 + 0.15 * 10 / 60,
         ]
     )
     assert not set(table["region"]) & {"测试县", "陕西省测试县"}

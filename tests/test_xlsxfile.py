@@ -70,3 +70,21 @@ def test_zip_entries_made_apart_are_the_same_bytes(monkeypatch: pytest.MonkeyPat
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert {info.date_time for info in archive.infolist()} == {(2024, 1, 1, 0, 0, 0)}
         assert [info.compress_type for info in archive.infolist()] == [zipfile.ZIP_DEFLATED] * 2
+
+
+def test_a_wide_table_prints_landscape_one_page_wide_with_its_header_repeated() -> None:
+    raw = io.BytesIO()
+    book = xlsxfile.new_workbook(raw)
+    sheet = book.add_worksheet("招商目标")
+    sheet.write_string(0, 0, "排名")
+    xlsxfile.print_wide(sheet, "R&D 目标", "汉阴县 · 2024年1-9月")
+    book.close()
+    back = load_workbook(io.BytesIO(raw.getvalue()))["招商目标"]
+    assert back.page_setup.orientation == "landscape"
+    assert back.page_setup.paperSize == 9
+    assert back.sheet_properties.pageSetUpPr.fitToPage
+    assert back.page_setup.fitToHeight == 0
+    assert back.print_title_rows == "$1:$1"
+    # "&" is a control code in a header: a literal one is doubled in the file.
+    assert back.oddHeader.center.text == "R&&D 目标"
+    assert back.oddHeader.left.text == "汉阴县 · 2024年1-9月"
