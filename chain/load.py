@@ -15,7 +15,7 @@ import posixpath
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from pathlib import Path
@@ -33,7 +33,7 @@ from rapidfuzz import fuzz
 
 from chain import schema
 from chain.credit_code import valid_credit_codes
-from chain.guard import GUARD_CODES, check_bytes
+from chain.guard import GUARD_CODES, inspect_bytes
 from chain.model import ChainData, LoadResult
 from chain.names import all_plain, closest, name_core, name_key
 from chain.places import is_county, place_core
@@ -151,11 +151,15 @@ def load_workbook(
         path = Path(source)
         data = path.read_bytes()
         name = source_name or path.name
-    refusal = None if guarded else check_bytes(data, limits)
-    if refusal is not None:
-        return LoadResult(None, errors=(refusal,))
+    unpacked: Mapping[str, bytes] = {}
+    if not guarded:
+        # The sheets the guard unpacked whole are looked at again from its copy (see _scan_xml).
+        inspection = inspect_bytes(data, limits)
+        if inspection.problem is not None:
+            return LoadResult(None, errors=(inspection.problem,))
+        unpacked = inspection.sheets
     with _collector_paused():
-        return _load(data, name, skip_error_rows, rules)
+        return _load(data, name, skip_error_rows, rules, unpacked)
 
 
 @contextlib.contextmanager
@@ -172,9 +176,11 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load(data: bytes, name: str, skip_error_rows: bool, rules: ReadSettings) -> LoadResult:
+def _load(
+    data: bytes, name: str, skip_error_rows: bool, rules: ReadSettings, unpacked: Mapping[str, bytes]
+) -> LoadResult:
     try:
-        book = _read_book(data)
+        book = _read_book(data, unpacked)
     except (KeyboardInterrupt, SystemExit):
         raise
     # Any parser failure is a message about the file, never a crash; a panic in calamine's Rust code
@@ -244,8 +250,9 @@ class _SheetXml:
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
 
 
-def _read_book(data: bytes) -> _Book:
-    """The known sheets as grids of calamine's Python values (float, str, bool, datetime).
+def _read_book(data: bytes, unpacked: Mapping[str, bytes] = {}) -> _Book:
+    """The known sheets as grids of calamine's Python values (float, str, bool, datetime); ``unpacked``:
+    worksheets' XML already unpacked by the guard, by zip member.
 
     Not fastexcel / polars, although they read the same sheets in about a quarter of the time: typed, they
     silently empty a text cell in a number column (where "约500" must be reported); as strings, they keep
@@ -285,7 +292,7 @@ def _read_book(data: bytes) -> _Book:
             )
     percent_sheets = [n for n, s in matched.items() if any(c.unit == "percent" for c in s.columns)]
     try:
-        xml = _scan_xml(data, list(matched), percent_sheets)
+        xml = _scan_xml(data, list(matched), percent_sheets, unpacked)
     except Exception:  # not an xlsx (.xls, .ods), or an odd one: calamine has read the values all the same
         xml = {}
     return _Book(names, matched, grids, found, xml, merged)
@@ -358,9 +365,12 @@ _ATTR = re.compile(rb'(\w+)\s*=\s*["\']([^"\']*)["\']')
 _PERCENT_BUILTIN = frozenset({9, 10})
 
 
-def _scan_xml(data: bytes, sheet_names: list[str], percent_sheets: list[str]) -> dict[str, _SheetXml]:
+def _scan_xml(
+    data: bytes, sheet_names: list[str], percent_sheets: list[str], unpacked: Mapping[str, bytes] = {}
+) -> dict[str, _SheetXml]:
     """Formula cells without a cached value, error cells, hidden rows and (for ``percent_sheets``) cells in
-    a % number format, by sheet name. One streamed pass decides whether a sheet needs a closer look."""
+    a % number format, by sheet name. One pass decides whether a sheet needs a closer look: over the XML
+    the guard unpacked (``unpacked``, by zip member), else streamed from the zip."""
     found: dict[str, _SheetXml] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = _sheet_members(archive)
@@ -369,11 +379,16 @@ def _scan_xml(data: bytes, sheet_names: list[str], percent_sheets: list[str]) ->
             member = members.get(name)
             if member is None:
                 continue
-            odd, hidden = _mentions(archive, member)
+            xml = unpacked.get(member)
+            if xml is None:
+                odd, hidden = _mentions(archive, member)
+            else:
+                odd, hidden = _may_hold_odd_cell(xml), _may_hide_rows(xml)
             wants_percent = bool(styles) and name in percent_sheets
             if not (odd or hidden or wants_percent):
                 continue
-            xml = archive.read(member)
+            if xml is None:
+                xml = archive.read(member)
             found[name] = _SheetXml(
                 _scan_sheet(xml) if odd else [],
                 _hidden_rows(xml) if hidden else set(),
@@ -390,12 +405,17 @@ def _mentions(archive: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
         while chunk := stream.read(1 << 20):
             window = tail + chunk
             odd = odd or _may_hold_odd_cell(window)
-            # Rare enough that one search for the word decides whether the exact forms are looked for.
-            hidden = hidden or (b"hidden" in window and any(t in window for t in _HIDDEN_TRIGGERS))
+            hidden = hidden or _may_hide_rows(window)
             if odd and hidden:
                 break
             tail = window[-16:]
     return odd, hidden
+
+
+def _may_hide_rows(window: bytes) -> bool:
+    """Whether ``window`` may mark a row hidden: rare enough that one search for the word decides whether
+    the exact forms are looked for."""
+    return b"hidden" in window and any(trigger in window for trigger in _HIDDEN_TRIGGERS)
 
 
 def _may_hold_odd_cell(window: bytes) -> bool:
