@@ -1455,17 +1455,20 @@ class _Validator:
         if table is None:
             return None
         names: list[str] = table.coerced["name"]
-        first_row: dict[str, int] = {}
-        for index, name in enumerate(names):
-            row = int(table.rows[index])
-            key = name_key(name)
-            if key in first_row:
-                self.report(
-                    "duplicate_name", table.name, row, table.header("name"), name, other=first_row[key]
-                )
-            elif key:
-                first_row[key] = row
-                self.local_name[key] = name
+        # Each name is its own key in a clean workbook (one check over them all, not a call per name).
+        keys = names if all_plain(names) else list(map(name_key, names))
+        if len(set(keys)) == len(keys):  # no name twice: the names as they are, at C speed
+            self.local_name.update((key, name) for key, name in zip(keys, names, strict=True) if key)
+        else:
+            first_row: dict[str, int] = {}
+            for key, name, row in zip(keys, names, table.rows.tolist(), strict=True):
+                if key in first_row:
+                    self.report(
+                        "duplicate_name", table.name, row, table.header("name"), name, other=first_row[key]
+                    )
+                elif key:
+                    first_row[key] = row
+                    self.local_name[key] = name
         frame = table.frame()
         if template is not None:
             category_of = dict(zip(template["segment"], template["category"], strict=True))
