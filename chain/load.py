@@ -15,7 +15,7 @@ import posixpath
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from pathlib import Path
@@ -33,7 +33,7 @@ from rapidfuzz import fuzz
 
 from chain import schema
 from chain.credit_code import valid_credit_codes
-from chain.guard import GUARD_CODES, check_bytes
+from chain.guard import GUARD_CODES, inspect_bytes
 from chain.model import ChainData, LoadResult
 from chain.names import all_plain, closest, name_core, name_key
 from chain.places import is_county, place_core
@@ -151,11 +151,15 @@ def load_workbook(
         path = Path(source)
         data = path.read_bytes()
         name = source_name or path.name
-    refusal = None if guarded else check_bytes(data, limits)
-    if refusal is not None:
-        return LoadResult(None, errors=(refusal,))
+    unpacked: Mapping[str, bytes] = {}
+    if not guarded:
+        # The sheets the guard unpacked whole are looked at again from its copy (see _scan_xml).
+        inspection = inspect_bytes(data, limits)
+        if inspection.problem is not None:
+            return LoadResult(None, errors=(inspection.problem,))
+        unpacked = inspection.sheets
     with _collector_paused():
-        return _load(data, name, skip_error_rows, rules)
+        return _load(data, name, skip_error_rows, rules, unpacked)
 
 
 @contextlib.contextmanager
@@ -172,9 +176,11 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load(data: bytes, name: str, skip_error_rows: bool, rules: ReadSettings) -> LoadResult:
+def _load(
+    data: bytes, name: str, skip_error_rows: bool, rules: ReadSettings, unpacked: Mapping[str, bytes]
+) -> LoadResult:
     try:
-        book = _read_book(data)
+        book = _read_book(data, unpacked)
     except (KeyboardInterrupt, SystemExit):
         raise
     # Any parser failure is a message about the file, never a crash; a panic in calamine's Rust code
@@ -244,8 +250,9 @@ class _SheetXml:
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
 
 
-def _read_book(data: bytes) -> _Book:
-    """The known sheets as grids of calamine's Python values (float, str, bool, datetime).
+def _read_book(data: bytes, unpacked: Mapping[str, bytes] = {}) -> _Book:
+    """The known sheets as grids of calamine's Python values (float, str, bool, datetime); ``unpacked``:
+    worksheets' XML already unpacked by the guard, by zip member.
 
     Not fastexcel / polars, although they read the same sheets in about a quarter of the time: typed, they
     silently empty a text cell in a number column (where "约500" must be reported); as strings, they keep
@@ -285,7 +292,7 @@ def _read_book(data: bytes) -> _Book:
             )
     percent_sheets = [n for n, s in matched.items() if any(c.unit == "percent" for c in s.columns)]
     try:
-        xml = _scan_xml(data, list(matched), percent_sheets)
+        xml = _scan_xml(data, list(matched), percent_sheets, unpacked)
     except Exception:  # not an xlsx (.xls, .ods), or an odd one: calamine has read the values all the same
         xml = {}
     return _Book(names, matched, grids, found, xml, merged)
@@ -358,9 +365,12 @@ _ATTR = re.compile(rb'(\w+)\s*=\s*["\']([^"\']*)["\']')
 _PERCENT_BUILTIN = frozenset({9, 10})
 
 
-def _scan_xml(data: bytes, sheet_names: list[str], percent_sheets: list[str]) -> dict[str, _SheetXml]:
+def _scan_xml(
+    data: bytes, sheet_names: list[str], percent_sheets: list[str], unpacked: Mapping[str, bytes] = {}
+) -> dict[str, _SheetXml]:
     """Formula cells without a cached value, error cells, hidden rows and (for ``percent_sheets``) cells in
-    a % number format, by sheet name. One streamed pass decides whether a sheet needs a closer look."""
+    a % number format, by sheet name. One pass decides whether a sheet needs a closer look: over the XML
+    the guard unpacked (``unpacked``, by zip member), else streamed from the zip."""
     found: dict[str, _SheetXml] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = _sheet_members(archive)
@@ -369,11 +379,16 @@ def _scan_xml(data: bytes, sheet_names: list[str], percent_sheets: list[str]) ->
             member = members.get(name)
             if member is None:
                 continue
-            odd, hidden = _mentions(archive, member)
+            xml = unpacked.get(member)
+            if xml is None:
+                odd, hidden = _mentions(archive, member)
+            else:
+                odd, hidden = _may_hold_odd_cell(xml), _may_hide_rows(xml)
             wants_percent = bool(styles) and name in percent_sheets
             if not (odd or hidden or wants_percent):
                 continue
-            xml = archive.read(member)
+            if xml is None:
+                xml = archive.read(member)
             found[name] = _SheetXml(
                 _scan_sheet(xml) if odd else [],
                 _hidden_rows(xml) if hidden else set(),
@@ -390,12 +405,34 @@ def _mentions(archive: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
         while chunk := stream.read(1 << 20):
             window = tail + chunk
             odd = odd or _may_hold_odd_cell(window)
-            # Rare enough that one search for the word decides whether the exact forms are looked for.
-            hidden = hidden or (b"hidden" in window and any(t in window for t in _HIDDEN_TRIGGERS))
+            hidden = hidden or _may_hide_rows(window)
             if odd and hidden:
                 break
             tail = window[-16:]
     return odd, hidden
+
+
+def _may_hide_rows(window: bytes) -> bool:
+    """Whether ``window`` may mark a row hidden: rare enough that finding the word decides whether the exact
+    forms are looked for. Cell XML seldom has an ``h`` (a row height, a few tags), so the word is found
+    through each ``h`` (``memchr``); past a few thousand of them, by searching for it whole.
+
+    >>> _may_hide_rows(b'<row r="2" ht="20"><c r="A2"/></row><row r="3" hidden="1">')
+    True
+    >>> _may_hide_rows(b'<row r="2" ht="20"><c r="A2"/></row><sheetView hidden="0">')
+    False
+    """
+    position = window.find(b"h")
+    for _ in range(_FEW_HITS):
+        if position == -1:
+            return False
+        if window.startswith(b"hidden", position):
+            break
+        position = window.find(b"h", position + 1)
+    else:
+        if b"hidden" not in window:
+            return False
+    return any(trigger in window for trigger in _HIDDEN_TRIGGERS)
 
 
 def _may_hold_odd_cell(window: bytes) -> bool:
@@ -789,7 +826,7 @@ class _Table:
 
 def _text_series(values: list[str]) -> pd.Series:
     """A ``str`` series of Python strings, built through Arrow: half the time of ``pd.Series(dtype="str")``."""
-    return pd.Series(pd.array(pa.array(values, pa.large_string()), dtype="str"))
+    return pd.Series(pd.array(_arrow_texts(values), dtype="str"))
 
 
 class _Validator:
@@ -1183,7 +1220,7 @@ class _Validator:
             texts = _texts(cells)
             # The column in Arrow (what its frame column will be) answers which cells are placeholders or
             # empty at C++ speed, over contiguous memory rather than millions of scattered objects.
-            arrow = pa.array(texts, pa.large_string())
+            arrow = _arrow_texts(texts)
             # One kernel answers for most columns: no cell is a placeholder or empty.
             odd = pc.is_in(arrow, value_set=_PLACEHOLDER_OR_EMPTY).true_count > 0
             marked = pc.is_in(arrow, value_set=_PLACEHOLDER_VALUES) if odd else None
@@ -1192,7 +1229,7 @@ class _Validator:
                 self.note("placeholder", table, header, found, texts[found[0]])
                 for index in found:
                     texts[index] = ""
-                arrow = pa.array(texts, pa.large_string())
+                arrow = _arrow_texts(texts)
             if column.required and odd and (empty := pc.equal(arrow, _EMPTY)).true_count:
                 for index in np.flatnonzero(empty.to_numpy(zero_copy_only=False)).tolist():
                     self.report(
@@ -1418,17 +1455,20 @@ class _Validator:
         if table is None:
             return None
         names: list[str] = table.coerced["name"]
-        first_row: dict[str, int] = {}
-        for index, name in enumerate(names):
-            row = int(table.rows[index])
-            key = name_key(name)
-            if key in first_row:
-                self.report(
-                    "duplicate_name", table.name, row, table.header("name"), name, other=first_row[key]
-                )
-            elif key:
-                first_row[key] = row
-                self.local_name[key] = name
+        # Each name is its own key in a clean workbook (one check over them all, not a call per name).
+        keys = names if all_plain(names) else list(map(name_key, names))
+        if len(set(keys)) == len(keys):  # no name twice: the names as they are, at C speed
+            self.local_name.update((key, name) for key, name in zip(keys, names, strict=True) if key)
+        else:
+            first_row: dict[str, int] = {}
+            for key, name, row in zip(keys, names, table.rows.tolist(), strict=True):
+                if key in first_row:
+                    self.report(
+                        "duplicate_name", table.name, row, table.header("name"), name, other=first_row[key]
+                    )
+                elif key:
+                    first_row[key] = row
+                    self.local_name[key] = name
         frame = table.frame()
         if template is not None:
             category_of = dict(zip(template["segment"], template["category"], strict=True))
@@ -1858,6 +1898,41 @@ def _texts(cells: Sequence[Any]) -> list[str]:
         return list(map(str.strip, cells))
     except TypeError:  # a number, date or bool among them
         return [value.strip() if type(value) is str else cell_text(value) for value in cells]
+
+
+#: Joins a column's texts for :func:`_arrow_texts`: the ASCII unit separator, a control character that no
+#: byte of another character's UTF-8 encoding equals.
+_SEPARATOR = "\x1f"
+_SEPARATOR_BYTE = 0x1F
+
+
+def _arrow_texts(texts: Sequence[str]) -> pa.Array:
+    """The texts as an Arrow ``large_string`` array, encoded in one piece.
+
+    ``pa.array`` of Python strings has each string make and keep its own UTF-8 copy, an allocation per cell
+    that is most of the time of a column of Chinese names. Joined, the column is encoded at once and cut
+    where the separators were; a column in which some text holds the separator itself (or cannot be encoded)
+    takes the per-string way, which answers the same.
+
+    >>> _arrow_texts(["甲", "", "乙丙"]).to_pylist()
+    ['甲', '', '乙丙']
+    >>> _arrow_texts(["甲", "b" + _SEPARATOR + "c"]).to_pylist()
+    ['甲', 'b\\x1fc']
+    """
+    try:
+        joined = _SEPARATOR.join(texts).encode("utf-8")
+    except UnicodeEncodeError:
+        return pa.array(texts, pa.large_string())
+    cuts = np.flatnonzero(np.frombuffer(joined, dtype=np.uint8) == _SEPARATOR_BYTE)
+    if len(cuts) != len(texts) - 1:  # a text holds the separator (or there is none)
+        return pa.array(texts, pa.large_string())
+    offsets = np.empty(len(texts) + 1, dtype=np.int64)
+    offsets[0] = 0
+    # The i-th cut is where the i-th text ends, once the i separators before it are taken out.
+    offsets[1:-1] = cuts - np.arange(len(cuts))
+    offsets[-1] = len(joined) - len(cuts)
+    data = joined.replace(_SEPARATOR.encode("ascii"), b"")
+    return pa.LargeStringArray.from_buffers(len(texts), pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def _empty_positions(texts: list[str]) -> np.ndarray:

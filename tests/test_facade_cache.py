@@ -219,14 +219,20 @@ def test_the_targets_display_is_built_once_per_filter_and_language(app_store, mo
 def test_the_guard_runs_once_per_upload(app_store, monkeypatch, data, state, second_step):
     at = _data_page()  # the sample is loaded (and guarded) before counting
     calls: list[int] = []
-    real = guard.check_bytes
+    real, real_inspect = guard.check_bytes, guard.inspect_bytes
 
     def check_bytes(found: bytes, limits: Limits = Limits()):
         calls.append(len(found))
         return real(found, limits)
 
-    for module in (guard, isolate, load):
+    def inspect_bytes(found: bytes, limits: Limits = Limits()):
+        calls.append(len(found))
+        return real_inspect(found, limits)
+
+    for module in (guard, isolate):
         monkeypatch.setattr(module, "check_bytes", check_bytes)
+    for module in (guard, load):
+        monkeypatch.setattr(module, "inspect_bytes", inspect_bytes)
     at.file_uploader[0].set_value(("county.xlsx", data, XLSX)).run()
     assert not at.exception, [e.value for e in at.exception]
     assert _outcome(at) == state
@@ -242,7 +248,7 @@ def test_the_parse_child_reads_what_the_server_guarded_without_guarding_again():
     if pid == 0:  # pragma: no cover - the child exits, with 99 if it called the guard
         try:
             os.close(reader)
-            load.check_bytes = lambda *args, **kwargs: os._exit(99)
+            load.inspect_bytes = lambda *args, **kwargs: os._exit(99)
             isolate._child(writer, county(5), Limits(parse_memory_mb=1 << 20), "county.xlsx")
         finally:
             os._exit(98)

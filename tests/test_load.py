@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook as open_with_openpyxl
 
 from chain.credit_code import is_valid_credit_code, valid_credit_codes
+from chain.guard import inspect_bytes
 from chain.load import REFUSAL_CODES, cell_text, load_workbook, parse_date, parse_number
 from chain.problems import CATALOGUE, Problem
 from tests.factory import TINY, make_workbook
@@ -571,3 +572,25 @@ def test_english_headers_with_spaces_match_underscored_keys() -> None:
     result = load_workbook(make_workbook(sheets))
     assert result.ok, result.errors
     assert result.data.enterprises["above_scale"].tolist() == [True, True, False, True]
+
+
+def test_the_guards_copy_of_a_sheet_reads_as_the_sheet_itself() -> None:
+    """A load looks at the worksheets the guard unpacked from the guard's copy (each sheet unpacked once); a
+    guarded load (the parse child's) streams them from the zip: both find the same formula and error
+    cells, hidden rows and % cells."""
+    book = open_with_openpyxl(
+        io.BytesIO(build(edit("企业", 3, "同比增长(%)", "=1+2"), edit("企业", 4, "同比增长(%)", "#DIV/0!")))
+    )
+    book["企业"].row_dimensions[5].hidden = True
+    book["企业"]["G2"].number_format = "0.0%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    inspection = inspect_bytes(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert inspection.sheets and all(archive.read(m) == xml for m, xml in inspection.sheets.items())
+    from_copy, streamed = load_workbook(data), load_workbook(data, guarded=True)
+    codes = {p.code for p in from_copy.warnings + from_copy.errors}
+    assert {"formula_no_value", "error_value", "hidden_rows"} <= codes
+    assert from_copy.errors == streamed.errors and from_copy.warnings == streamed.warnings
+    assert from_copy.data is None or from_copy.data.enterprises.equals(streamed.data.enterprises)
