@@ -30,9 +30,11 @@ import pandas as pd
 from chain import brief_charts, render, views
 from chain import columns as cat
 from chain import numbers as num
+from chain.compare import CompareError, Comparison, Side, comparability
 from chain.model import ChainData, ChainReport
 from chain.pairing import local_pairs
-from chain.reasons import summary_change, summary_sentence
+from chain.periods import Period, PeriodError, parse_period
+from chain.reasons import render_changes, summary_change, summary_sentence
 from chain.targets import recruiting_targets
 from chain.xlsxfile import FIXED_TIME, zip_entry
 
@@ -44,7 +46,6 @@ __all__ = [
     "Figure",
     "Heading",
     "Paragraph",
-    "Previous",
     "Section",
     "Table",
     "brief_docx",
@@ -53,6 +54,8 @@ __all__ = [
     "make_brief",
     "pdf_bytes",
     "pdf_converter",
+    "previous_period",
+    "side",
 ]
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -100,8 +103,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "inputs_col": ("上游环节", "Input segments"),
     "suppliers_col": ("可对接的本地企业", "Local firms that make it"),
     "measure_col": ("指标", "Measure"),
-    "before_col": ("上期", "Previous"),
-    "after_col": ("本期", "This period"),
+    "period_col": ("{period}", "{period}"),
+    "compared_same_months": (
+        "本期（{after}）与{before}同期对比，金额直接比较。",
+        "This period ({after}) is compared with the same months of {before}; amounts compare directly.",
+    ),
+    "compared_monthly_average": (
+        "本期（{after}）与{before}所含月份不同，金额按月均值比较。",
+        "This period ({after}) and {before} cover different months: amounts compare as monthly averages.",
+    ),
     "change_col": ("变化", "Change"),
     "completeness_segments": (
         "链条完整度（有本地企业的环节占比）",
@@ -128,10 +138,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "{n} rows in error were left out of this brief's analysis: {rows}.",
     ),
     "row": ("{sheet}第{row}行", "{sheet} row {row}"),
-    "amounts_note": ("表中金额单位为万元。", "Amounts in tables are in 10k yuan (万元)."),
 }
 
 _NUMERALS = "一二三四五六七八九十"
+
+
+def _capitalised(text: str) -> str:
+    """A header's first letter capitalised (as every table's English headers are); Chinese unchanged."""
+    return text[:1].upper() + text[1:]
 
 
 def _word(key: str, lang: str, **fields: object) -> str:
@@ -213,12 +227,33 @@ class Brief:
         return tuple(b for s in self.sections for b in s.blocks if isinstance(b, Table))
 
 
-@dataclass(frozen=True)
-class Previous:
-    """The same county's earlier period, for the comparison section."""
+def side(label: str, data: ChainData, report: ChainReport) -> Side:
+    """One period of a comparison (:class:`chain.compare.Side`) from a workbook's data and analysis, its period
+    read from the 设置 sheet's 报告期 (:class:`chain.periods.PeriodError` when it says no year and months)."""
+    return Side(label, data.county, parse_period(data.period), data, report)
 
-    data: ChainData
-    report: ChainReport
+
+def previous_period(candidates: Sequence[tuple[object, str, str]], county: str, period: str) -> object | None:
+    """The key of the latest candidate before ``period`` that compares with it (:func:`chain.compare.comparability`:
+    the same county, no overlapping months), among ``candidates`` given as (key, county, period text): the
+    workspace's snapshots, say. None when there is none, or when ``period`` itself cannot be read."""
+    try:
+        now = parse_period(period)
+    except PeriodError:
+        return None
+    best: tuple[Period, object] | None = None
+    for key, other_county, text in candidates:
+        try:
+            then = parse_period(text)
+            comparability(("", other_county, then), ("", county, now))
+        except (PeriodError, CompareError):
+            continue
+        order = (then.year, then.last_month, then.first_month)
+        if order < (now.year, now.last_month, now.first_month) and (
+            best is None or order > (best[0].year, best[0].last_month, best[0].first_month)
+        ):
+            best = (then, key)
+    return None if best is None else best[1]
 
 
 @dataclass
@@ -272,7 +307,12 @@ def _amount(value: object, lang: str) -> str:
     return num.amount(value, lang, compact=True)
 
 
-def _summary(data: ChainData, report: ChainReport, lang: str, previous: Previous | None) -> str:
+def _signed(change: float, lang: str) -> str:
+    """A change of an amount, with its sign: +9.41 亿元, -300 万元."""
+    return ("+" if change > 0 else "") + _amount(change, lang)
+
+
+def _summary(data: ChainData, report: ChainReport, lang: str, comparison: Comparison | None) -> str:
     """The summary paragraph: the chain's scale, its share of the county's industry, jobs, growth, status
     counts, completeness (and its change since the previous period) and its largest gaps."""
     totals = views.chain_totals(data, report)
@@ -307,17 +347,17 @@ def _summary(data: ChainData, report: ChainReport, lang: str, previous: Previous
             "completeness", lang, segments=num.percent(done.segments), value=num.percent(done.value)
         )
     )
-    if previous is not None:
-        before = previous.report.completeness
-        sentences.append(
-            summary_sentence(
-                "completeness_change",
-                lang,
-                previous=previous.data.period or previous.data.source,
-                segments_change=summary_change(before.segments, done.segments, lang),
-                value_change=summary_change(before.value, done.value, lang),
+    if comparison is not None:
+        chain_rows = comparison.changes[comparison.changes["segment"] == ""]
+        if len(chain_rows):
+            sentences.append(
+                summary_sentence(
+                    "compared",
+                    lang,
+                    previous=comparison.before.data.period or comparison.before.label,
+                    change=render_changes(chain_rows, lang).iloc[0],
+                )
             )
-        )
     up = views.top_gaps(report, "upstream", 1)
     down = views.top_gaps(report, "downstream", 1)
     if len(up):
@@ -362,7 +402,7 @@ def _status_section(c: _Composer) -> tuple[Block, ...]:
     headers = (
         cat.header("category", lang),
         _word("segments_col", lang),
-        *(cat.value_name(cat.STATUSES, s, lang) for s in ("strong", "weak", "missing")),
+        *(_capitalised(cat.value_name(cat.STATUSES, s, lang)) for s in ("strong", "weak", "missing")),
         cat.header("firms", lang),
         cat.header("output", lang),
         cat.header("employees", lang),
@@ -372,7 +412,7 @@ def _status_section(c: _Composer) -> tuple[Block, ...]:
         "status_table",
         headers,
         rows,
-        (2.2, 1.2, 1.0, 1.0, 1.0, 1.4, 1.8, 1.4, 3.4),
+        (1.9, 1.5, 1.3, 1.2, 1.4, 1.3, 1.8, 1.6, 2.8),
         (False, True, True, True, True, True, True, True, False),
     )
     return figure, table
@@ -484,54 +524,72 @@ def _pairing_blocks(c: _Composer) -> tuple[Block, ...]:
     return Paragraph(_word("pairing_intro", lang)), table
 
 
-def _changes_blocks(c: _Composer, previous: Previous) -> tuple[Block, ...]:
+def _changes_blocks(c: _Composer, comparison: Comparison) -> tuple[Block, ...]:
+    """What changed since the previous period, as :mod:`chain.compare` finds it: the chain's figures side by
+    side (amounts as monthly averages when the periods cover different months) and a sentence per segment
+    whose status changed."""
     lang = c.lang
-    before_totals = views.chain_totals(previous.data, previous.report)
-    after_totals = views.chain_totals(c.data, c.report)
-    before_done, after_done = previous.report.completeness, c.report.completeness
-    before_counts, after_counts = views.status_counts(previous.report), views.status_counts(c.report)
+    segments, done = comparison.segments, comparison.completeness.set_index("side")
     rows: list[tuple[str, str, str, str]] = []
-
-    def amounts(key: str, before: float, after: float) -> None:
-        rows.append(
-            (cat.name(key, lang), _amount(before, lang), _amount(after, lang), _amount(after - before, lang))
-        )
-
-    def counts(name: str, before: int, after: int) -> None:
-        rows.append((name, f"{before:,}", f"{after:,}", f"{after - before:+,}"))
-
-    def shares(name: str, before: float, after: float) -> None:
-        rows.append((name, num.percent(before), num.percent(after), summary_change(before, after, lang)))
-
-    amounts("output", before_totals.output, after_totals.output)
-    counts(cat.name("employees", lang), before_totals.employees, after_totals.employees)
-    counts(cat.name("firms", lang), before_totals.firms, after_totals.firms)
+    for metric in ("firms", "output", "employees", "leakage", "exports"):
+        before = float(segments[f"{metric}_from"].fillna(0.0).sum())
+        after = float(segments[f"{metric}_to"].fillna(0.0).sum())
+        if cat.column(metric).kind == "money":
+            rows.append(
+                (
+                    cat.name(metric, lang),
+                    _amount(before, lang),
+                    _amount(after, lang),
+                    _signed(after - before, lang),
+                )
+            )
+        else:
+            rows.append(
+                (cat.name(metric, lang), f"{before:,.0f}", f"{after:,.0f}", f"{after - before:+,.0f}")
+            )
     for status in ("strong", "weak", "missing"):
-        counts(cat.value_name(cat.STATUSES, status, lang), before_counts[status], after_counts[status])
-    shares(_word("completeness_segments", lang), before_done.segments, after_done.segments)
-    shares(_word("completeness_value", lang), before_done.value, after_done.value)
-    amounts(
-        "leakage", float(previous.report.segments["leakage"].sum()), float(c.report.segments["leakage"].sum())
-    )
+        before_n = int((segments["status_from"] == status).sum())
+        after_n = int((segments["status_to"] == status).sum())
+        rows.append(
+            (
+                _capitalised(cat.value_name(cat.STATUSES, status, lang)),
+                str(before_n),
+                str(after_n),
+                f"{after_n - before_n:+d}",
+            )
+        )
+    for key in ("completeness_segments", "completeness_value"):
+        before_share, after_share = float(done.loc["from", key]), float(done.loc["to", key])
+        rows.append(
+            (
+                _word(key, lang),
+                num.percent(before_share),
+                num.percent(after_share),
+                summary_change(before_share, after_share, lang),
+            )
+        )
+    periods = [
+        comparison.before.data.period or comparison.before.label,
+        comparison.after.data.period or comparison.after.label,
+    ]
     headers = (
         _word("measure_col", lang),
-        f"{_word('before_col', lang)}（{previous.data.period}）"
-        if lang == "zh"
-        else f"{_word('before_col', lang)} ({previous.data.period})",
-        f"{_word('after_col', lang)}（{c.data.period}）"
-        if lang == "zh"
-        else f"{_word('after_col', lang)} ({c.data.period})",
+        _word("period_col", lang, period=periods[0]),
+        _word("period_col", lang, period=periods[1]),
         _word("change_col", lang),
     )
-    return (c.table("changes_table", headers, rows, (3.2, 2.4, 2.4, 2.6), (False, True, True, True)),)
+    blocks: list[Block] = [
+        Paragraph(_word(f"compared_{comparison.comparable}", lang, before=periods[0], after=periods[1])),
+        c.table("changes_table", headers, rows, (3.6, 2.4, 2.4, 2.6), (False, True, True, True)),
+    ]
+    per_segment = comparison.changes[comparison.changes["segment"] != ""]
+    blocks.extend(Paragraph(sentence) for sentence in render_changes(per_segment, lang))
+    return tuple(blocks)
 
 
 def _notes(data: ChainData, report: ChainReport, lang: str) -> tuple[Block, ...]:
     threshold = num.percent(report.settings.weak_share, 0)
-    notes = [
-        Paragraph(_word("settings_note", lang, threshold=threshold)),
-        Paragraph(_word("amounts_note", lang)),
-    ]
+    notes = [Paragraph(_word("settings_note", lang, threshold=threshold))]
     rows = data.excluded_rows
     if rows:
         listed = render.joined([_word("row", lang, sheet=sheet, row=row) for sheet, row in rows], lang)
@@ -544,13 +602,14 @@ def make_brief(
     report: ChainReport,
     lang: str = "zh",
     *,
-    previous: Previous | None = None,
+    comparison: Comparison | None = None,
     top: int = 5,
     per_gap: int = 3,
 ) -> Brief:
     """The brief of one chain and period as data, in ``lang``: a summary, the chain's status, its ``top``
     largest upstream and downstream gaps, the first ``per_gap`` recruiting targets of each of them, the best
-    local pairings, what changed since ``previous`` (the same county's earlier period, when given) and notes
+    local pairings, what changed since the earlier period of ``comparison`` (when given: :func:`chain.compare.compare`
+    of the same county's earlier period and this one) and notes
     on the data (the weak-share threshold, rows left out)."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
@@ -563,7 +622,7 @@ def make_brief(
         _word("source", lang, source=data.source or num.DASH),
     )
     sections = [
-        Section("overview", _word("overview", lang), (Paragraph(_summary(data, report, lang, previous)),)),
+        Section("overview", _word("overview", lang), (Paragraph(_summary(data, report, lang, comparison)),)),
         Section("status", _word("status", lang), _status_section(c)),
         Section(
             "gaps",
@@ -578,8 +637,8 @@ def make_brief(
         Section("targets", _word("targets", lang), _targets_blocks(c)),
         Section("pairing", _word("pairing", lang), _pairing_blocks(c)),
     ]
-    if previous is not None:
-        sections.append(Section("changes", _word("changes", lang), _changes_blocks(c, previous)))
+    if comparison is not None:
+        sections.append(Section("changes", _word("changes", lang), _changes_blocks(c, comparison)))
     sections.append(Section("notes", _word("notes", lang), _notes(data, report, lang)))
     return Brief(
         lang,  # type: ignore[arg-type]
@@ -768,13 +827,15 @@ def _page_field(paragraph, style: _Style, size: float) -> None:  # type: ignore[
         _style_run(run, style, style.body_face, size)
 
 
-def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+def _row_flags(row, *, header: bool) -> None:  # type: ignore[no-untyped-def]
+    """A row never split over two pages; the header row repeated at the top of each page a table runs on."""
     from docx.oxml import OxmlElement
 
     properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(_qn("w:val"), "true")
-    properties.append(header)
+    for flag in ("w:cantSplit", "w:tblHeader") if header else ("w:cantSplit",):
+        element = OxmlElement(flag)
+        element.set(_qn("w:val"), "true")
+        properties.append(element)
 
 
 def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
@@ -821,7 +882,8 @@ def _table(document, table: Table, style: _Style, width_cm: float) -> None:  # t
                 _shade(cell, "E7E6E6")
             elif table.numeric[index]:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _repeat_header(grid.rows[0])
+    for r, row in enumerate(grid.rows):
+        _row_flags(row, header=r == 0)
 
 
 def _font_table(xml: bytes) -> bytes:
@@ -993,11 +1055,11 @@ def brief_docx(
     report: ChainReport,
     lang: str = "zh",
     *,
-    previous: Previous | None = None,
+    comparison: Comparison | None = None,
     top: int = 5,
 ) -> bytes:
     """The brief of ``data`` as .docx bytes: :func:`make_brief` laid out by :func:`docx_bytes`."""
-    return docx_bytes(make_brief(data, report, lang, previous=previous, top=top))
+    return docx_bytes(make_brief(data, report, lang, comparison=comparison, top=top))
 
 
 # -------------------------------------------------------------------------------------------------- PDF
@@ -1015,8 +1077,8 @@ def pdf_converter() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def pdf_bytes(document: bytes, *, target: str = "pdf", timeout: float = PDF_TIMEOUT_S) -> bytes:
-    """A .docx converted by LibreOffice headless: ``pdf``, or ``png`` (its first page, to look at).
+def pdf_bytes(document: bytes, *, timeout: float = PDF_TIMEOUT_S) -> bytes:
+    """A .docx converted to PDF by LibreOffice headless.
 
     Each conversion runs in a temporary profile of its own, so conversions never share (or lock) a user's
     LibreOffice profile. Raises RuntimeError (with LibreOffice's words) when there is no converter or the
@@ -1036,7 +1098,7 @@ def pdf_bytes(document: bytes, *, target: str = "pdf", timeout: float = PDF_TIME
             "--headless",
             "--norestore",
             "--convert-to",
-            target,
+            "pdf",
             "--outdir",
             str(work / "out"),
             str(source),
@@ -1045,7 +1107,7 @@ def pdf_bytes(document: bytes, *, target: str = "pdf", timeout: float = PDF_TIME
             done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired as exc:
             raise RuntimeError(f"LibreOffice took longer than {timeout:g} s") from exc
-        result = work / "out" / f"brief.{target}"
+        result = work / "out" / "brief.pdf"
         if done.returncode != 0 or not result.is_file():
             raise RuntimeError(
                 f"LibreOffice could not convert the brief: {(done.stderr or done.stdout).strip()}"

@@ -15,14 +15,16 @@ from pathlib import Path
 
 from chain import brief
 from chain.cli import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, format_problem, load_or_exit, say
+from chain.compare import CompareError, compare
 from chain.gaps import analyze
 from chain.isolate import load_isolated
 from chain.load import REFUSAL_CODES
 from chain.model import ChainData, LoadResult
+from chain.periods import PeriodError
 from chain.settings import AnalysisSettings
-from chain.store import DB_URL_ENV, Snapshot, Store, StoreError
+from chain.store import DB_URL_ENV, Store, StoreError
 
-__all__ = ["earlier_snapshot", "register", "run_report"]
+__all__ = ["register", "run_report"]
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -57,23 +59,6 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     report.set_defaults(handler=run_report)
 
 
-def earlier_snapshot(store: Store, snapshot: Snapshot) -> Snapshot | None:
-    """The same county's latest snapshot of an earlier period than ``snapshot`` (by the period's year and
-    last month), None when the workspace has none."""
-    if snapshot.period_year is None or snapshot.period_last_month is None:
-        return None
-    key = (snapshot.period_year, snapshot.period_last_month)
-    earlier = [
-        s
-        for s in store.snapshots()
-        if s.county == snapshot.county
-        and s.period_year is not None
-        and s.period_last_month is not None
-        and (s.period_year, s.period_last_month) < key
-    ]
-    return max(earlier, key=lambda s: (s.period_year, s.period_last_month, s.id), default=None)
-
-
 def _loaded(data: bytes, name: str, args: argparse.Namespace) -> LoadResult | int:
     result = load_isolated(data, source_name=name, skip_error_rows=args.skip_error_rows)
     refusal = next((p for p in result.errors if p.code in REFUSAL_CODES), None)
@@ -83,8 +68,9 @@ def _loaded(data: bytes, name: str, args: argparse.Namespace) -> LoadResult | in
     return result
 
 
-def _sources(args: argparse.Namespace) -> tuple[LoadResult, LoadResult | None] | int:
-    """The load of the workbook to brief and, from the workspace, of its county's earlier period."""
+def _sources(args: argparse.Namespace) -> tuple[LoadResult, tuple[str, LoadResult] | None] | int:
+    """The load of the workbook to brief and, from the workspace, the label and load of its county's
+    latest earlier period that compares with it (:func:`chain.brief.previous_period`)."""
     if args.snapshot is None:
         result = load_or_exit(args, skip_error_rows=args.skip_error_rows)
         return result if isinstance(result, int) else (result, None)
@@ -92,7 +78,11 @@ def _sources(args: argparse.Namespace) -> tuple[LoadResult, LoadResult | None] |
         with Store.open(args.db, create=False) as store:
             snapshot = store.snapshot(args.snapshot)
             data = store.file(snapshot.id)
-            before = earlier_snapshot(store, snapshot)
+            listed = {s.id: s for s in store.snapshots() if s.id != snapshot.id}
+            key = brief.previous_period(
+                [(s.id, s.county, s.period) for s in listed.values()], snapshot.county, snapshot.period
+            )
+            before = listed.get(key) if isinstance(key, int) else None
             before_data = store.file(before.id) if before is not None else None
     except StoreError as error:
         say(error.message(args.lang), file=sys.stderr)
@@ -103,7 +93,8 @@ def _sources(args: argparse.Namespace) -> tuple[LoadResult, LoadResult | None] |
     previous = None
     if before is not None and before_data is not None:
         loaded = _loaded(before_data, before.file_name, args)
-        previous = loaded if isinstance(loaded, LoadResult) and loaded.ok else None
+        if isinstance(loaded, LoadResult) and loaded.ok:
+            previous = (before.label, loaded)
     return result, previous
 
 
@@ -139,10 +130,17 @@ def run_report(args: argparse.Namespace) -> int:
         left_out = "未纳入分析" if args.lang == "zh" else "left out"
         say(f"{left_out}: {format_problem(item, args.lang)}", file=sys.stderr)
     settings = AnalysisSettings(weak_share=args.weak_share)
-    previous = None
-    if earlier is not None and earlier.data is not None:
-        previous = brief.Previous(earlier.data, analyze(earlier.data, settings))
-    document = brief.brief_docx(data, analyze(data, settings), args.lang, previous=previous, top=args.top)
+    report = analyze(data, settings)
+    comparison = None
+    if earlier is not None and earlier[1].data is not None:
+        before = earlier[1].data
+        try:
+            comparison = compare(
+                brief.side(earlier[0], before, analyze(before, settings)), brief.side("", data, report)
+            )
+        except (CompareError, PeriodError) as exc:  # said, and the brief goes without the comparison
+            say(exc.message(args.lang), file=sys.stderr)
+    document = brief.brief_docx(data, report, args.lang, comparison=comparison, top=args.top)
     written = _write(output, document, args.lang)
     if written != EXIT_OK or not args.pdf:
         return written

@@ -21,9 +21,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chain import numbers
+from chain.columns import STATUSES
 from chain.schema import PROJECTS
 
 __all__ = [
+    "CHANGE_REASONS",
+    "CHANGE_SEPARATORS",
     "FACTOR_COLUMNS",
     "PAIR_REASONS",
     "SEGMENT_REASONS",
@@ -34,8 +37,11 @@ __all__ = [
     "OutsideSupplier",
     "percents",
     "render",
+    "render_changes",
     "render_outside_suppliers",
+    "render_period_reasons",
     "segment_reason",
+    "shares_apart",
     "summary_change",
     "summary_sentence",
     "table_of",
@@ -127,18 +133,18 @@ PAIR_REASONS: dict[str, tuple[str, str]] = {
 #: Summary sentence code -> (zh, en): the sentences of a brief's summary paragraph (:mod:`chain.brief`), the
 #: same facts the overview shows, in the same words. Fields are numbers already in words (:mod:`chain.numbers`)
 #: and names: county, period, firms, above_scale, output, employees (scale); growth; share and county_output
-#: (county_share); total, strong, weak, missing (status); segments, value (completeness); previous,
-#: segments_change, value_change (completeness_change: each a :data:`SUMMARY_CHANGES` phrase); segment and
-#: amount (top_upstream, top_downstream).
+#: (county_share); total, strong, weak, missing (status); segments, value (completeness); previous and
+#: change (compared: the whole chain's sentence of :func:`render_changes`); segment and amount
+#: (top_upstream, top_downstream).
 SUMMARY_SENTENCES: dict[str, tuple[str, str]] = {
     "scale": (
         "{period}，{county}产业链共有本地企业{firms}，其中规上企业{above_scale}，实现产值{output}，用工{employees}。",
-        "In {period}, the chain of {county} counted {firms} local firms ({above_scale} above scale), "
+        "In {period}, the chain of {county} counted {firms} locally ({above_scale} above scale), "
         "with an output of {output} and {employees} employed.",
     ),
     "growth": (
-        "产值同比增长{growth}（按企业产值加权）。",
-        "Output grew {growth} year on year (weighted by output).",
+        "产值同比增速为{growth}（按企业产值加权）。",
+        "Output growth year on year: {growth} (weighted by output).",
     ),
     "county_share": (
         "产业链产值占全县工业总产值（{county_output}）的{share}。",
@@ -152,20 +158,16 @@ SUMMARY_SENTENCES: dict[str, tuple[str, str]] = {
         "链条完整度（有本地企业的环节占比）为{segments}，本地需求的{value}由本县满足。",
         "Completeness (segments with a local firm) is {segments}; {value} of local demand is met in the county.",
     ),
-    "completeness_change": (
-        "与{previous}相比，链条完整度{segments_change}，本地需求本地满足比例{value_change}。",
-        "Compared with {previous}, completeness is {segments_change} and the share of local demand met "
-        "locally {value_change}.",
-    ),
+    "compared": ("与{previous}相比：{change}。", "Compared with {previous}: {change}."),
     "top_upstream": (
         "外购最多的环节是{segment}（外购{amount}），",
-        "The largest purchase from outside is {segment} ({amount}); ",
+        "The largest purchase from outside is {segment} ({amount});",
     ),
     "top_downstream": (
         "外流待加工最多的是{segment}的上游产品（{amount}）。",
         "the largest flow of inputs processed elsewhere is for {segment} ({amount}).",
     ),
-    "no_upstream": ("本地需求均由本县满足，", "All local demand is met in the county; "),
+    "no_upstream": ("本地需求均由本县满足，", "All local demand is met in the county;"),
     "no_downstream": ("没有外流待加工的产品。", "no local output leaves the county to be processed."),
 }
 
@@ -177,6 +179,41 @@ SUMMARY_CHANGES: dict[str, tuple[str, str]] = {
     "undefined": ("无法比较", "not comparable"),
 }
 
+#: What changed between two periods (:attr:`chain.compare.Comparison.changes`): a sentence is a head, then
+#: its parts joined (:data:`CHANGE_SEPARATORS`). Head code -> (zh, en); fields: segment, status_from and
+#: status_to (status words). Part code -> (zh, en); fields: added and removed (counts, {s_added} and
+#: {s_removed} the English plurals), and the two shares of each ratio (percentages with just enough decimals
+#: to tell them apart): share_from/share_to, segments_from/segments_to, value_from/value_to.
+CHANGE_REASONS: dict[str, dict[str, tuple[str, str]]] = {
+    "head": {
+        "chain": ("全链", "Whole chain"),
+        "transition": ("{segment}：{status_from} → {status_to}", "{segment}: {status_from} → {status_to}"),
+        "unchanged": ("{segment}：仍为{status_to}", "{segment}: still {status_to}"),
+        "segment_new": (
+            "{segment}：新列入产业链图谱（{status_to}）",
+            "{segment}: new in the chain template ({status_to})",
+        ),
+        "segment_dropped": (
+            "{segment}：不再列入产业链图谱（原为{status_from}）",
+            "{segment}: no longer in the chain template (was {status_from})",
+        ),
+    },
+    "parts": {
+        "firms_added": ("本地新增 {added} 家企业", "{added} new local firm{s_added}"),
+        "firms_removed": ("本地减少 {removed} 家企业", "{removed} local firm{s_removed} gone"),
+        "share": ("本地配套率 {share_from} → {share_to}", "local share {share_from} → {share_to}"),
+        "completeness_segments": (
+            "环节完整度 {segments_from} → {segments_to}",
+            "segments covered {segments_from} → {segments_to}",
+        ),
+        "completeness_value": (
+            "全链本地配套率 {value_from} → {value_to}",
+            "chain demand met locally {value_from} → {value_to}",
+        ),
+    },
+}
+#: (between head and parts, between parts) in each language.
+CHANGE_SEPARATORS: dict[str, tuple[str, str]] = {"zh": (" —— ", "，"), "en": (" — ", "; ")}
 
 #: An outside supplier as it reads in each language: name, (region), amount.
 _SUPPLIER = {
@@ -337,7 +374,7 @@ def summary_sentence(code: str, lang: str, **fields: object) -> str:
     """One sentence of a brief's summary (:data:`SUMMARY_SENTENCES`) in ``lang``, filled with ``fields``.
 
     >>> summary_sentence("growth", "zh", growth="+2.9%"), summary_sentence("growth", "en", growth="+2.9%")
-    ('产值同比增长+2.9%（按企业产值加权）。', 'Output grew +2.9% year on year (weighted by output).')
+    ('产值同比增速为+2.9%（按企业产值加权）。', 'Output growth year on year: +2.9% (weighted by output).')
     """
     return SUMMARY_SENTENCES[code][_side(lang)].format(**fields)
 
@@ -442,3 +479,71 @@ def _pair_reasons(frame: pd.DataFrame, side: int, lang: str) -> pa.Array:
         chosen = pa.array((codes == code).to_numpy(dtype=bool))
         result = pc.if_else(chosen, _fill(PAIR_REASONS[code][side], fields, count), result)
     return result
+
+
+def shares_apart(before: float, after: float) -> tuple[str, str]:
+    """Two shares as percentages with just enough decimals that they read equal only when they are
+    (0 digits first: 38%); a dash for an undefined one.
+
+    >>> shares_apart(0.0, 0.375), shares_apart(0.5, 0.504), shares_apart(float("nan"), 0.5)
+    (('0%', '38%'), ('50.0%', '50.4%'), ('—', '50%'))
+    """
+    for digits in range(4):
+        shown = numbers.percent(before, digits), numbers.percent(after, digits)
+        if (shown[0] == shown[1]) == (before == after):
+            break
+    return shown
+
+
+def render_changes(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """The what-changed summary of a comparison (:attr:`chain.compare.Comparison.changes`: head, parts and
+    the factors they quote), one sentence per row, in ``lang``.
+
+    >>> changes = pd.DataFrame({"segment": ["PBT高弹丝"], "head": ["transition"], "parts": [("firms_added", "share")],
+    ...     "status_from": ["missing"], "status_to": ["weak"], "firms_added": [1], "firms_removed": [0],
+    ...     "local_share_from": [0.0], "local_share_to": [0.375]})
+    >>> print(render_changes(changes, "zh")[0]); print(render_changes(changes, "en")[0])
+    PBT高弹丝：缺链 → 弱链 —— 本地新增 1 家企业，本地配套率 0% → 38%
+    PBT高弹丝: missing → weak — 1 new local firm; local share 0% → 38%
+    """
+    side = _side(lang)
+    between, joiner = CHANGE_SEPARATORS[lang]
+    sentences = []
+    for row in frame.to_dict("records"):
+        added, removed = int(row["firms_added"]), int(row["firms_removed"])
+        fields: dict[str, object] = {
+            "segment": row["segment"],
+            "status_from": STATUSES[row["status_from"]][side] if row["status_from"] else "",
+            "status_to": STATUSES[row["status_to"]][side] if row["status_to"] else "",
+            "added": added,
+            "removed": removed,
+            "s_added": "" if added == 1 else "s",
+            "s_removed": "" if removed == 1 else "s",
+        }
+        for prefix, key in (
+            ("share", "local_share"),
+            ("segments", "completeness_segments"),
+            ("value", "completeness_value"),
+        ):
+            if f"{key}_from" in row:
+                fields[f"{prefix}_from"], fields[f"{prefix}_to"] = shares_apart(
+                    float(row[f"{key}_from"]), float(row[f"{key}_to"])
+                )
+        head = CHANGE_REASONS["head"][str(row["head"])][side].format(**fields)
+        parts = [CHANGE_REASONS["parts"][code][side].format(**fields) for code in row["parts"]]
+        sentences.append(head + between + joiner.join(parts) if parts else head)
+    return pd.Series(pd.array(sentences, dtype="str"), index=frame.index)
+
+
+def render_period_reasons(frame: pd.DataFrame, period: Literal["from", "to"], lang: str) -> pd.Series:
+    """The status reasons of one period of a comparison's segments (:attr:`chain.compare.Comparison.segments`:
+    ``reason_<period>`` and the factors ``firms_<period>``, ``demand_<period>``, ``local_share_<period>``,
+    ``weak_share_<period>``), worded as the gap analysis words them; "" where the segment is not in that
+    period's template."""
+    columns = {f"{key}_{period}": key for key in ("reason", "firms", "demand", "local_share", "weak_share")}
+    sides = frame[list(columns)].rename(columns=columns)
+    result = np.empty(len(frame), dtype=object)
+    result[:] = [
+        "" if row["reason"] is None else segment_reason(row, lang) for row in sides.to_dict("records")
+    ]
+    return pd.Series(pd.array(result.tolist(), dtype="str"), index=frame.index)

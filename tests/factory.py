@@ -88,3 +88,60 @@ TINY_COUNTY: dict[str, list[list[Any]]] = {
         ["丙碳素", "外地铝厂", "煅后焦", "", "", "河南郑州", "", 20, 800],
     ],
 }
+
+
+def _code(body: str) -> str:
+    from chain.credit_code import make_credit_code
+
+    return make_credit_code(body, "610921")
+
+
+_FIRM_HEADER = [
+    "企业名称",
+    "统一社会信用代码",
+    "产业链环节",
+    "所在镇",
+    "规上企业",
+    "产值(万元)",
+    "用工人数",
+    "主要产品",
+]
+
+#: Two periods of 测试县 to compare (chain.compare), by hand. 2024年1-3月 is :data:`TINY` with credit codes:
+#: 原料 weak (1 firm, share 40/100), 煅烧 strong (2 firms, 100/150), 电极 weak (1 firm, no demand), 包装
+#: missing (demand 10 all from outside); completeness 3/4 segments, 140/260 of demand.
+COMPARE_BEFORE: dict[str, list[list[Any]]] = {
+    **TINY,
+    "企业": [
+        _FIRM_HEADER,
+        ["甲矿业", _code("MA6XJ001"), "原料", "城关镇", "是", 100, 10, "石油焦"],
+        ["乙碳素", _code("MA6XJ002"), "煅烧", "城关镇", "是", 200, 20, "煅后焦"],
+        ["丙碳素", "", "煅烧", "涧池镇", "否", 300, 30, "煅后焦"],
+        ["丁电极", _code("MA6XJ004"), "电极", "涧池镇", "是", 500, 50, "电极糊、石墨电极"],
+    ],
+    "设置": [["项目", "值"], ["县名", "测试县"], ["报告期", "2024年1-3月"]],
+}
+#: 2025年1-3月: 甲矿业 closed (原料 weak -> missing: 90 all bought outside); 乙碳素 renamed 乙碳素新材料 under
+#: the same credit code (one firm; its links are the same links); 戊包装 opened and sells 包装 4 of the 10 丁电极
+#: buys (包装 missing -> weak, share 0% -> 40%). Links: 甲矿业->乙碳素 原料 40 removed, 戊包装->丁电极 包装 4
+#: added. Completeness 3/4 segments, 104/250 of demand.
+COMPARE_AFTER: dict[str, list[list[Any]]] = {
+    **TINY,
+    "企业": [
+        _FIRM_HEADER,
+        ["乙碳素新材料", _code("MA6XJ002"), "煅烧", "城关镇", "是", 260, 22, "煅后焦"],
+        ["丙碳素", "", "煅烧", "涧池镇", "否", 330, 30, "煅后焦"],
+        ["丁电极", _code("MA6XJ004"), "电极", "涧池镇", "是", 600, 55, "电极糊、石墨电极"],
+        ["戊包装", _code("MA6XJ005"), "包装", "城关镇", "否", 50, 8, "纸箱"],
+    ],
+    "供需关系": [
+        TINY["供需关系"][0],
+        ["外地矿", "乙碳素新材料", "石油焦", "原料", "陕西西安", "", "", 90, 300],
+        ["乙碳素新材料", "丁电极", "煅后焦", "", "", "", "", 100, 15],
+        ["外地煅烧厂", "丁电极", "煅后焦", "煅烧", "江苏南通", "", "", 50, 1300],
+        ["丁电极", "外地钢厂", "石墨电极", "", "", "河北唐山", "", 450, 1100],
+        ["外地纸箱厂", "丁电极", "纸箱", "包装", "湖北十堰", "", "", 6, 400],
+        ["戊包装", "丁电极", "纸箱", "", "", "", "", 4, 5],
+    ],
+    "设置": [["项目", "值"], ["县名", "测试县"], ["报告期", "2025年1-3月"]],
+}
