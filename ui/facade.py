@@ -48,11 +48,13 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from chain import charts, export, gaps, graph, isolate, load, pairing, problems, render, targets
+from chain import brief, charts, export, gaps, graph, isolate, load, pairing, problems, render, targets
 from chain import columns as cat
+from chain.compare import CompareError, compare
 from chain.gaps import ChainReport, WhatIf
 from chain.isolate import QueuePosition
 from chain.model import ChainData, LoadResult
+from chain.periods import PeriodError
 from chain.settings import AnalysisSettings, CacheLimits, Limits
 from chain.views import filter_segments, market_flows
 from ui.cache import MISSING, BoundedCache, CacheStats, fresh
@@ -65,6 +67,8 @@ __all__ = [
     "SegmentFilters",
     "Source",
     "analyze",
+    "brief_docx",
+    "brief_download",
     "cache_stats",
     "cached",
     "can_retry",
@@ -570,3 +574,44 @@ def _problem_files(source: Source, lang: str) -> Built:
 def problems_downloads(source: Source, lang: str) -> Downloads:
     """The full validation report of a workbook as (xlsx, csv) bytes in ``lang``."""
     return _deferred(lambda: _problem_files(source, lang))
+
+
+@cached
+def brief_docx(
+    source: Source,
+    settings: AnalysisSettings,
+    lang: str,
+    previous: Source | None = None,
+    previous_label: str = "",
+) -> bytes:
+    """The chain's brief as .docx bytes (:func:`chain.brief.brief_docx`), compared with ``previous`` (the same
+    county's earlier period, labelled ``previous_label``) when given and comparable."""
+    data, report = _data(source), analyze(source, settings)
+    comparison = None
+    if previous is not None:
+        before = _data(previous)
+        try:
+            comparison = compare(
+                brief.side(previous_label, before, analyze(previous, settings)),
+                brief.side(source.name, data, report),
+            )
+        except (CompareError, PeriodError):  # not comparable: the brief goes without the comparison
+            comparison = None
+    return brief.brief_docx(data, report, lang, comparison=comparison)
+
+
+def brief_download(
+    source: Source,
+    settings: AnalysisSettings,
+    lang: str,
+    earlier: Callable[[], tuple[str, Source] | None],
+) -> Callable[[], bytes]:
+    """The brief for a download button, made when it is clicked: ``earlier`` (asked then, not on every rerun)
+    gives the earlier period to compare with, as (label, source), or None."""
+
+    def build() -> bytes:
+        found = earlier()
+        label, previous = found if found is not None else ("", None)
+        return brief_docx(source, settings, lang, previous, label)
+
+    return build
