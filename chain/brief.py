@@ -761,6 +761,21 @@ def _languages(rpr, lang: str) -> None:  # type: ignore[no-untyped-def]
     language.set(_qn("w:eastAsia"), "zh-CN")
 
 
+#: Characters an XML document cannot hold (C0 controls other than tab, line feed and carriage return; the
+#: non-characters U+FFFE and U+FFFF): a workbook read from .xls or .ods may carry them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    r"""``text`` as a document can hold it: each character XML cannot hold shown as its Python escape, as the
+    command line shows it (never dropped, never a failed save).
+
+    >>> _xml_text("甲\x1b[31m乙\x00")
+    '甲\\x1b[31m乙\\x00'
+    """
+    return _NOT_XML.sub(lambda match: ascii(match.group())[1:-1], text)
+
+
 def _style_run(run, style: _Style, face: str, size: float, *, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
     from docx.shared import Pt
 
@@ -787,7 +802,7 @@ def _paragraph(
     from docx.shared import Pt
 
     paragraph = document.add_paragraph()
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_xml_text(text))
     _style_run(run, style, face, size, bold=bold)
     fmt = paragraph.paragraph_format
     if align is not None:
@@ -868,7 +883,7 @@ def _table(document, table: Table, style: _Style, width_cm: float) -> None:  # t
         for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
             cell.width = widths[index]
             paragraph = cell.paragraphs[0]
-            run = paragraph.add_run(str(text))
+            run = paragraph.add_run(_xml_text(str(text)))
             _style_run(
                 run,
                 style,
@@ -922,7 +937,7 @@ def docx_bytes(brief: Brief) -> bytes:
     style = _STYLES[brief.lang]
     document = docx.Document()
     properties = document.core_properties
-    properties.title, properties.author, properties.language = brief.title, "", brief.lang
+    properties.title, properties.author, properties.language = _xml_text(brief.title), "", brief.lang
     properties.created = properties.modified = FIXED_TIME
     properties.last_modified_by = ""
     properties.revision = 1
@@ -939,7 +954,7 @@ def docx_bytes(brief: Brief) -> bytes:
     width_cm = 21.0 - left - right
     head = section.header.paragraphs[0]
     head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _style_run(head.add_run(brief.header), style, style.body_face, 9)
+    _style_run(head.add_run(_xml_text(brief.header)), style, style.body_face, 9)
     foot = section.footer.paragraphs[0]
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if brief.lang == "zh":

@@ -92,6 +92,11 @@ def _png(figure) -> bytes:  # type: ignore[no-untyped-def]
     return buffer.getvalue()
 
 
+def _label(text: object) -> str:
+    """Workbook text as a label, never markup: matplotlib reads text between two $ as mathematics."""
+    return str(text).replace("$", r"\$")
+
+
 def _ordered_categories(segments: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(segments["category"].tolist()))
 
@@ -119,7 +124,7 @@ def status_chart(segments: pd.DataFrame, lang: str) -> bytes:
             bars, labels=[str(v) if v else "" for v in values], label_type="center", fontsize=7, color="white"
         )
         start = [a + b for a, b in zip(start, values, strict=True)]
-    left.set_yticks(list(positions), categories)
+    left.set_yticks(list(positions), [_label(c) for c in categories])
     left.set_xlabel(chart_word("segment_count", lang), fontfamily=family, fontsize=8)
     left.legend(prop={"family": family, "size": 7}, ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.0))
 
@@ -143,7 +148,7 @@ def gap_chart(gaps: pd.DataFrame, kind: str, lang: str) -> bytes:
         raise ChartUnavailable("没有此类缺口。", "there is no gap of this kind.")
     figure, (ax,), family = _figure(0.38 * len(gaps) + 1.0)
     positions = list(range(len(gaps))[::-1])
-    names = gaps["segment"].astype(str).tolist()
+    names = [_label(name) for name in gaps["segment"]]
     if kind == "upstream":
         measures = ("local_supply", "leakage")
         largest = float((gaps["local_supply"] + gaps["leakage"]).max())

@@ -317,6 +317,18 @@ def test_a_figure_that_cannot_be_drawn_is_said_in_its_place(monkeypatch: pytest.
     assert len(document.inline_shapes) == 0
 
 
+def test_workbook_text_stays_text_in_the_document_and_the_figures() -> None:
+    """Characters XML cannot hold are shown escaped, never a failed save; a $ pair is not mathematics."""
+    table = brief.Table(1, "表", ("环节",), (("丙\x00",),), (1.0,), (False,))
+    made = brief.Brief("zh", "甲\x1b[31m乙", (), "县\x0b", (brief.Section("notes", "说明", (table,)),))
+    document = _open(brief.docx_bytes(made))
+    assert _texts(document)[0] == "甲\\x1b[31m乙"
+    assert document.sections[0].header.paragraphs[0].text == "县\\x0b"
+    assert _cells(document.tables[0])[1] == ["丙\\x00"]
+    gaps = pd.DataFrame({"segment": ["a$b$c"], "downstream_gap": [10.0]})
+    assert brief_charts.gap_chart(gaps, "downstream", "en").startswith(b"\x89PNG")
+
+
 def test_the_previous_period_is_the_latest_comparable_one_of_the_county() -> None:
     candidates = [
         (1, "汉阴县", "2022年1-9月"),
