@@ -138,6 +138,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "{n} rows in error were left out of this brief's analysis: {rows}.",
     ),
     "row": ("{sheet}第{row}行", "{sheet} row {row}"),
+    # Between a target's reasons: whole sentences, which may hold commas (a list's 、 would blur them).
+    "reasons_joiner": ("；", "; "),
 }
 
 _NUMERALS = "一二三四五六七八九十"
@@ -476,7 +478,7 @@ def _targets_blocks(c: _Composer) -> tuple[Block, ...]:
                 row["region"] or num.DASH,
                 render.number("value", row["value"], lang),
                 render.number("distance_km", row["distance_km"], lang),
-                render.joined(tuple(why[:2]), lang),
+                _word("reasons_joiner", lang).join(why[:2]),
             )
             for (_, row), why in zip(shown.iterrows(), reasons, strict=True)
         ]
