@@ -414,7 +414,7 @@ def _status_section(c: _Composer) -> tuple[Block, ...]:
         "status_table",
         headers,
         rows,
-        (1.9, 1.5, 1.3, 1.2, 1.4, 1.3, 1.8, 1.6, 2.8),
+        (1.9, 1.75, 1.3, 1.2, 1.4, 1.3, 1.8, 1.85, 2.3),
         (False, True, True, True, True, True, True, True, False),
     )
     return figure, table
