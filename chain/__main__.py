@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import argparse
 import io
-import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-import numpy as np
 import pandas as pd
 
 from chain import brief_cli, db_cli, export, render
@@ -23,6 +21,8 @@ from chain.cli import (
     EXIT_OK,
     EXIT_USAGE,
     format_problem,
+    json_number,
+    json_records,
     json_text,
     load_or_exit,
     say,
@@ -135,7 +135,9 @@ def run_gaps(args: argparse.Namespace) -> int:
         _print_json(
             {
                 "segments": _records(segments, "gaps", args.lang),
-                "completeness": {key: _number(getattr(completeness, key)) for key in cat.COMPLETENESS_JSON},
+                "completeness": {
+                    key: json_number(getattr(completeness, key)) for key in cat.COMPLETENESS_JSON
+                },
             }
         )
     else:
@@ -251,33 +253,10 @@ def _top(frame: pd.DataFrame, top: int | None) -> pd.DataFrame:
     return frame if top is None else frame.head(top)
 
 
-def _number(value: object) -> object:
-    """A JSON-safe scalar: NaN becomes null, numpy numbers become Python numbers."""
-    if isinstance(value, float | np.floating):
-        return None if math.isnan(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
-
-
 def _records(frame: pd.DataFrame, command: str, lang: str) -> list[dict[str, object]]:
     """The rows of ``frame`` as the JSON records of ``command``: the keys of
-    :data:`chain.columns.JSON_FIELDS`, numbers as numbers (null when undefined), vocabulary as keys
-    (``strong``, ``upstream``), lists as lists, sentences in ``lang``."""
-    keys = cat.JSON_FIELDS[command]
-    values = {key: render.source(frame, key, lang).tolist() for key in keys}
-    return [{key: _json_value(key, values[key][i]) for key in keys} for i in range(len(frame))]
-
-
-def _json_value(key: str, value: object) -> object:
-    kind = cat.column(key).kind
-    if kind == "bool":
-        return bool(value)
-    if isinstance(value, tuple | list):
-        return list(value)
-    return _number(value)
+    :data:`chain.columns.JSON_FIELDS` (:func:`chain.cli.json_records`)."""
+    return json_records(frame, {key: key for key in cat.JSON_FIELDS[command]}, lang)
 
 
 def _print_json(document: dict[str, object]) -> None:

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
+import numpy as np
+import pandas as pd
+
+from chain import columns as cat
+from chain import render
 from chain.isolate import load_isolated
 from chain.load import REFUSAL_CODES
 from chain.model import LoadResult
@@ -21,6 +28,8 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "format_problem",
+    "json_number",
+    "json_records",
     "json_text",
     "load_or_exit",
     "say",
@@ -72,6 +81,39 @@ def json_text(document: object) -> str:
     """
     dumped = json.dumps(document, ensure_ascii=False, indent=2)
     return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
+
+
+def json_number(value: object) -> object:
+    """A JSON-safe scalar: NaN becomes null, numpy numbers become Python numbers."""
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def _json_value(key: str, value: object) -> object:
+    kind = cat.column(key).kind
+    if kind == "bool":
+        return bool(value)
+    if isinstance(value, tuple | list):
+        return list(value)
+    if kind in ("count", "rank") and isinstance(value, float | np.floating) and math.isfinite(value):
+        return int(value)  # a count kept as a float only to hold NaN (a segment one period lacks)
+    return json_number(value)
+
+
+def json_records(frame: pd.DataFrame, fields: Mapping[str, str], lang: str) -> list[dict[str, object]]:
+    """The rows of ``frame`` as JSON records: JSON key -> the catalogue column it holds (``fields``),
+    numbers as numbers (null when undefined), vocabulary as keys (``strong``, ``upstream``), lists as
+    lists, sentences in ``lang``."""
+    values = {json_key: render.source(frame, key, lang).tolist() for json_key, key in fields.items()}
+    return [
+        {json_key: _json_value(key, values[json_key][i]) for json_key, key in fields.items()}
+        for i in range(len(frame))
+    ]
 
 
 def say(text: object, file: TextIO | None = None) -> None:

@@ -16,7 +16,11 @@ from chain import schema
 
 __all__ = [
     "CATALOGUE",
+    "COMPARABLE",
+    "COMPARED_METRICS",
     "COMPLETENESS_JSON",
+    "DIFF_FIRM_JSON",
+    "DIFF_LINK_JSON",
     "FORMATS",
     "GAP_KINDS",
     "JSON_FIELDS",
@@ -299,6 +303,64 @@ CATALOGUE: dict[str, Column] = _catalogue(
     Column("message", "说明", "Message", "reason", meaning="what is wrong and how to fix it"),
 )
 
+#: The segment metrics a period comparison (:mod:`chain.compare`) sets side by side, in order.
+COMPARED_METRICS: tuple[str, ...] = ("firms", "output", "employees", "leakage", "local_share", "exports")
+
+
+_COMPARED_MEANINGS = {
+    "status": "strong, weak or missing in the period compared {side}; null when its template lacks the segment",
+    "reason": "why the segment had that status in the period compared {side}; null likewise",
+}
+
+
+def _compared(key: str) -> tuple[Column, Column]:
+    """A segment column's two sides in a comparison: 基期 (the period compared from) and 本期 (to)."""
+    entry = CATALOGUE[key]
+    return tuple(  # type: ignore[return-value]
+        Column(
+            f"{key}_{side}",
+            f"{zh}{entry.zh}",
+            f"{entry.en}, {en}",
+            entry.kind,
+            entry.unit,
+            _COMPARED_MEANINGS.get(key, entry.meaning + ", in the period compared {side}").format(side=en)
+            + ("; a monthly average when the periods' months differ" if entry.kind == "money" else ""),
+        )
+        for side, zh, en in (("from", "基期", "from"), ("to", "本期", "to"))
+    )
+
+
+# Period comparison (chain.compare): each compared column from and to, and what came and went.
+CATALOGUE.update(
+    _catalogue(
+        *(column for key in ("status", "reason", *COMPARED_METRICS) for column in _compared(key)),
+        Column(
+            "firms_added", "新增企业数", "Firms added", "count", meaning="local firms new in the later period"
+        ),
+        Column("firms_removed", "减少企业数", "Firms gone", "count", meaning="local firms no longer listed"),
+        Column(
+            "credit_code",
+            "统一社会信用代码",
+            "Credit code",
+            "text",
+            meaning="统一社会信用代码; '' when not given",
+        ),
+        Column("link_supplier", "供应方", "Supplier", "text", meaning="who sells (a local firm or not)"),
+        Column("link_buyer", "采购方", "Buyer", "text", meaning="who buys (a local firm or not)"),
+        Column("link_value", "交易额", "Value traded", "money", _WAN, "the period's total of the trade"),
+        Column("change", "变化", "What changed", "reason", meaning="what changed, in one sentence"),
+        Column("period", "报告期", "Period", "text", meaning="the reporting period"),
+        Column(
+            "segments_with_firms",
+            "有本地企业的环节数",
+            "Segments with a local firm",
+            "count",
+            meaning="template segments with at least one local firm",
+        ),
+        Column("segments_total", "环节总数", "Segments", "count", meaning="template segments"),
+    )
+)
+
 #: status key -> (zh, en)
 STATUSES: dict[str, tuple[str, str]] = {
     "strong": ("强链", "strong"),
@@ -328,6 +390,16 @@ STAGES: dict[str, tuple[str, str]] = {
 LOCALITY: dict[str, tuple[str, str]] = {
     "local": ("本地", "local"),
     "outside": ("外地", "outside"),
+}
+
+#: How two periods compare (:func:`chain.compare.comparability`) -> (zh, en), as the page, the export and the
+#: command line say it.
+COMPARABLE: dict[str, tuple[str, str]] = {
+    "same_months": ("同期对比：金额直接相比", "Same months of two years: amounts compared directly"),
+    "monthly_average": (
+        "期间长度或月份不同：金额按月平均后相比",
+        "Periods of different months: amounts compared as monthly averages",
+    ),
 }
 
 #: Kind -> the vocabulary that names its values.
@@ -478,9 +550,114 @@ TABLES: dict[str, Table] = {
     ),
 }
 
+_COMPARE = (
+    "segment",
+    "category",
+    "status_from",
+    "status_to",
+    "reason_from",
+    "reason_to",
+    "firms_added",
+    "firms_removed",
+    *(f"{key}_{side}" for key in COMPARED_METRICS for side in ("from", "to")),
+)
+TABLES.update(
+    {
+        "compare": Table(
+            "compare",
+            "期间对比",
+            "Comparison",
+            _COMPARE,
+            (
+                "segment",
+                "status_from",
+                "status_to",
+                "firms_from",
+                "firms_to",
+                "local_share_from",
+                "local_share_to",
+            ),
+            # The page: the statuses, then the figures that decide them (firms, local share) and the flows,
+            # the two reasons (long sentences) last.
+            (
+                "segment",
+                "status_from",
+                "status_to",
+                "firms_from",
+                "firms_to",
+                "firms_added",
+                "firms_removed",
+                "local_share_from",
+                "local_share_to",
+                "leakage_from",
+                "leakage_to",
+                "exports_from",
+                "exports_to",
+                "output_from",
+                "output_to",
+                "employees_from",
+                "employees_to",
+                "reason_from",
+                "reason_to",
+            ),
+        ),
+        "changes": Table("changes", "变化摘要", "What changed", ("change",), ("change",)),
+        "firms_added": Table(
+            "firms_added",
+            "新增企业",
+            "Firms added",
+            ("segment", "name", "credit_code", "output"),
+            ("segment", "name"),
+        ),
+        "firms_removed": Table(
+            "firms_removed",
+            "减少企业",
+            "Firms gone",
+            ("segment", "name", "credit_code", "output"),
+            ("segment", "name"),
+        ),
+        "links_added": Table(
+            "links_added",
+            "新增供需关系",
+            "Links added",
+            ("segment", "link_supplier", "link_buyer", "link_value"),
+            ("segment", "link_supplier", "link_buyer"),
+        ),
+        "links_removed": Table(
+            "links_removed",
+            "减少供需关系",
+            "Links gone",
+            ("segment", "link_supplier", "link_buyer", "link_value"),
+            ("segment", "link_supplier", "link_buyer"),
+        ),
+        "completeness_trend": Table(
+            "completeness_trend",
+            "完整度趋势",
+            "Completeness trend",
+            (
+                "period",
+                "completeness_segments",
+                "completeness_value",
+                "segments_with_firms",
+                "segments_total",
+            ),
+            ("period", "completeness_segments", "completeness_value"),
+        ),
+    }
+)
+
 #: Command -> the keys of each JSON record it prints, in order (a contract: scripts rely on them): the
 #: table's numbers and names first, its lists and sentences last.
 JSON_FIELDS: dict[str, tuple[str, ...]] = {
+    # The issue's record (#14): what a segment was and is, why, and each compared metric from and to.
+    "diff": (
+        "segment",
+        "status_from",
+        "status_to",
+        "reason_from",
+        "reason_to",
+        *(f"{key}_{side}" for key in COMPARED_METRICS for side in ("from", "to")),
+    ),
     "gaps": _without(
         _SEGMENTS,
         "reason",
@@ -505,6 +682,21 @@ JSON_FIELDS: dict[str, tuple[str, ...]] = {
         "reason",
         then=("supplier_output", "outside_suppliers", "reason"),
     ),
+}
+
+#: JSON key of a ``db diff --json`` firm added or removed -> its catalogue column.
+DIFF_FIRM_JSON: dict[str, str] = {
+    "segment": "segment",
+    "name": "name",
+    "credit_code": "credit_code",
+    "output": "output",
+}
+#: JSON key of a ``db diff --json`` link added or removed -> its catalogue column.
+DIFF_LINK_JSON: dict[str, str] = {
+    "segment": "segment",
+    "supplier": "link_supplier",
+    "buyer": "link_buyer",
+    "value": "link_value",
 }
 
 #: JSON key of a ``check --json`` problem -> its catalogue column (:meth:`chain.problems.Problem.to_dict`).

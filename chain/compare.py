@@ -23,11 +23,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from chain.columns import COMPARED_METRICS
 from chain.model import ChainData, ChainReport
 from chain.names import name_key
 from chain.periods import Period
@@ -42,17 +43,20 @@ __all__ = [
     "CompareError",
     "Comparison",
     "Side",
+    "closest_earlier",
     "comparability",
     "compare",
     "completeness_trend",
+    "one_per_period",
 ]
 
+K = TypeVar("K")
 Comparable = Literal["same_months", "monthly_average"]
 #: How two periods compare: amounts directly (same months of different years) or as monthly averages.
 COMPARABLE: tuple[Comparable, ...] = ("same_months", "monthly_average")
 
-#: Segment metrics compared, in order (each a column of ``ChainReport.segments``).
-METRICS: tuple[str, ...] = ("firms", "output", "employees", "leakage", "local_share", "exports")
+#: Segment metrics compared, in order (each a column of ``ChainReport.segments``; named in the catalogue).
+METRICS: tuple[str, ...] = COMPARED_METRICS
 #: The metrics that are amounts over the period (万元): divided by the period's months when the two
 #: periods have different months. Head counts and firm counts are stocks, shares are ratios: never divided.
 AMOUNT_METRICS: frozenset[str] = frozenset({"output", "leakage", "exports"})
@@ -118,7 +122,8 @@ class Comparison:
       weak_share_to.
     - ``firms_added`` / ``firms_removed``: segment, name, credit_code ("" when none), output (万元, the
       period's own total), in segment then name order: firms of ``after`` not in ``before``, and back.
-    - ``links_added`` / ``links_removed``: supplier, buyer, segment, value (万元, the period's own total):
+    - ``links_added`` / ``links_removed``: segment, link_supplier, link_buyer, link_value (万元, the
+      period's own total):
       supplier -> buyer trades of a segment present in one period only (firms renamed under one credit code
       count as one).
     - ``completeness``: two rows (``from``, ``to``): side, year, first_month, last_month, completeness_segments,
@@ -189,6 +194,47 @@ def comparability(
         raise CompareError("overlapping", **fields)
     same = (period_a.first_month, period_a.last_month) == (period_b.first_month, period_b.last_month)
     return "same_months" if same else "monthly_average"
+
+
+def closest_earlier(county: str, period: Period, candidates: Sequence[tuple[K, str, Period]]) -> K | None:
+    """The key of the candidate (key, county, period) to compare ``period`` with by default: of the same
+    county, ending before ``period`` begins (so never overlapping), the latest such; among equals the first
+    given (a store lists the newest upload first). None when there is none.
+
+    >>> later = Period(2023, 1, 9)
+    >>> closest_earlier("汉阴县", later, [(3, "汉阴县", Period(2023, 1, 6)), (1, "汉阴县", Period(2021, 1, 9)),
+    ...                                    (2, "汉阴县(示例数据)", Period(2022, 1, 9)), (4, "石泉县", Period(2022, 4, 12))])
+    2
+    """
+    core = place_core(county)
+    starts = (period.year, period.first_month)
+    earlier = [
+        (key, found)
+        for key, where, found in candidates
+        if place_core(where) == core and (found.year, found.last_month) < starts
+    ]
+    if not earlier:
+        return None
+    latest = max((found.year, found.last_month, found.months) for _, found in earlier)
+    return next(key for key, found in earlier if (found.year, found.last_month, found.months) == latest)
+
+
+def one_per_period(county: str, candidates: Sequence[tuple[K, str, Period]]) -> list[K]:
+    """The keys of the candidates (key, county, period) of ``county``, one per period: the first given of
+    each (a store lists the newest upload first), in the order given. What a trend draws.
+
+    >>> one_per_period("汉阴县", [(3, "汉阴县", Period(2023, 1, 9)), (2, "汉阴县", Period(2023, 1, 9)),
+    ...                           (1, "汉阴县(示例数据)", Period(2022, 1, 9)), (4, "石泉县", Period(2022, 1, 9))])
+    [3, 1]
+    """
+    core = place_core(county)
+    seen: set[Period] = set()
+    chosen = []
+    for key, where, period in candidates:
+        if place_core(where) == core and period not in seen:
+            seen.add(period)
+            chosen.append(key)
+    return chosen
 
 
 # -- firms and links ------------------------------------------------------------------------------------
@@ -268,20 +314,20 @@ def _link_changes(
     totals_b = _link_totals(after.data.links, canonical)
     keys = ["supplier_key", "buyer_key", "segment"]
     merged = totals_a.merge(totals_b, on=keys, how="outer", suffixes=("_a", "_b"), indicator=True)
-    columns = ["supplier", "buyer", "segment", "value"]
+    columns = ["segment", "link_supplier", "link_buyer", "link_value"]
 
     def pick(kind: str, side: str) -> pd.DataFrame:
         rows = merged[merged["_merge"] == kind]
         frame = pd.DataFrame(
             {
-                "supplier": pd.array(rows[f"supplier_{side}"].tolist(), dtype="str"),
-                "buyer": pd.array(rows[f"buyer_{side}"].tolist(), dtype="str"),
                 "segment": pd.array(rows["segment"].tolist(), dtype="str"),
-                "value": np.asarray(rows[f"value_{side}"].tolist(), dtype=float),
+                "link_supplier": pd.array(rows[f"supplier_{side}"].tolist(), dtype="str"),
+                "link_buyer": pd.array(rows[f"buyer_{side}"].tolist(), dtype="str"),
+                "link_value": np.asarray(rows[f"value_{side}"].tolist(), dtype=float),
             },
             columns=columns,
         )
-        return frame.sort_values(["segment", "supplier", "buyer"], kind="stable").reset_index(drop=True)
+        return frame.sort_values(columns[:3], kind="stable").reset_index(drop=True)
 
     return pick("right_only", "b"), pick("left_only", "a")
 
@@ -426,6 +472,13 @@ def _changes(segments: pd.DataFrame, completeness: pd.DataFrame) -> pd.DataFrame
     return frame
 
 
+def _in_order(frame: pd.DataFrame, order: Mapping[str, int], *then: str) -> pd.DataFrame:
+    """``frame`` by segment position in ``order`` (unknown segments last), then by ``then``."""
+    position = frame["segment"].map(lambda s: order.get(s, len(order))).astype("int64")
+    ordered = frame.assign(_position=position).sort_values(["_position", *then], kind="stable")
+    return ordered.drop(columns="_position").reset_index(drop=True)
+
+
 def compare(before: Side, after: Side) -> Comparison:
     """``before`` -> ``after`` compared (:class:`Comparison`), after :func:`comparability` allows it.
 
@@ -439,6 +492,12 @@ def compare(before: Side, after: Side) -> Comparison:
     removed = _firm_rows(firms_a, [i for i in range(len(firms_a)) if i not in before_to_after])
     links_added, links_removed = _link_changes(before, after, after_to_before)
     segments = _segment_rows(before, after, comparable, added, removed)
+    # Firms and links in the comparison's segment order (the later template's), as every table reads.
+    order = {segment: position for position, segment in enumerate(segments["segment"].tolist())}
+    added, removed = (_in_order(frame, order, "name") for frame in (added, removed))
+    links_added, links_removed = (
+        _in_order(frame, order, "link_supplier", "link_buyer") for frame in (links_added, links_removed)
+    )
     completeness = _completeness(before, after)
     return Comparison(
         before=before,
@@ -456,7 +515,7 @@ def compare(before: Side, after: Side) -> Comparison:
 
 def completeness_trend(sides: Sequence[Side]) -> pd.DataFrame:
     """Completeness over a county's periods, oldest first (by year, then last month, then first month):
-    label, year, first_month, last_month, completeness_segments, completeness_value,
+    label, period_zh / period_en (the period written in each language: the catalogue's ``period``), year, first_month, last_month, completeness_segments, completeness_value,
     segments_with_firms, segments_total. Shares need no monthly averaging.
 
     Raises:
@@ -475,6 +534,8 @@ def completeness_trend(sides: Sequence[Side]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "label": pd.array([s.label for s in ordered], dtype="str"),
+            "period_zh": pd.array([s.period.text("zh") for s in ordered], dtype="str"),
+            "period_en": pd.array([s.period.text("en") for s in ordered], dtype="str"),
             "year": np.array([s.period.year for s in ordered], dtype="int64"),
             "first_month": np.array([s.period.first_month for s in ordered], dtype="int64"),
             "last_month": np.array([s.period.last_month for s in ordered], dtype="int64"),

@@ -1,4 +1,5 @@
-"""The workspace on the command line: ``python -m chain db init|import|list|export|rename|current|delete|backup``.
+"""The workspace on the command line: ``python -m chain db init|import|list|export|rename|current|delete|diff|
+backup|role|audit``.
 
 Every command takes ``--db URL`` (else ``$CHAIN_DB_URL``, else the SQLite file in ``$CHAIN_DATA_DIR``). A
 problem with the database is one line in the chosen language (a :class:`chain.store.StoreError`), never a
@@ -14,16 +15,25 @@ import os
 import sys
 from pathlib import Path
 
+from chain import columns as cat
+from chain import export, render
+from chain.access import Actor, Role
 from chain.cli import (
     EXIT_ERRORS,
     EXIT_OK,
     EXIT_USAGE,
     format_problem,
+    json_number,
+    json_records,
     json_text,
     load_or_exit,
     say,
     terminal_text,
 )
+from chain.compare import CompareError, Comparison, Side, comparability, compare
+from chain.gaps import analyze
+from chain.isolate import load_isolated
+from chain.periods import Period, PeriodError
 from chain.store import DB_URL_ENV, Snapshot, Store, StoreError
 
 __all__ = ["acting_user", "register"]
@@ -34,13 +44,14 @@ _UNKNOWN_USER = "cli"
 _WORKBOOK_CODES = frozenset({"not_accepted", "period_missing", "period_invalid"})
 
 
-def acting_user() -> str:
-    """Who runs the command: ``$CHAIN_USER``, else the login name, written ``cli:<name>``."""
+def acting_user() -> Actor:
+    """Who runs the command: ``$CHAIN_USER``, else the login name, written ``cli:<name>``. Whoever can run the
+    command line on the server can open its database anyway: a system actor (an admin)."""
     try:
         name = os.environ.get("CHAIN_USER") or getpass.getuser()
     except (KeyError, OSError):
         name = _UNKNOWN_USER
-    return name if os.environ.get("CHAIN_USER") else f"cli:{name}"
+    return Actor.system(name if os.environ.get("CHAIN_USER") else f"cli:{name}")
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -78,10 +89,23 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     deleted = command("delete", "delete a snapshot and its workbook", _run_delete)
     deleted.add_argument("id", type=int)
     deleted.add_argument("--yes", action="store_true", help="confirm: without it nothing is deleted")
+    diff = command("diff", "compare two snapshots of one county: what changed, segment by segment", _run_diff)
+    diff.add_argument("a", type=int, help="the snapshot compared from (usually the earlier period)")
+    diff.add_argument("b", type=int, help="the snapshot compared to")
+    diff.add_argument("--json", action="store_true", help="print JSON on stdout")
+    diff.add_argument("-o", "--output", help="also write the comparison as an .xlsx workbook")
     zipped = command("backup-zip", "every snapshot's original workbook in one zip", _run_backup_zip)
     zipped.add_argument("-o", "--output", required=True, help="the .zip to write")
     backup = command("backup", "copy a SQLite database with SQLite's online backup", _run_backup)
     backup.add_argument("-o", "--output", required=True, help="the database file to write")
+    role = command("role", "give a signed-in user a role, or list the roles (no USER)", _run_role)
+    role.add_argument("user", nargs="?", help="the user's login name or e-mail, as the login gives it")
+    role.add_argument(
+        "role", nargs="?", choices=("viewer", "editor", "admin", "none"), help="none: remove it"
+    )
+    audited = command("audit", "the audit trail: every write, newest first", _run_audit)
+    audited.add_argument("--json", action="store_true", help="print JSON on stdout")
+    audited.add_argument("--limit", type=int, help="only the newest N entries")
 
 
 def _say(text: object) -> None:
@@ -257,3 +281,176 @@ def _run_backup(args: argparse.Namespace) -> int:
         return _fail(error, args.lang)
     _say(f"已写入 {args.output}" if args.lang == "zh" else f"wrote {args.output}")
     return EXIT_OK
+
+
+def _run_role(args: argparse.Namespace) -> int:
+    try:
+        with _open(args) as store:
+            if args.user is None:
+                for grant in store.roles():
+                    print(
+                        f"{grant.user}\t{grant.role.value}\t{grant.granted_by}\t{grant.granted_at.isoformat()}"
+                    )
+                return EXIT_OK
+            if args.role is None:
+                _say(
+                    "请给出角色：viewer、editor、admin 或 none。"
+                    if args.lang == "zh"
+                    else "give a role: viewer, editor, admin or none."
+                )
+                return EXIT_USAGE
+            chosen = None if args.role == "none" else Role.parse(args.role)
+            store.set_role(args.user, chosen, by=acting_user())
+    except StoreError as error:
+        return _fail(error, args.lang)
+    _say(f"{args.user}：{args.role}" if args.lang == "zh" else f"{args.user}: {args.role}")
+    return EXIT_OK
+
+
+def _run_audit(args: argparse.Namespace) -> int:
+    try:
+        with _open(args) as store:
+            entries = store.audit_log(limit=args.limit)
+    except StoreError as error:
+        return _fail(error, args.lang)
+    if args.json:
+        print(json_text({"audit": [entry.to_json() for entry in entries]}))
+        return EXIT_OK
+    for entry in entries:
+        print(f"{entry.at.isoformat()}\t{entry.user}\t{entry.action}\t{entry.target}")
+    return EXIT_OK
+
+
+def _label(snapshot: Snapshot, lang: str) -> str:
+    return f"快照 {snapshot.id}" if lang == "zh" else f"snapshot {snapshot.id}"
+
+
+def _side(snapshot: Snapshot, data: bytes, period: Period, lang: str) -> Side | str:
+    """A snapshot analysed (parsed in a child process, as every workbook the command line reads), or why not."""
+    result = load_isolated(data, source_name=snapshot.file_name)
+    if result.data is None or result.errors:
+        problem = result.errors[0] if result.errors else None
+        reason = format_problem(problem, lang) if problem else ""
+        return f"{_label(snapshot, lang)}: {reason}"
+    return Side(_label(snapshot, lang), snapshot.county, period, result.data, analyze(result.data))
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    if args.output and Path(args.output).suffix.lower() != ".xlsx":
+        _say(
+            f"-o 须为 .xlsx 文件：{args.output}"
+            if args.lang == "zh"
+            else f"-o must name an .xlsx file, got {args.output}"
+        )
+        return EXIT_USAGE
+    try:
+        with _open(args) as store:
+            snapshots = [store.snapshot(args.a), store.snapshot(args.b)]
+            periods = [snapshot.reporting_period for snapshot in snapshots]
+            # Refused before either workbook is read: two counties, one period, overlapping months.
+            comparability(
+                *((_label(s, args.lang), s.county, p) for s, p in zip(snapshots, periods, strict=True))
+            )
+            files = [store.file(snapshot.id) for snapshot in snapshots]
+    except StoreError as error:
+        return _fail(error, args.lang)
+    except (CompareError, PeriodError) as error:
+        _say(error.message(args.lang))
+        return EXIT_USAGE
+    sides = [_side(s, f, p, args.lang) for s, f, p in zip(snapshots, files, periods, strict=True)]
+    failed = [side for side in sides if isinstance(side, str)]
+    if failed:
+        for reason in failed:
+            _say(reason)
+        return EXIT_ERRORS
+    before, after = sides
+    comparison = compare(before, after)  # type: ignore[arg-type]
+    if args.json:
+        print(json_text(_diff_json(comparison, snapshots, args.lang)))
+    else:
+        _print_diff(comparison, args.lang)
+    if args.output:
+        about = {**export.comparison_about(comparison, args.lang)}
+        return _write(
+            Path(args.output),
+            export.to_xlsx(export.comparison_tables(comparison), about, args.lang),
+            args.lang,
+        )
+    return EXIT_OK
+
+
+#: The keys of ``db diff --json`` (docs/cli.md is generated from it): key -> (JSON type, meaning).
+DIFF_JSON: dict[str, tuple[str, str]] = {
+    "comparable": (
+        "string: `same_months` \\| `monthly_average`",
+        "amounts compared directly (same months of two years) or as monthly averages (other months)",
+    ),
+    "county": ("string", "the county (设置's 县名 of the later snapshot)"),
+    "from": ("object", "the snapshot compared from: `id`, `label`, `period`, `months`"),
+    "to": ("object", "the snapshot compared to, likewise"),
+    "changes": ("array of strings in --lang", "what changed, one sentence each: the whole chain first"),
+    "segments": ("array of records", "one per segment of either template (below)"),
+    "firms_added": (
+        "array of records",
+        "local firms of `to` not in `from`: `segment`, `name`, `credit_code`, `output`",
+    ),
+    "firms_removed": ("array of records", "local firms of `from` not in `to`, likewise"),
+    "links_added": ("array of records", "trades of `to` only: `segment`, `supplier`, `buyer`, `value`"),
+    "links_removed": ("array of records", "trades of `from` only, likewise"),
+    "completeness": ("object", "`from` and `to`: each `segments` and `value` (shares 0–1, or null)"),
+}
+
+
+def _diff_json(comparison: Comparison, snapshots: list[Snapshot], lang: str) -> dict[str, object]:
+    def described(snapshot: Snapshot, side: Side) -> dict[str, object]:
+        return {
+            "id": snapshot.id,
+            "label": snapshot.label,
+            "period": snapshot.period,
+            "months": side.period.months,
+        }
+
+    completeness = comparison.completeness.set_index("side")
+    document: dict[str, object] = {
+        "comparable": comparison.comparable,
+        "county": comparison.after.county,
+        "from": described(snapshots[0], comparison.before),
+        "to": described(snapshots[1], comparison.after),
+        "changes": render.source(comparison.changes, "change", lang).tolist(),
+        "segments": json_records(comparison.segments, {k: k for k in cat.JSON_FIELDS["diff"]}, lang),
+        "firms_added": json_records(comparison.firms_added, cat.DIFF_FIRM_JSON, lang),
+        "firms_removed": json_records(comparison.firms_removed, cat.DIFF_FIRM_JSON, lang),
+        "links_added": json_records(comparison.links_added, cat.DIFF_LINK_JSON, lang),
+        "links_removed": json_records(comparison.links_removed, cat.DIFF_LINK_JSON, lang),
+        "completeness": {
+            side: {
+                key: json_number(completeness.at[side, column])
+                for key, column in cat.COMPLETENESS_JSON.items()
+            }
+            for side in ("from", "to")
+        },
+    }
+    return {key: document[key] for key in DIFF_JSON}
+
+
+def _print_diff(comparison: Comparison, lang: str) -> None:
+    before, after = comparison.before, comparison.after
+    how = cat.value_name(cat.COMPARABLE, comparison.comparable, lang)
+    say(f"{after.county}: {before.period.text(lang)} → {after.period.text(lang)} ({how})")
+    for sentence in render.source(comparison.changes, "change", lang):
+        say(sentence)
+    print()
+    table = render.text_frame(comparison.segments, cat.TABLES["compare"].terminal, lang)
+    print(table.map(terminal_text).to_string(index=False, max_colwidth=80))
+    for key in ("firms_added", "firms_removed", "links_added", "links_removed"):
+        frame = getattr(comparison, key)
+        if frame.empty:
+            continue
+        print()
+        say(
+            f"{cat.TABLES[key].title(lang)}（{len(frame)}）"
+            if lang == "zh"
+            else f"{cat.TABLES[key].title(lang)} ({len(frame)})"
+        )
+        shown = render.text_frame(frame, cat.TABLES[key].terminal, lang)
+        print(shown.map(terminal_text).to_string(index=False, max_colwidth=80))

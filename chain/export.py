@@ -19,6 +19,7 @@ from xlsxwriter.workbook import Workbook
 
 from chain import columns as cat
 from chain import render, xlsxfile
+from chain.compare import Comparison, Side
 from chain.problems import Problem
 from chain.settings import AnalysisSettings
 
@@ -32,10 +33,13 @@ __all__ = [
     "ExportTable",
     "about_excluded",
     "about_settings",
+    "comparison_about",
+    "comparison_tables",
     "neutralise",
     "report_table",
     "to_csv",
     "to_xlsx",
+    "trend_table",
 ]
 
 _Lang = Literal["zh", "en"]
@@ -72,6 +76,9 @@ ABOUT_KEYS: dict[str, tuple[str, str]] = {
     "errors": ("错误数", "Errors"),
     "warnings": ("提醒数", "Warnings"),
     "excluded_rows": ("未纳入分析的行", "Rows left out"),
+    "compared_from": ("基期", "Compared from"),
+    "compared_to": ("本期", "Compared to"),
+    "comparable": ("对比口径", "How amounts compare"),
     "weak_share": ("弱链阈值(本地配套率低于)", "Weak below local share"),
     "min_firms": ("强链最少本地企业数", "Local firms needed for a strong segment"),
     "concentration_share": ("集中度阈值(最大企业占比)", "Concentration threshold (largest firm's share)"),
@@ -166,6 +173,50 @@ def report_table(key: Literal["segments", "targets", "pairs"], frame: pd.DataFra
     sheet names and columns (:data:`SEGMENT_COLUMNS`, :data:`TARGET_COLUMNS`, :data:`PAIR_COLUMNS`)."""
     table = cat.TABLES[key]
     return ExportTable(key, table.zh, table.en, frame, table.columns)
+
+
+def comparison_tables(comparison: Comparison) -> list[ExportTable]:
+    """A period comparison's sheets: the summary, the segments side by side, then the firms and links that
+    came and went (:data:`chain.columns.TABLES`)."""
+    # The summary's sentences are composed from its codes (no column holds them): worded in both languages.
+    changes = comparison.changes.assign(
+        **{f"change_{lang}": render.source(comparison.changes, "change", lang) for lang in ("zh", "en")}
+    )
+    frames = {
+        "changes": changes,
+        "compare": comparison.segments,
+        "firms_added": comparison.firms_added,
+        "firms_removed": comparison.firms_removed,
+        "links_added": comparison.links_added,
+        "links_removed": comparison.links_removed,
+    }
+    return [
+        ExportTable(key, cat.TABLES[key].zh, cat.TABLES[key].en, frame, cat.TABLES[key].columns)
+        for key, frame in frames.items()
+    ]
+
+
+def trend_table(trend: pd.DataFrame) -> ExportTable:
+    """The completeness of every period of a county (:func:`chain.compare.completeness_trend`) as a sheet."""
+    table = cat.TABLES["completeness_trend"]
+    return ExportTable(table.key, table.zh, table.en, trend, table.columns)
+
+
+def comparison_about(comparison: Comparison, lang: str = "zh") -> dict[str, object]:
+    """The About rows of a comparison's export: the county, each period (its label and months) and how
+    amounts compare (directly, or as monthly averages), in ``lang``."""
+    lang = _check_lang(lang)
+
+    def named(side: Side) -> str:
+        label, period = side.label, side.period.text(lang)
+        return f"{label} ({period})" if label and label != period else period
+
+    return {
+        "county": comparison.after.county,
+        "compared_from": named(comparison.before),
+        "compared_to": named(comparison.after),
+        "comparable": cat.value_name(cat.COMPARABLE, comparison.comparable, lang),
+    }
 
 
 def about_settings(settings: AnalysisSettings) -> dict[str, object]:

@@ -172,6 +172,11 @@ def _reason_values(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
     pair = f"{key}_{lang}"
     if pair in frame.columns:
         return frame[pair]
+    # A period comparison (chain.compare): each period's status reason, and the what-changed sentences.
+    if key in ("reason_from", "reason_to") and key in frame.columns:
+        return reasons.render_period_reasons(frame, "from" if key == "reason_from" else "to", lang)
+    if key == "change" and "head" in frame.columns:
+        return reasons.render_changes(frame, lang)
     table = reasons.table_of(frame.columns)
     if key == ("reasons" if table == "targets" else "reason") and table is not None:
         return reasons.render(table, frame, lang)

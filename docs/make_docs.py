@@ -18,6 +18,7 @@ import argparse  # noqa: E402
 
 from chain import columns as cat  # noqa: E402
 from chain.__main__ import EXIT_CODES, build_parser  # noqa: E402
+from chain.db_cli import DIFF_JSON  # noqa: E402
 from chain.problems import CATALOGUE  # noqa: E402
 from chain.schema import MONEY_UNITS, PLACEHOLDERS, SETTING_KEYS, SHEETS, TOTAL_WORDS, UNITS, Column  # noqa: E402
 from chain.store import SNAPSHOT_JSON  # noqa: E402
@@ -187,6 +188,23 @@ def _db_commands(db: argparse.ArgumentParser) -> list[str]:
                 "| key | type | meaning |",
                 "|---|---|---|",
                 *(f"| `{key}` | {kind} | {meaning} |" for key, (kind, meaning) in SNAPSHOT_JSON.items()),
+                "",
+            ]
+        if name == "diff":
+            lines += [
+                "Without `--json` it prints the what-changed sentences, then each segment's status and local "
+                "share from and to. Amounts compare directly for the same months of two years, as monthly "
+                "averages otherwise; two counties, one period twice or overlapping months are refused (exit 2).",
+                "",
+                "`--json` prints one document:",
+                "",
+                "| key | type | meaning |",
+                "|---|---|---|",
+                *(f"| `{key}` | {kind} | {meaning} |" for key, (kind, meaning) in DIFF_JSON.items()),
+                "",
+                "A record of `segments`:",
+                "",
+                *_field_rows({k: k for k in cat.JSON_FIELDS["diff"]}),
                 "",
             ]
     return lines

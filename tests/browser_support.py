@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -71,16 +71,24 @@ def healthy(base_url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(timeout: float = 90.0, data_dir: Path | None = None) -> Iterator[str]:
+def streamlit_server(
+    timeout: float = 90.0, data_dir: Path | None = None, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
     """Run ``streamlit run dashboard.py`` on a free loopback port; yield its base URL; stop it after.
 
     The server's workspace database lives in ``data_dir`` (default: a new temporary folder, removed after),
     never in the developer's: a test that restarts the server on the same ``data_dir`` finds its snapshots.
+    ``env`` adds settings (e.g. the login mode, ``CHAIN_AUTH``); the test's own login settings never leak in.
     """
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="chain-data-") as fresh:
-        environment = {k: v for k, v in os.environ.items() if k != "CHAIN_DB_URL"}
+        environment = {
+            k: v
+            for k, v in os.environ.items()
+            if k != "CHAIN_DB_URL" and not k.startswith(("CHAIN_AUTH", "CHAIN_PROXY", "CHAIN_TRUSTED"))
+        }
         environment["CHAIN_DATA_DIR"] = str(data_dir or fresh)
+        environment.update(env or {})
         yield from _serve(port, environment, timeout)
 
 

@@ -24,6 +24,7 @@ from chain import brief, brief_charts, render, views
 from chain import columns as cat
 from chain import numbers as num
 from chain.__main__ import main
+from chain.access import Actor
 from chain.compare import compare
 from chain.gaps import analyze
 from chain.load import load_workbook
@@ -413,7 +414,9 @@ def test_report_of_a_snapshot_compares_with_the_countys_earlier_period(
     with Store.open(url) as store:
         for book in (COMPARE_BEFORE, COMPARE_AFTER):
             data = make_workbook(book)
-            store.add(data, "book.xlsx", load_workbook(data, source_name="book.xlsx"), by="test")
+            store.add(
+                data, "book.xlsx", load_workbook(data, source_name="book.xlsx"), by=Actor.system("test")
+            )
         ids = {s.period: s.id for s in store.snapshots()}
     target = tmp_path / "brief.docx"
     code, _, err = _run(

@@ -58,6 +58,7 @@ PAGES: tuple[tuple[str, str, str, str, str, bool], ...] = (
     ("pairing", "本地配套", "Local pairing", "pairing", ".st-key-pairing_segment", False),
     ("enterprise", "企业画像", "Enterprise", "enterprise", ".st-key-ent_firm", True),
     ("what_if", "项目模拟", "What-if", "what_if", ".st-key-wi_segment", True),
+    ("compare", "期间对比", "Compare periods", "compare", ".st-key-cmp_from", True),
     ("data", "数据", "Data", "data", "[data-testid='stFileUploaderDropzone']", False),
 )
 ZH = {key: zh for key, zh, *_ in PAGES}

@@ -89,10 +89,10 @@ def test_firms_added_and_removed_matched_by_credit_code_then_name(same) -> None:
     ]
     assert same.firms_added["credit_code"].str.len().tolist() == [18]
     # The renamed firm's links are the same links: only 甲矿业's and 戊包装's come and go.
-    assert same.links_removed[["supplier", "buyer", "segment", "value"]].to_numpy().tolist() == [
-        ["甲矿业", "乙碳素", "原料", 40.0]
-    ]
-    assert same.links_added[["supplier", "buyer", "segment", "value"]].to_numpy().tolist() == [
+    assert same.links_removed[
+        ["link_supplier", "link_buyer", "segment", "link_value"]
+    ].to_numpy().tolist() == [["甲矿业", "乙碳素", "原料", 40.0]]
+    assert same.links_added[["link_supplier", "link_buyer", "segment", "link_value"]].to_numpy().tolist() == [
         ["戊包装", "丁电极", "包装", 4.0]
     ]
 
@@ -105,11 +105,11 @@ def test_two_firms_with_different_credit_codes_are_never_one(before: Side) -> No
     assert sorted(result.firms_added["name"]) == ["丁电极", "戊包装"]
     assert sorted(result.firms_removed["name"]) == ["丁电极", "甲矿业"]
     # Its trades are another firm's trades: every link of either 丁电极 comes or goes.
-    assert (result.links_added["buyer"] == "丁电极").sum() + (
-        result.links_added["supplier"] == "丁电极"
+    assert (result.links_added["link_buyer"] == "丁电极").sum() + (
+        result.links_added["link_supplier"] == "丁电极"
     ).sum() == 5
-    assert (result.links_removed["buyer"] == "丁电极").sum() + (
-        result.links_removed["supplier"] == "丁电极"
+    assert (result.links_removed["link_buyer"] == "丁电极").sum() + (
+        result.links_removed["link_supplier"] == "丁电极"
     ).sum() == 4
 
 

@@ -12,10 +12,12 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -62,13 +64,24 @@ def _documented() -> tuple[list[str], str]:
     return [h for h in headers if "Strict-Transport-Security" not in h], metrics.group(0)
 
 
-@pytest.fixture
-def proxied(tmp_path: Path) -> Iterator[str]:
+def _documented_login() -> list[str]:
+    """The lines of docs/deploy.md's nginx config that sign users in and name them to the app."""
+    block = re.search(r"```nginx\n(.*?)```", DEPLOY.read_text(encoding="utf-8"), re.S)
+    assert block is not None
+    wanted = ("auth_basic ", "proxy_set_header X-Forwarded-User")
+    lines = [line.strip() for line in block.group(1).splitlines() if line.strip().startswith(wanted)]
+    assert len(lines) == 2, lines
+    return lines
+
+
+@contextmanager
+def _proxy(tmp_path: Path, server_lines: str = "", location_lines: str = "", **env: str) -> Iterator[str]:
+    """nginx in front of a fresh app server, configured as docs/deploy.md says; yields nginx's base URL."""
     chromium_path()
     nginx = _nginx()
     headers, metrics = _documented()
     port = free_port()
-    with streamlit_server() as upstream:
+    with streamlit_server(env=env) as upstream:
         origin = f"127.0.0.1:{port}"
         lines = "\n    ".join(h.replace("wss://chain.county.lan", f"ws://{origin}") for h in headers)
         (tmp_path / "nginx.conf").write_text(
@@ -84,8 +97,10 @@ http {{
     listen {origin};
     client_max_body_size 51m;
     {lines}
+    {server_lines}
     {metrics}
     location / {{
+      {location_lines}
       proxy_pass {upstream};
       proxy_http_version 1.1;
       proxy_set_header Upgrade $http_upgrade;
@@ -106,6 +121,8 @@ http {{
                 try:
                     urllib.request.urlopen(f"{base}/_stcore/health", timeout=5)
                     break
+                except urllib.error.HTTPError:
+                    break  # nginx answers (asking for a password, with a login configured)
                 except (urllib.error.URLError, ConnectionError):
                     if process.poll() is not None:
                         pytest.fail((tmp_path / "error.log").read_text())
@@ -114,6 +131,48 @@ http {{
         finally:
             process.terminate()
             process.wait(timeout=15)
+
+
+@pytest.fixture
+def proxied(tmp_path: Path) -> Iterator[str]:
+    with _proxy(tmp_path) as base:
+        yield base
+
+
+def test_proxy_login_names_the_user_and_the_app_refuses_anyone_the_proxy_did_not_sign_in(
+    tmp_path: Path,
+) -> None:
+    """The worked example of docs/deploy.md: nginx signs users in (basic auth) and names them in a header;
+    the app (CHAIN_AUTH=proxy) trusts that header only from the proxy's address."""
+    from playwright.sync_api import sync_playwright
+
+    auth, forwarded = _documented_login()
+    # nginx's workers drop root for an unprivileged user, who must be able to read the password file (pytest's
+    # own temporary folders are private to the user running the tests).
+    passwords = Path(tempfile.mkdtemp(prefix="chain-htpasswd-"))
+    passwords.chmod(0o755)
+    (passwords / "htpasswd").write_text("alice:{PLAIN}s3cret\n", encoding="utf-8")
+    (passwords / "htpasswd").chmod(0o644)
+    auth_file = f"auth_basic_user_file {passwords / 'htpasswd'};"
+    with (
+        _proxy(tmp_path, f"{auth}\n    {auth_file}", forwarded, CHAIN_AUTH="proxy") as base,
+        sync_playwright() as driver,
+    ):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/", timeout=10)
+        assert refused.value.code == 401, "nginx asks for a password first"
+        browser = driver.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(http_credentials={"username": "alice", "password": "s3cret"})
+            page: Any = context.new_page()
+            open_app(page, base, "data")
+            sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+            assert "当前用户：alice（查看）" in sidebar, sidebar
+            body = page.locator('[data-testid="stMain"]').inner_text()
+            assert "您的角色是“查看”" in body, "an unknown user is a viewer: no upload"
+        finally:
+            browser.close()
+            shutil.rmtree(passwords, ignore_errors=True)
 
 
 def test_the_documented_proxy_hides_metrics_and_sends_the_security_headers(proxied: str) -> None:

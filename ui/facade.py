@@ -50,11 +50,12 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from chain import brief, charts, export, gaps, graph, isolate, load, pairing, problems, render, targets
 from chain import columns as cat
-from chain.compare import CompareError, compare
+from chain import compare as comparing
+from chain.compare import CompareError, Comparison, Side
 from chain.gaps import ChainReport, WhatIf
 from chain.isolate import QueuePosition
 from chain.model import ChainData, LoadResult
-from chain.periods import PeriodError
+from chain.periods import Period, PeriodError, parse_period
 from chain.settings import AnalysisSettings, CacheLimits, Limits
 from chain.views import filter_segments, market_flows
 from ui.cache import MISSING, BoundedCache, CacheStats, fresh
@@ -74,6 +75,9 @@ __all__ = [
     "can_retry",
     "chain_map_figure",
     "clear_caches",
+    "comparison",
+    "comparison_download",
+    "completeness_trend",
     "firm_network_figure",
     "flow_figure",
     "load_data",
@@ -576,6 +580,52 @@ def problems_downloads(source: Source, lang: str) -> Downloads:
     return _deferred(lambda: _problem_files(source, lang))
 
 
+# The period comparison (#14): two snapshots of one county, and every period of it.
+
+#: A period of a comparison as the page names it: (label, county, period).
+Named = tuple[str, str, Period]
+
+
+def _side(source: Source, named: Named, settings: AnalysisSettings) -> Side:
+    label, county, period = named
+    return Side(label, county, period, _data(source), analyze(source, settings))
+
+
+@cached
+def comparison(
+    before: Source, before_named: Named, after: Source, after_named: Named, settings: AnalysisSettings
+) -> Comparison:
+    """``before`` -> ``after`` compared (:func:`chain.compare.compare`); raises its CompareError."""
+    return comparing.compare(_side(before, before_named, settings), _side(after, after_named, settings))
+
+
+def completeness_trend(periods: list[tuple[Source, Named]], settings: AnalysisSettings) -> pd.DataFrame:
+    """The completeness of each period, oldest first (:func:`chain.compare.completeness_trend`), from each
+    source's cached analysis (a list of sources is no cache key: it would keep every workbook alive)."""
+    return comparing.completeness_trend([_side(source, named, settings) for source, named in periods])
+
+
+def comparison_download(
+    before: Source,
+    before_named: Named,
+    after: Source,
+    after_named: Named,
+    settings: AnalysisSettings,
+    trend: pd.DataFrame,
+    lang: str,
+) -> Callable[[], bytes]:
+    """The comparison and the completeness trend as an xlsx workbook in ``lang``, made when the download
+    button is clicked."""
+
+    def build() -> bytes:
+        compared = comparison(before, before_named, after, after_named, settings)
+        tables = [*export.comparison_tables(compared), export.trend_table(trend)]
+        about = {**export.comparison_about(compared, lang), **export.about_settings(settings)}
+        return export.to_xlsx(tables, about, lang)
+
+    return build
+
+
 @cached
 def brief_docx(
     source: Source,
@@ -587,17 +637,20 @@ def brief_docx(
     """The chain's brief as .docx bytes (:func:`chain.brief.brief_docx`), compared with ``previous`` (the same
     county's earlier period, labelled ``previous_label``) when given and comparable."""
     data, report = _data(source), analyze(source, settings)
-    comparison = None
+    compared = None
     if previous is not None:
         before = _data(previous)
         try:
-            comparison = compare(
-                brief.side(previous_label, before, analyze(previous, settings)),
-                brief.side(source.name, data, report),
+            compared = comparison(
+                previous,
+                (previous_label, before.county, parse_period(before.period)),
+                source,
+                (source.name, data.county, parse_period(data.period)),
+                settings,
             )
         except (CompareError, PeriodError):  # not comparable: the brief goes without the comparison
-            comparison = None
-    return brief.brief_docx(data, report, lang, comparison=comparison)
+            compared = None
+    return brief.brief_docx(data, report, lang, comparison=compared)
 
 
 def brief_download(

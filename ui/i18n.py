@@ -431,6 +431,112 @@ TEXT: dict[str, tuple[str, str]] = {
         "{count} {count:plural:interpretation or note|interpretations or notes} while reading — "
         "see the report below",
     ),
+    # --- access: login, roles and the audit trail (#15) ---
+    "auth_login_needed": (
+        "本系统的数据属于企业商业信息，请先登录。",
+        "The data here is enterprises' commercial information: please sign in first.",
+    ),
+    "auth_login": ("登录", "Sign in"),
+    "auth_logout": ("退出登录", "Sign out"),
+    "auth_proxy_refused": (
+        "无法确认您的身份：请通过单位的统一入口（反向代理）访问本系统，不要直接访问本机端口。",
+        "Your identity cannot be confirmed: open the app through the office's sign-in gateway (the reverse "
+        "proxy), not the server's port directly.",
+    ),
+    "auth_no_role": (
+        "{user} 已登录，但还没有使用权限：请联系管理员分配角色。",
+        "{user} is signed in but has no access yet: ask an administrator for a role.",
+    ),
+    "auth_signed_in": ("当前用户：{user}（{role}）", "Signed in: {user} ({role})"),
+    "auth_role_viewer": ("查看", "viewer"),
+    "auth_role_editor": ("编辑", "editor"),
+    "auth_role_admin": ("管理员", "admin"),
+    "auth_role_none": ("无权限", "no access"),
+    "auth_viewer_upload": (
+        "您的角色是“查看”：可以浏览和导出，上传和管理快照需要“编辑”角色。",
+        "Your role is viewer: you can explore and export; uploading and managing snapshots needs the editor "
+        "role.",
+    ),
+    "roles_title": ("用户与角色", "Users and roles"),
+    "roles_hint": (
+        "查看：浏览、导出；编辑：另可上传和管理快照；管理员：另可分配角色。未分配角色的登录用户：{unknown}。",
+        "Viewer: explore and export; editor: also upload and manage snapshots; admin: also assign roles. "
+        "Signed-in users without a role: {unknown}.",
+    ),
+    "roles_empty": ("还没有分配任何角色。", "No roles assigned yet."),
+    "roles_user": ("用户（登录名或邮箱）", "User (login name or e-mail)"),
+    "roles_role": ("角色", "Role"),
+    "roles_none": ("取消分配", "Remove the assignment"),
+    "roles_apply": ("保存角色", "Save the role"),
+    "roles_col_user": ("用户", "User"),
+    "roles_col_role": ("角色", "Role"),
+    "roles_col_by": ("分配人", "Assigned by"),
+    "roles_col_at": ("分配时间", "Assigned at"),
+    "audit_title": ("操作记录", "Audit trail"),
+    "audit_hint": (
+        "每一次写入（导入、改名、删除、设为当前、角色变更）由谁、何时、做了什么、前后内容。",
+        "Every write (import, rename, delete, make current, role change): who, when, what, before and after.",
+    ),
+    "audit_empty": ("还没有操作记录。", "Nothing has been written yet."),
+    "audit_download": ("导出操作记录（Excel）", "Export the audit trail (Excel)"),
+    "audit_col_at": ("时间", "When"),
+    "audit_col_user": ("操作人", "Who"),
+    "audit_col_source": ("身份来源", "Identity from"),
+    "audit_col_action": ("操作", "Action"),
+    "audit_col_target": ("对象", "What"),
+    "audit_col_before": ("操作前", "Before"),
+    "audit_col_after": ("操作后", "After"),
+    "audit_action_snapshot.add": ("导入快照", "import a snapshot"),
+    "audit_action_snapshot.rename": ("快照改名", "rename a snapshot"),
+    "audit_action_snapshot.set_current": ("设为当前快照", "make a snapshot current"),
+    "audit_action_snapshot.delete": ("删除快照", "delete a snapshot"),
+    "audit_action_role.set": ("变更角色", "change a role"),
+    "audit_source_local": ("本机单用户", "local single user"),
+    "audit_source_system": ("命令行/系统", "command line / system"),
+    "audit_source_oidc": ("统一登录", "sign-in (OIDC)"),
+    "audit_source_proxy": ("反向代理", "reverse proxy"),
+    # --- period comparison (#14) ---
+    "page_compare": ("期间对比", "Compare periods"),
+    "page_compare_intro": (
+        "同一个县两个报告期之间，哪些环节补上了、哪些变弱了，原因是什么；以及历次报告期的完整度走势。",
+        "Between two reporting periods of one county: which gaps closed, which opened, and why; and how "
+        "complete the chain was in every period.",
+    ),
+    "cmp_need_two": (
+        "工作区里只有 {count} 个快照：至少要有同一个县的两个报告期才能对比。请在“数据”页上传另一个报告期的工作簿。",
+        "The workspace holds {count} {count:plural:snapshot|snapshots}: comparing needs two periods of one "
+        "county. Upload another period's workbook on the Data page.",
+    ),
+    "cmp_from": ("基期（对比起点）", "Compare from"),
+    "cmp_to": ("本期", "Compare to"),
+    "cmp_uses_snapshots": (
+        "对比的是工作区里保存的快照；上传的工作簿保存为快照后即可在此选择。",
+        "Comparisons are between the workspace's snapshots; an upload can be picked here once it is kept.",
+    ),
+    "cmp_months": (
+        "{how}。基期 {before} 个月，本期 {after} 个月：金额（产值、外购额、外销额）按月平均后相比；"
+        "本地配套率、状态、企业数和用工人数直接相比。",
+        "{how}. {before} months against {after}: amounts (output, bought outside, exports) are compared as monthly "
+        "averages; local shares, statuses, firm counts and employees directly.",
+    ),
+    "cmp_summary": ("变化摘要", "What changed"),
+    "cmp_no_change": (
+        "两个报告期之间，没有环节的状态或本地企业发生变化。",
+        "No segment's status or local firms changed between the two periods.",
+    ),
+    "cmp_segments": ("各环节对比", "Segments side by side"),
+    "cmp_only_changed": ("只看有变化的环节", "Only segments that changed"),
+    "cmp_changed_count": (
+        "{shown} / {total} 个环节",
+        "{shown} of {total} {total:plural:segment|segments}",
+    ),
+    "cmp_came_and_went": ("企业与供需关系的增减", "Firms and links that came and went"),
+    "cmp_none": ("无", "None"),
+    "cmp_trend_hint": (
+        "{county}的全部 {count} 个报告期；同一报告期有多个快照时，取最新上传的一个。",
+        "Every period of {county} ({count}); where a period has several snapshots, the latest upload.",
+    ),
+    "cmp_download": ("下载对比（Excel）", "Download the comparison (Excel)"),
     # --- the brief (#19) ---
     "overview_brief": ("下载分析简报（Word）", "Download the brief (Word)"),
     "overview_brief_help": (
