@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from chain import render, views
+from chain import brief, render, views
 from chain.model import ChainData, ChainReport
-from ui import facade
+from ui import facade, workspace
 from ui.frame import Frame, frame
 from ui.widgets import plain, status_markdown, status_name
 
@@ -96,12 +96,29 @@ def _gap_list(fr: Frame, data: ChainData, gaps: pd.DataFrame, kind: str) -> None
             st.caption(" · ".join(reasons))
 
 
+def _brief_button(fr: Frame, data: ChainData) -> None:
+    """The one-click brief (.docx), made when clicked, compared with the workspace's earlier period."""
+    st.download_button(
+        fr.t("overview_brief"),
+        data=facade.brief_download(
+            fr.source, fr.settings, fr.lang, lambda: workspace.earlier_source(data.county, data.period)
+        ),
+        file_name=f"{brief.file_stem(data, fr.lang)}.docx",
+        mime=brief.DOCX_MIME,
+        key="overview_brief",
+        help=fr.t("overview_brief_help"),
+        on_click="ignore",
+        icon=":material/description:",
+    )
+
+
 def main() -> None:
     fr = frame("overview")
     data, report = fr.analysis()
     with fr.guard():
         totals = views.chain_totals(data, report)
         _kpis(fr, totals, report)
+        _brief_button(fr, data)
         if report.cycles:
             cycles = render.joined((" → ".join(c) for c in report.cycles), fr.lang)
             st.info(fr.t("overview_cycles", cycles=plain(cycles)))

@@ -1,5 +1,6 @@
 """The command line: ``python -m chain check|gaps|targets|pairs WORKBOOK [--json] [-o OUT] [--lang zh|en]``,
-and ``python -m chain db ...`` (the workspace, :mod:`chain.db_cli`)."""
+``python -m chain report ...`` (the brief, :mod:`chain.brief_cli`) and ``python -m chain db ...`` (the
+workspace, :mod:`chain.db_cli`)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from typing import TextIO
 
 import pandas as pd
 
+from chain import brief_cli, db_cli, export, render
 from chain import columns as cat
-from chain import db_cli, export, render
 from chain.cli import (
     EXIT_CODES,
     EXIT_ERRORS,
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     pairs.add_argument("--segment", help="only pairs supplying this segment")
     pairs.set_defaults(handler=run_pairs)
 
+    brief_cli.register(commands)
     db_cli.register(commands)
     return parser
 

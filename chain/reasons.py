@@ -30,6 +30,8 @@ __all__ = [
     "FACTOR_COLUMNS",
     "PAIR_REASONS",
     "SEGMENT_REASONS",
+    "SUMMARY_CHANGES",
+    "SUMMARY_SENTENCES",
     "TABLES",
     "TARGET_REASONS",
     "OutsideSupplier",
@@ -40,6 +42,8 @@ __all__ = [
     "render_period_reasons",
     "segment_reason",
     "shares_apart",
+    "summary_change",
+    "summary_sentence",
     "table_of",
 ]
 
@@ -124,6 +128,55 @@ PAIR_REASONS: dict[str, tuple[str, str]] = {
         "{buyer} buys {value} of {segment} from outside; "
         "{supplier} makes {segment} locally (output {output}) and does not supply it yet",
     ),
+}
+
+#: Summary sentence code -> (zh, en): the sentences of a brief's summary paragraph (:mod:`chain.brief`), the
+#: same facts the overview shows, in the same words. Fields are numbers already in words (:mod:`chain.numbers`)
+#: and names: county, period, firms, above_scale, output, employees (scale); growth; share and county_output
+#: (county_share); total, strong, weak, missing (status); segments, value (completeness); previous and
+#: change (compared: the whole chain's sentence of :func:`render_changes`); segment and amount
+#: (top_upstream, top_downstream).
+SUMMARY_SENTENCES: dict[str, tuple[str, str]] = {
+    "scale": (
+        "{period}，{county}产业链共有本地企业{firms}，其中规上企业{above_scale}，实现产值{output}，用工{employees}。",
+        "In {period}, the chain of {county} counted {firms} locally ({above_scale} above scale), "
+        "with an output of {output} and {employees} employed.",
+    ),
+    "growth": (
+        "产值同比增速为{growth}（按企业产值加权）。",
+        "Output growth year on year: {growth} (weighted by output).",
+    ),
+    "county_share": (
+        "产业链产值占全县工业总产值（{county_output}）的{share}。",
+        "The chain makes {share} of the county's industrial output ({county_output}).",
+    ),
+    "status": (
+        "全链{total}个环节中，强链{strong}个、弱链{weak}个、缺链{missing}个。",
+        "Of its {total} segments, {strong} are strong, {weak} weak and {missing} missing.",
+    ),
+    "completeness": (
+        "链条完整度（有本地企业的环节占比）为{segments}，本地需求的{value}由本县满足。",
+        "Completeness (segments with a local firm) is {segments}; {value} of local demand is met in the county.",
+    ),
+    "compared": ("与{previous}相比：{change}。", "Compared with {previous}: {change}."),
+    "top_upstream": (
+        "外购最多的环节是{segment}（外购{amount}），",
+        "The largest purchase from outside is {segment} ({amount});",
+    ),
+    "top_downstream": (
+        "外流待加工最多的是{segment}的上游产品（{amount}）。",
+        "the largest flow of inputs processed elsewhere is for {segment} ({amount}).",
+    ),
+    "no_upstream": ("本地需求均由本县满足，", "All local demand is met in the county;"),
+    "no_downstream": ("没有外流待加工的产品。", "no local output leaves the county to be processed."),
+}
+
+#: A change of a share between two periods -> (zh, en); ``{points}`` is the change in percentage points.
+SUMMARY_CHANGES: dict[str, tuple[str, str]] = {
+    "up": ("提高{points}个百分点", "up {points} percentage points"),
+    "down": ("下降{points}个百分点", "down {points} percentage points"),
+    "same": ("持平", "unchanged"),
+    "undefined": ("无法比较", "not comparable"),
 }
 
 #: What changed between two periods (:attr:`chain.compare.Comparison.changes`): a sentence is a head, then
@@ -315,6 +368,29 @@ def segment_reason(row: Mapping[str, object], lang: str) -> str:
         "threshold": limit,
     }
     return SEGMENT_REASONS[str(row["reason"])][_side(lang)].format(**fields)
+
+
+def summary_sentence(code: str, lang: str, **fields: object) -> str:
+    """One sentence of a brief's summary (:data:`SUMMARY_SENTENCES`) in ``lang``, filled with ``fields``.
+
+    >>> summary_sentence("growth", "zh", growth="+2.9%"), summary_sentence("growth", "en", growth="+2.9%")
+    ('产值同比增速为+2.9%（按企业产值加权）。', 'Output growth year on year: +2.9% (weighted by output).')
+    """
+    return SUMMARY_SENTENCES[code][_side(lang)].format(**fields)
+
+
+def summary_change(before: float, after: float, lang: str) -> str:
+    """How a share changed between two periods, in percentage points with one decimal (:data:`SUMMARY_CHANGES`);
+    "not comparable" when either share is undefined (no demand).
+
+    >>> summary_change(0.25, 0.284, "zh"), summary_change(0.5, 0.4, "en"), summary_change(0.5, 0.5, "zh")
+    ('提高3.4个百分点', 'down 10.0 percentage points', '持平')
+    """
+    if before != before or after != after:
+        return SUMMARY_CHANGES["undefined"][_side(lang)]
+    points = round((after - before) * 100, 1)
+    code = "same" if points == 0 else "up" if points > 0 else "down"
+    return SUMMARY_CHANGES[code][_side(lang)].format(points=f"{abs(points):.1f}")
 
 
 def _segment_reasons(frame: pd.DataFrame, lang: str) -> np.ndarray:

@@ -38,6 +38,11 @@ KIND_TEXT = {
 }
 
 
+def _sentence(text: str) -> str:
+    """A help text as a sentence: its first letter capitalised, the rest as written (SQLite, PDF, Word)."""
+    return text[:1].upper() + text[1:]
+
+
 def _rule(column: Column) -> str:
     parts = []
     if column.required:
@@ -176,7 +181,7 @@ def _db_commands(db: argparse.ArgumentParser) -> list[str]:
     helps = {choice.dest: choice.help for choice in commands._choices_actions}
     lines: list[str] = []
     for name, sub in commands.choices.items():
-        lines += [f"### `db {name}`", "", f"{helps[name].capitalize()}.", "", *_options(sub), ""]
+        lines += [f"### `db {name}`", "", f"{_sentence(helps[name])}.", "", *_options(sub), ""]
         if name == "list":
             lines += [
                 '`--json` prints `{"snapshots": [record, ...]}`, newest period first; a record is:',
@@ -242,7 +247,7 @@ def render_cli() -> str:
         "",
     ]
     for name, sub in commands.choices.items():
-        lines += [f"## `{name}`", "", f"{helps[name].capitalize()}.", "", *_options(sub), ""]
+        lines += [f"## `{name}`", "", f"{_sentence(helps[name])}.", "", *_options(sub), ""]
         table = _COMMAND_TABLES.get(name)
         if name == "check":
             lines += [

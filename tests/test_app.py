@@ -334,3 +334,31 @@ def test_gaps_table_shows_what_the_county_itself_buys() -> None:
     table = at.dataframe[0].value.set_index("segment")
     assert table.loc["商品混凝土", "local_final_demand"] == pytest.approx(43398.5)
     assert table.loc["商品混凝土", "exports"] == pytest.approx(0.0)
+
+
+def test_overview_offers_the_brief_made_only_when_clicked() -> None:
+    """The overview's one-click brief (#19): a download button; the .docx is built when it is clicked, compared
+    with the earlier period the workspace gives (asked only then)."""
+    import docx
+
+    at = open_page()
+    assert_clean(at)
+    buttons = [b for b in at.get("download_button") if b.proto.id.endswith("overview_brief")]
+    assert [b.label for b in buttons] == [t("overview_brief", "zh")]
+
+    asked: list[bool] = []
+    earlier_bytes = (Path(facade.SAMPLE_PATH).parent / "sample_2022.xlsx").read_bytes()
+    earlier = facade.upload_source("sample_2022.xlsx", earlier_bytes)
+
+    def previous() -> tuple[str, facade.Source]:
+        asked.append(True)
+        return "2022", earlier
+
+    build = facade.brief_download(facade.sample_source(), AnalysisSettings(), "zh", previous)
+    assert callable(build) and not asked, "the brief must not be made, nor the workspace asked, on a rerun"
+    texts = [p.text for p in docx.Document(io.BytesIO(build())).paragraphs]
+    assert asked == [True]
+    assert "六、与上期相比" in texts
+    alone = facade.brief_download(facade.sample_source(), AnalysisSettings(), "en", lambda: None)
+    texts = [p.text for p in docx.Document(io.BytesIO(alone())).paragraphs]
+    assert "1. Overview" in texts and not any("previous period" in text for text in texts)

@@ -303,6 +303,30 @@ def test_biggest_upstream_gap_to_a_downloaded_target_list(
     assert not formulas, f"formula cells in the download: {formulas}"
 
 
+def test_the_overview_downloads_the_brief(page: Any, sample_gaps: dict[str, Any], tmp_path: Path) -> None:
+    """The chain chief's one click (#19): the overview's brief downloads as a .docx that opens, names the
+    biggest upstream gap first and, the workspace holding the sample's earlier period, says what changed."""
+    import docx
+
+    button = page.locator(".st-key-overview_brief").get_by_role("button", name="下载分析简报（Word）")
+    button.wait_for(state="visible", timeout=TIMEOUT_MS)
+    screenshot(page, "zh_overview_brief_button")
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.endswith("产业链分析简报.docx"), download.suggested_filename
+    saved = tmp_path / "brief.docx"
+    download.save_as(saved)
+    document = docx.Document(str(saved))
+    texts = [p.text for p in document.paragraphs if p.text.strip()]
+    assert texts[0].endswith("产业链分析简报"), texts[0]
+    assert "三、主要缺口" in texts and "六、与上期相比" in texts, texts
+    upstream = document.tables[1]
+    assert upstream.rows[1].cells[0].text == biggest_upstream_gap(sample_gaps)
+    assert len(document.inline_shapes) == 3
+    assert_clean(page, "the overview after the brief's download")
+
+
 def test_uploading_a_workbook_replaces_the_data_and_back_to_sample(page: Any, tmp_path: Path) -> None:
     """A good upload shows its file name and its own numbers; "back to sample" restores the sample's."""
     sample_output = metric_value(page, "产业链总产值")

@@ -48,14 +48,14 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from chain import charts, export, gaps, graph, isolate, load, pairing, problems, render, targets
+from chain import brief, charts, export, gaps, graph, isolate, load, pairing, problems, render, targets
 from chain import columns as cat
 from chain import compare as comparing
-from chain.compare import Comparison, Side
+from chain.compare import CompareError, Comparison, Side
 from chain.gaps import ChainReport, WhatIf
 from chain.isolate import QueuePosition
 from chain.model import ChainData, LoadResult
-from chain.periods import Period
+from chain.periods import Period, PeriodError, parse_period
 from chain.settings import AnalysisSettings, CacheLimits, Limits
 from chain.views import filter_segments, market_flows
 from ui.cache import MISSING, BoundedCache, CacheStats, fresh
@@ -68,6 +68,8 @@ __all__ = [
     "SegmentFilters",
     "Source",
     "analyze",
+    "brief_docx",
+    "brief_download",
     "cache_stats",
     "cached",
     "can_retry",
@@ -620,5 +622,49 @@ def comparison_download(
         tables = [*export.comparison_tables(compared), export.trend_table(trend)]
         about = {**export.comparison_about(compared, lang), **export.about_settings(settings)}
         return export.to_xlsx(tables, about, lang)
+
+    return build
+
+
+@cached
+def brief_docx(
+    source: Source,
+    settings: AnalysisSettings,
+    lang: str,
+    previous: Source | None = None,
+    previous_label: str = "",
+) -> bytes:
+    """The chain's brief as .docx bytes (:func:`chain.brief.brief_docx`), compared with ``previous`` (the same
+    county's earlier period, labelled ``previous_label``) when given and comparable."""
+    data, report = _data(source), analyze(source, settings)
+    compared = None
+    if previous is not None:
+        before = _data(previous)
+        try:
+            compared = comparison(
+                previous,
+                (previous_label, before.county, parse_period(before.period)),
+                source,
+                (source.name, data.county, parse_period(data.period)),
+                settings,
+            )
+        except (CompareError, PeriodError):  # not comparable: the brief goes without the comparison
+            compared = None
+    return brief.brief_docx(data, report, lang, comparison=compared)
+
+
+def brief_download(
+    source: Source,
+    settings: AnalysisSettings,
+    lang: str,
+    earlier: Callable[[], tuple[str, Source] | None],
+) -> Callable[[], bytes]:
+    """The brief for a download button, made when it is clicked: ``earlier`` (asked then, not on every rerun)
+    gives the earlier period to compare with, as (label, source), or None."""
+
+    def build() -> bytes:
+        found = earlier()
+        label, previous = found if found is not None else ("", None)
+        return brief_docx(source, settings, lang, previous, label)
 
     return build

@@ -537,6 +537,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "Every period of {county} ({count}); where a period has several snapshots, the latest upload.",
     ),
     "cmp_download": ("下载对比（Excel）", "Download the comparison (Excel)"),
+    # --- the brief (#19) ---
+    "overview_brief": ("下载分析简报（Word）", "Download the brief (Word)"),
+    "overview_brief_help": (
+        "本期产业链分析简报：概况、链条现状、主要缺口、招商目标、本地配套（有上期数据时含与上期对比），"
+        ".docx 格式，可在 Word / WPS 中编辑。",
+        "This period's chain brief: overview, status, main gaps, recruiting targets, local pairing (and the "
+        "changes since the previous period where the workspace has one), as a .docx to edit in Word or WPS.",
+    ),
 }
 
 

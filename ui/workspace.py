@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 import streamlit as st
 
+from chain import brief
 from chain import store as stores
 from chain.access import Actor
 from chain.model import LoadResult
@@ -45,6 +46,7 @@ __all__ = [
     "choose_snapshot",
     "clear",
     "current_source",
+    "earlier_source",
     "keep_upload",
     "opened",
     "sidebar",
@@ -381,3 +383,19 @@ def snapshot_source(snapshot: Snapshot) -> Source:
     if store is None:
         raise error or StoreError("missing", where=stores.database_url())
     return _source(store, snapshot)
+
+
+def earlier_source(county: str, period: str) -> tuple[str, Source] | None:
+    """The workspace's latest snapshot of ``county`` before ``period`` that compares with it
+    (:func:`chain.brief.previous_period`), as (label, source): what the brief compares with. None when the
+    workspace has none, or is unavailable."""
+    store, _ = opened()
+    if store is None:
+        return None
+    try:
+        listed = {s.id: s for s in store.snapshots()}
+    except StoreError:
+        return None
+    key = brief.previous_period([(s.id, s.county, s.period) for s in listed.values()], county, period)
+    snapshot = listed.get(key) if isinstance(key, int) else None
+    return None if snapshot is None else (snapshot.label, _source(store, snapshot))
