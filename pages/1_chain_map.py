@@ -10,7 +10,9 @@ from chain import render, views
 from chain.model import ChainData
 from chain.reasons import segment_reason
 from ui import facade
+from ui.choices import worded
 from ui.frame import Frame, frame
+from ui.style import card, cards
 from ui.widgets import (
     column_config,
     metric_label,
@@ -34,22 +36,13 @@ def _segment(fr: Frame, data: ChainData, row: pd.Series) -> None:
     segment = str(row["segment"])
     st.subheader(f"{plain(segment)} · {status_markdown(str(row['status']), lang)}")
     st.caption(plain(segment_reason(row, lang)))
-    # Two rows of three cards, amounts in 亿元 / 万元 (m / bn yuan): six cards in a row cut the numbers.
-    first, second = st.columns(3), st.columns(3)
-    first[0].metric(cat.name("firms", lang), f"{int(row['firms']):,}", border=True)
-    first[1].metric(
-        metric_label("output", lang), render.amount(row["output"], lang, compact=True), border=True
-    )
-    first[2].metric(cat.name("local_share", lang), render.percent(row["local_share"]), border=True)
-    second[0].metric(
-        metric_label("demand", lang), render.amount(row["demand"], lang, compact=True), border=True
-    )
-    second[1].metric(
-        metric_label("leakage", lang), render.amount(row["leakage"], lang, compact=True), border=True
-    )
-    second[2].metric(
-        metric_label("exports", lang), render.amount(row["exports"], lang, compact=True), border=True
-    )
+    # Amounts in 亿元 / 万元 (m / bn yuan), in a row that wraps rather than cut a number.
+    with cards("map_segment"):
+        card(cat.name("firms", lang), f"{int(row['firms']):,}")
+        card(metric_label("output", lang), render.amount(row["output"], lang, compact=True))
+        card(cat.name("local_share", lang), render.percent(row["local_share"]))
+        for key in ("demand", "leakage", "exports"):
+            card(metric_label(key, lang), render.amount(row[key], lang, compact=True))
 
     # One table under the other, each the page's full width, so no column hides off to the right.
     st.markdown(f"**{fr.t('map_firms')}**")
@@ -103,7 +96,7 @@ def main() -> None:
             fr.t("map_category"),
             [_NONE, *dict.fromkeys(segments["category"])],
             format_func=lambda c: c or fr.t("all"),
-            key=_CATEGORY,
+            key=worded(_CATEGORY),
         )
         choices = segments if not category else segments[segments["category"] == category]
         if st.session_state.get(_SEGMENT, _NONE) not in {_NONE, *choices["segment"]}:
@@ -113,7 +106,7 @@ def main() -> None:
             fr.t("map_segment"),
             [_NONE, *choices["segment"]],
             format_func=lambda s: s or fr.t("map_segment_none"),
-            key=_SEGMENT,
+            key=worded(_SEGMENT),
         )
         figure = facade.chain_map_figure(
             fr.source, fr.settings, lang, category=category or None, selected=selected or None

@@ -129,8 +129,9 @@ def column_config(key: str, lang: str) -> object:
     if key == "row":
         return st.column_config.TextColumn(name, width="small", alignment="right")
     if key == "name":
-        # Pinned, so a wide table scrolled to its last columns (a target's reasons) still says whose they are.
-        return st.column_config.TextColumn(name, pinned=True)
+        # Not pinned: Streamlit greys a pinned column's text, and company names then look disabled. The name
+        # is the first column and the tables fit the page's width (sentences wrap), so it stays in view.
+        return st.column_config.TextColumn(name)
     return st.column_config.TextColumn(name, width=_NAME_WIDTHS.get(key))
 
 

@@ -1,0 +1,99 @@
+"""How every page looks on a projector and on paper: the app's own style sheet, the print header and the
+card rows.
+
+Streamlit draws chrome the product does not need (the app menu with print, screencast and "Made with
+Streamlit", the deploy button) and some texts only in English (the uploader's instructions and button). The
+style sheet hides the first and lets the page say the rest in its own words. Print (``@media print``) drops
+the sidebar and the toolbar, gives the main area the paper's width and shows a header with the county and
+period that the screen does not need, so any page prints on A4 with what it is about.
+
+Cards (``st.metric``) sit in a wrapping row (:func:`cards`): each card is as wide as its value and a card
+that does not fit moves to the next line, so a number is never cut to "87.3…" however narrow the window.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import streamlit as st
+
+__all__ = ["CARDS_CLASS", "PRINT_HEADER_CLASS", "apply", "card", "cards", "style_sheet"]
+
+#: Class prefix of every card row (Streamlit gives a keyed container the class ``st-key-<key>``).
+CARDS_CLASS = "st-key-cards_"
+#: The print-only header's class.
+PRINT_HEADER_CLASS = "chain-print-header"
+
+#: The uploader's English button text, said in the page's language instead (CSS ``content``).
+_BROWSE = {"zh": "选择文件", "en": "Choose file"}
+
+_SHEET = """
+/* Chrome the product does not need: the app menu (print, record, "Made with Streamlit"), deploy, footer. */
+[data-testid="stMainMenu"], [data-testid="stAppDeployButton"], [data-testid="stStatusWidget"] a,
+footer, #MainMenu { display: none !important; }
+
+/* Card rows: each card at least as wide as its value, growing to fill the row, wrapping when it does not fit. */
+div[class*="CARDS"] > div[data-testid="stElementContainer"] { flex: 1 1 auto; min-width: fit-content; }
+div[class*="CARDS"] [data-testid="stMetricValue"] > div { overflow: visible; text-overflow: clip; }
+div[class*="CARDS"] [data-testid="stMetricValue"] { font-size: 1.9rem; }
+
+/* The uploader's English instructions are said by the page (the label and its help); the button in its
+   language. */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "BROWSE"; font-size: 0.875rem; }
+
+.HEADER { display: none; }
+
+@media print {
+  @page { size: A4; margin: 12mm; }
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+  [data-testid="stDecoration"], .stDownloadButton, [data-testid="stFileUploader"] { display: none !important; }
+  [data-testid="stMain"], [data-testid="stMainBlockContainer"], .stMain, .block-container {
+    max-width: 100% !important; width: 100% !important; padding: 0 !important; margin: 0 !important;
+    overflow: visible !important; }
+  [data-testid="stAppViewContainer"], [data-testid="stApp"] { overflow: visible !important;
+    position: static !important; height: auto !important; }
+  .HEADER { display: block; border-bottom: 1px solid #888; margin-bottom: 6px; padding-bottom: 4px;
+    font-size: 10pt; color: #333; }
+  /* Tables and charts as wide as the paper; rows never split across pages. */
+  [data-testid="stDataFrame"], [data-testid="stTable"], .stPlotlyChart { max-width: 100% !important;
+    break-inside: avoid; }
+  [data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal !important;
+    word-break: break-word; }
+  [data-testid="stMetric"], [data-testid="stVerticalBlockBorderWrapper"] { break-inside: avoid; }
+  h1 { font-size: 18pt !important; padding-top: 0 !important; }
+}
+"""
+
+
+def style_sheet(lang: str) -> str:
+    """The app's style sheet in ``lang`` (only the uploader's button text depends on it)."""
+    return (
+        _SHEET.replace("CARDS", CARDS_CLASS)
+        .replace("BROWSE", _BROWSE.get(lang, _BROWSE["en"]))
+        .replace(".HEADER", f".{PRINT_HEADER_CLASS}")
+    )
+
+
+def apply(lang: str, heading: str) -> None:
+    """Add the style sheet and the print-only header (``heading``: plain text, escaped here) to the page."""
+    st.html(
+        f'<style>{style_sheet(lang)}</style><div class="{PRINT_HEADER_CLASS}">{html.escape(heading)}</div>'
+    )
+
+
+@contextmanager
+def cards(key: str) -> Iterator[None]:
+    """A row of cards that wraps instead of cutting a value: draw them with :func:`card` inside."""
+    with st.container(horizontal=True, gap="small", key=f"cards_{key}"):
+        yield
+
+
+def card(label: str, value: str, **options: Any) -> None:
+    """One card of a :func:`cards` row: bordered, as wide as its content (the row stretches it)."""
+    st.metric(label, value, border=True, width="content", **options)
