@@ -53,7 +53,8 @@ def _segment_status(fr: Frame, report: ChainReport, segment: str) -> None:
 
 
 def _requests_and_projects(fr: Frame, data: ChainData, name: str, segment: str) -> None:
-    left, right = st.columns(2)
+    # One under the other, each the page's width: side by side the requests' 状态 hid off to the right.
+    left, right = st.container(), st.container()
     with left:
         st.subheader(fr.t("ent_demands"))
         demands = data.demands[data.demands["enterprise"] == name]

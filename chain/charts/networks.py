@@ -355,6 +355,15 @@ def chain_map(
     return fig
 
 
+#: The firm network's plot width at its narrowest: the enterprise page at 1024 px with the sidebar open.
+_NARROW_CHART_PX = 560
+
+
+def _label_px(name: str) -> int:
+    """About how wide ``name`` is in the network's 12 px labels: a CJK character 12 px, others 7 px."""
+    return 14 + sum(12 if ord(ch) >= 0x2E80 else 7 for ch in name)
+
+
 def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
     """One firm's supply network: its suppliers on the left, the firm in the middle, its customers on the
     right (and, for a deeper ego graph, their partners further out); local firms are blue circles, other
@@ -495,11 +504,17 @@ def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
         else:
             ticks.append(chart_word("links_away", lang).format(k=abs(column)))
     ys = [p[1] for p in positions.values()]
-    # Names are written beside the nodes, so the outer columns need room for them.
+    # Names are written beside the nodes, so the outer columns need room for them: as much as the longest
+    # name takes when the chart is at its narrowest (the page's column at 1024 px), never less than before.
+    outer = [n for n in placed if n != firm and abs(placed[n][0]) == max(abs(c) for c in present)]
+    longest = max((_label_px(str(n)) for n in outer), default=0)
+    span = max(present) - min(present)
+    room = _NARROW_CHART_PX - 2 * longest
+    pad = 3.0 if room <= 0 else min(3.0, max(1.1, longest * span / room))
     fig.update_xaxes(
         tickvals=present,
         ticktext=ticks,
-        range=[min(present) - 1.1, max(present) + 1.1],
+        range=[min(present) - pad, max(present) + pad],
         showgrid=False,
         zeroline=False,
         side="top",
