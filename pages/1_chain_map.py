@@ -25,6 +25,10 @@ _NONE = ""
 _CATEGORY = "map_category"
 _SEGMENT = "map_segment"
 _CHART = "map_chart"
+_DETAIL = "map_detail"
+#: Set by a click or a choice: the run that follows scrolls the detail into view (a count, see _map).
+_SCROLL = "map_scroll"
+_SCROLL_COUNT = "map_scroll_count"
 _FIRM_COLUMNS = ("name", "town", "output", "employees", "growth_pct", "deputy")
 
 
@@ -83,14 +87,15 @@ def _on_click(segments: pd.DataFrame) -> None:
         # A grey neighbour from another category: show the whole chain so the selectbox can hold it.
         st.session_state[_CATEGORY] = _NONE
     st.session_state[_SEGMENT] = segment
+    _scroll_to_detail()
 
 
-def main() -> None:
-    fr = frame("chain_map")
-    data, report = fr.analysis()
+@st.fragment
+def _map(fr: Frame, data: ChainData, segments: pd.DataFrame) -> None:
+    """The selectors, the map and the chosen segment: a fragment, so a click on a node reruns only this
+    part (not the frame, the Sankey below or anything else), and the detail then scrolls into view."""
     with fr.guard():
         lang = fr.lang
-        segments = report.segments
         left, right = st.columns(2)
         category = left.selectbox(
             fr.t("map_category"),
@@ -107,6 +112,7 @@ def main() -> None:
             [_NONE, *choices["segment"]],
             format_func=lambda s: s or fr.t("map_segment_none"),
             key=worded(_SEGMENT),
+            on_change=_scroll_to_detail,
         )
         figure = facade.chain_map_figure(
             fr.source, fr.settings, lang, category=category or None, selected=selected or None
@@ -117,14 +123,36 @@ def main() -> None:
             on_select=lambda: _on_click(segments),
             selection_mode="points",
         )
-        if selected:
-            _segment(fr, data, segments[segments["segment"] == selected].iloc[0])
-        else:
-            st.info(fr.t("map_pick_hint"))
+        with st.container(key=_DETAIL):
+            if selected:
+                _segment(fr, data, segments[segments["segment"] == selected].iloc[0])
+            else:
+                st.info(fr.t("map_pick_hint"))
+        scrolls = st.session_state.pop(_SCROLL, 0)
+        if scrolls and selected:
+            # The detail sits below the map, out of sight: bring it into view. The count makes each script
+            # new, so that the browser runs it again for the next click.
+            st.html(
+                f"<script>/* {scrolls} */ document.querySelector('.st-key-{_DETAIL}')"
+                ".scrollIntoView({behavior: 'smooth', block: 'start'});</script>",
+                unsafe_allow_javascript=True,
+            )
 
+
+def _scroll_to_detail() -> None:
+    """Ask the next run to scroll the chosen segment's detail into view."""
+    st.session_state[_SCROLL] = st.session_state.get(_SCROLL_COUNT, 0) + 1
+    st.session_state[_SCROLL_COUNT] = st.session_state[_SCROLL]
+
+
+def main() -> None:
+    fr = frame("chain_map")
+    data, report = fr.analysis()
+    _map(fr, data, report.segments)
+    with fr.guard():
         st.subheader(fr.t("map_flow"))
         st.caption(fr.t("map_flow_hint"))
-        st.plotly_chart(facade.flow_figure(fr.source, fr.settings, lang), key="map_sankey")
+        st.plotly_chart(facade.flow_figure(fr.source, fr.settings, fr.lang), key="map_sankey")
 
 
 main()

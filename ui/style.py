@@ -29,6 +29,8 @@ PRINT_HEADER_CLASS = "chain-print-header"
 
 #: The uploader's English button text, said in the page's language instead (CSS ``content``).
 _BROWSE = {"zh": "选择文件", "en": "Choose file"}
+#: The multiselect's "Select all" entry, said in the page's language.
+_SELECT_ALL = {"zh": "全选", "en": "Select all"}
 
 _SHEET = """
 /* Chrome the product does not need: the app menu (print, record, "Made with Streamlit"), deploy, footer. */
@@ -43,8 +45,13 @@ div[class*="CARDS"] [data-testid="stMetricValue"] { font-size: 1.9rem; }
 /* The uploader's English instructions are said by the page (the label and its help); the button in its
    language. */
 [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
-[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "BROWSE"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "BROWSE"; }
+
+/* A filter's "Select all" in the page's language; "Press Enter to apply" is how every form field works. */
+[data-key="__select_all__"] > div { font-size: 0; }
+[data-key="__select_all__"] > div::after { content: "SELECT_ALL"; font-size: 0.875rem; }
+[data-testid="InputInstructions"] { display: none; }
 
 .HEADER { display: none; }
 
@@ -72,10 +79,11 @@ div[class*="CARDS"] [data-testid="stMetricValue"] { font-size: 1.9rem; }
 
 
 def style_sheet(lang: str) -> str:
-    """The app's style sheet in ``lang`` (only the uploader's button text depends on it)."""
+    """The app's style sheet in ``lang`` (the words it puts in place of Streamlit's own depend on it)."""
     return (
         _SHEET.replace("CARDS", CARDS_CLASS)
         .replace("BROWSE", _BROWSE.get(lang, _BROWSE["en"]))
+        .replace("SELECT_ALL", _SELECT_ALL.get(lang, _SELECT_ALL["en"]))
         .replace(".HEADER", f".{PRINT_HEADER_CLASS}")
     )
 
