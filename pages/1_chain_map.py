@@ -12,7 +12,7 @@ from chain.reasons import segment_reason
 from ui import facade
 from ui.choices import worded
 from ui.frame import Frame, frame
-from ui.style import card, cards
+from ui.style import card, cards, scroll_into_view
 from ui.widgets import (
     column_config,
     metric_label,
@@ -26,9 +26,8 @@ _CATEGORY = "map_category"
 _SEGMENT = "map_segment"
 _CHART = "map_chart"
 _DETAIL = "map_detail"
-#: Set by a click or a choice: the run that follows scrolls the detail into view (a count, see _map).
+#: Set by a click or a choice: the run that follows scrolls the detail into view.
 _SCROLL = "map_scroll"
-_SCROLL_COUNT = "map_scroll_count"
 _FIRM_COLUMNS = ("name", "town", "output", "employees", "growth_pct", "deputy")
 
 
@@ -128,21 +127,14 @@ def _map(fr: Frame, data: ChainData, segments: pd.DataFrame) -> None:
                 _segment(fr, data, segments[segments["segment"] == selected].iloc[0])
             else:
                 st.info(fr.t("map_pick_hint"))
-        scrolls = st.session_state.pop(_SCROLL, 0)
-        if scrolls and selected:
-            # The detail sits below the map, out of sight: bring it into view. The count makes each script
-            # new, so that the browser runs it again for the next click.
-            st.html(
-                f"<script>/* {scrolls} */ document.querySelector('.st-key-{_DETAIL}')"
-                ".scrollIntoView({behavior: 'smooth', block: 'start'});</script>",
-                unsafe_allow_javascript=True,
-            )
+        if st.session_state.pop(_SCROLL, False) and selected:
+            # The detail sits below the map, out of sight: bring it into view.
+            scroll_into_view(_DETAIL)
 
 
 def _scroll_to_detail() -> None:
     """Ask the next run to scroll the chosen segment's detail into view."""
-    st.session_state[_SCROLL] = st.session_state.get(_SCROLL_COUNT, 0) + 1
-    st.session_state[_SCROLL_COUNT] = st.session_state[_SCROLL]
+    st.session_state[_SCROLL] = True
 
 
 def main() -> None:

@@ -81,7 +81,8 @@ def main() -> None:
         if shown.empty:
             st.info(fr.t("empty_filtered"))
         else:
-            table(shown, _COLUMNS, lang, key="gaps_table", height=560)
+            # Two lines a row: the 判定依据 (a sentence) wraps instead of being cut.
+            table(shown, _COLUMNS, lang, key="gaps_table", height=640, lines=2)
             download_pair(
                 facade.segments_downloads(fr.source, fr.settings, lang),
                 fr.t("page_gaps"),

@@ -131,7 +131,7 @@ def main() -> None:
                     st.markdown(f"- {plain(reason)}")
             # The list as shown, cached per filter and language: rebuilding it is most of a rerun's work.
             prepared = facade.targets_display(fr.source, fr.settings, lang, _COLUMNS, **filters)
-            table(shown, _COLUMNS, lang, key="targets_table", height=560, prepared=prepared)
+            table(shown, _COLUMNS, lang, key="targets_table", height=640, prepared=prepared, lines=2)
             description = _describe(fr, *filters.values())
             download_pair(
                 facade.targets_downloads(fr.source, fr.settings, lang, description=description, **filters),

@@ -163,7 +163,7 @@ def _upload(fr: Frame) -> None:
     if uploaded is None and isinstance(st.session_state.get(UPLOAD_KEY), Source):
         # The uploader is empty again after a page or language switch, but its file is still the one in use.
         in_use = st.session_state[UPLOAD_KEY]
-        st.caption(f":material/description: {fr.t('data_in_use', name=plain(in_use.name))}")
+        st.caption(fr.t("data_in_use", name=plain(in_use.name)))
     if uploaded is not None:
         source = facade.upload_source(uploaded.name, uploaded.getvalue())
         current = st.session_state.get(UPLOAD_KEY)

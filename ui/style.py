@@ -13,19 +13,30 @@ that does not fit moves to the next line, so a number is never cut to "87.3…" 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
 
-__all__ = ["CARDS_CLASS", "PRINT_HEADER_CLASS", "apply", "card", "cards", "style_sheet"]
+from ui.widgets import plain
+
+__all__ = [
+    "CARDS_CLASS",
+    "PRINT_HEADER_CLASS",
+    "SCROLL_SCRIPT",
+    "apply",
+    "card",
+    "cards",
+    "scroll_into_view",
+    "style_sheet",
+]
 
 #: Class prefix of every card row (Streamlit gives a keyed container the class ``st-key-<key>``).
 CARDS_CLASS = "st-key-cards_"
-#: The print-only header's class.
-PRINT_HEADER_CLASS = "chain-print-header"
+#: The print-only header: a keyed container, so its class is ``st-key-<key>``.
+_PRINT_HEADER_KEY = "print_header"
+PRINT_HEADER_CLASS = f"st-key-{_PRINT_HEADER_KEY}"
 
 #: The uploader's English button text, said in the page's language instead (CSS ``content``).
 _BROWSE = {"zh": "选择文件", "en": "Choose file"}
@@ -53,7 +64,7 @@ div[class*="CARDS"] [data-testid="stMetricValue"] { font-size: 1.9rem; }
 [data-key="__select_all__"] > div::after { content: "SELECT_ALL"; font-size: 0.875rem; }
 [data-testid="InputInstructions"] { display: none; }
 
-.HEADER { display: none; }
+.HEADER { display: none !important; }
 
 @media print {
   @page { size: A4; margin: 12mm; }
@@ -65,7 +76,7 @@ div[class*="CARDS"] [data-testid="stMetricValue"] { font-size: 1.9rem; }
     overflow: visible !important; }
   [data-testid="stAppViewContainer"], [data-testid="stApp"] { overflow: visible !important;
     position: static !important; height: auto !important; }
-  .HEADER { display: block; border-bottom: 1px solid #888; margin-bottom: 6px; padding-bottom: 4px;
+  .HEADER { display: block !important; border-bottom: 1px solid #888; margin-bottom: 6px; padding-bottom: 4px;
     font-size: 10pt; color: #333; }
   /* Tables and charts as wide as the paper; rows never split across pages. */
   [data-testid="stDataFrame"], [data-testid="stTable"], .stPlotlyChart { max-width: 100% !important;
@@ -89,10 +100,11 @@ def style_sheet(lang: str) -> str:
 
 
 def apply(lang: str, heading: str) -> None:
-    """Add the style sheet and the print-only header (``heading``: plain text, escaped here) to the page."""
-    st.html(
-        f'<style>{style_sheet(lang)}</style><div class="{PRINT_HEADER_CLASS}">{html.escape(heading)}</div>'
-    )
+    """Add the style sheet and the print-only header to the page. ``heading`` names the county and period,
+    workbook text: plain() shows it as text (Markdown, like every other place that shows it)."""
+    st.html(f"<style>{style_sheet(lang)}</style>")
+    with st.container(key=_PRINT_HEADER_KEY):
+        st.markdown(plain(heading))
 
 
 @contextmanager
@@ -105,3 +117,19 @@ def cards(key: str) -> Iterator[None]:
 def card(label: str, value: str, **options: Any) -> None:
     """One card of a :func:`cards` row: bordered, as wide as its content (the row stretches it)."""
     st.metric(label, value, border=True, width="content", **options)
+
+
+#: Brings the keyed container ``key`` into view. ``count`` makes each script new text, so that the browser
+#: runs it again the next time (the same text would be left as it is).
+SCROLL_SCRIPT = (
+    "<script>/* {count} */ document.querySelector('.st-key-{key}')"
+    ".scrollIntoView({{behavior: 'smooth', block: 'start'}});</script>"
+)
+_SCROLLS = "scroll_count"
+
+
+def scroll_into_view(key: str) -> None:
+    """Scroll the page to the keyed container ``key`` (drawn before this call) once, now."""
+    count = int(st.session_state.get(_SCROLLS, 0)) + 1
+    st.session_state[_SCROLLS] = count
+    st.html(SCROLL_SCRIPT.format(count=count, key=key), unsafe_allow_javascript=True)

@@ -36,6 +36,8 @@ __all__ = [
 _STATUS_MARKDOWN: dict[str, str] = {"strong": "green", "weak": "orange", "missing": "red"}
 #: Height of one st.dataframe row in pixels (Streamlit's default row height).
 _ROW_PX = 35
+#: Height of one more line of wrapped text in a row.
+_LINE_PX = 20
 #: Pixel widths of short name columns, wide enough for the longest names of the sample (新型建筑材料,
 #: 尾矿及工业固废) so they are not cut.
 _NAME_WIDTHS = {"category": 110, "segment": 120, "buyer_segment": 120}
@@ -144,13 +146,17 @@ def table(
     height: int | str = "auto",
     selectable: bool = False,
     prepared: pd.DataFrame | None = None,
+    lines: int = 1,
 ) -> object:
     """Draw report columns of ``frame`` with translated headers, units and number formats.
 
     With ``selectable``, a single row can be picked and the selection state is returned. ``prepared`` is
     ``render.display_frame(frame, columns, lang)`` made already (the facade caches the long ones).
+    ``lines`` > 1 gives every row room for that many lines: Streamlit then wraps a long text (a reason)
+    instead of cutting it.
     """
-    if isinstance(height, int) and _ROW_PX * (len(frame) + 1) < height:
+    row_height = _ROW_PX + _LINE_PX * (lines - 1) if lines > 1 else None
+    if isinstance(height, int) and (row_height or _ROW_PX) * len(frame) + _ROW_PX < height:
         # A short table keeps its natural height instead of a block of empty rows.
         height = "auto"
     shown: object = render.display_frame(frame, columns, lang) if prepared is None else prepared
@@ -171,9 +177,16 @@ def table(
             height=height,
             on_select="rerun",
             selection_mode="single-row",
+            row_height=row_height,
         )
     return st.dataframe(
-        shown, hide_index=True, column_order=list(columns), column_config=config, key=key, height=height
+        shown,
+        hide_index=True,
+        column_order=list(columns),
+        column_config=config,
+        key=key,
+        height=height,
+        row_height=row_height,
     )
 
 
@@ -223,13 +236,24 @@ def partners_table(partners: pd.DataFrame, lang: str, *, key: str) -> None:
         column_config={
             "name": st.column_config.TextColumn(cat.header("name", lang)),
             "local": st.column_config.TextColumn(
-                "/".join(cat.value_name(cat.LOCALITY, k, lang) for k in cat.LOCALITY), width="small"
+                _capitalised("/".join(cat.value_name(cat.LOCALITY, k, lang) for k in cat.LOCALITY), lang),
+                width="small",
             ),
             "region": st.column_config.TextColumn(cat.header("region", lang)),
             "value": column_config("value", lang),
         },
         key=key,
     )
+
+
+def _capitalised(header: str, lang: str) -> str:
+    """An English header with a capital first letter, as the catalogue writes its own ("Company"): the
+    input sheets' English column names are lower case ("type", "raised").
+
+    >>> _capitalised("type", "en"), _capitalised("local/outside", "en"), _capitalised("类型", "zh")
+    ('Type', 'Local/outside', '类型')
+    """
+    return header[:1].upper() + header[1:] if lang == "en" else header
 
 
 def metric_label(key: str, lang: str) -> str:
@@ -256,7 +280,7 @@ def sheet_table(
             shown[column.key] = shown[column.key].map(lambda v, names=names: names.get(v, v))
         if column.kind == "list":
             shown[column.key] = shown[column.key].map(lambda v: render.joined(v, lang))
-        header = column.header(lang)
+        header = _capitalised(column.header(lang), lang)
         if column.money:
             config[column.key] = st.column_config.NumberColumn(header, format=cat.FORMATS["money"].printf)
         else:

@@ -481,16 +481,24 @@ def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
         go.Scatter(
             x=[0.0],
             y=[0.0],
-            mode="markers+text",
-            text=[f"<b>{esc(firm)}</b>"],
-            textposition="top center",
-            textfont={"size": 14},
+            mode="markers",
             marker={"size": 26, "symbol": "star", "color": MEASURE_COLORS["focus"]},
             name=chart_word("this_firm", lang),
             hovertext=[node_hover(firm)],
             customdata=[str(firm)],
             hovertemplate="%{hovertext}<extra></extra>",
         )
+    )
+    # The firm's name on a white ground above the star: the links into and out of it would cross the text.
+    fig.add_annotation(
+        x=0.0,
+        y=0.0,
+        text=f"<b>{esc(firm)}</b>",
+        showarrow=False,
+        yshift=24,
+        bgcolor="rgba(255,255,255,0.9)",
+        borderpad=2,
+        font={"size": 14},
     )
     present = sorted({int(x) for x, _ in positions.values()})
     ticks = []
