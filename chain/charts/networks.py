@@ -47,7 +47,7 @@ _ROW_PX = 52
 
 
 #: Chain map margins: room for the mode bar on top; the axis title and a two-row legend below.
-_MAP_TOP_PX = 32
+_MAP_TOP_PX = 44
 
 
 _MAP_BOTTOM_PX = 96
@@ -57,6 +57,10 @@ _MAX_NODE_LABELS = 150
 
 
 _ARROW_AT = (0.58, 0.64)
+
+
+#: A white halo around node names: an edge running under a name stops short of its letters.
+_HALO = "0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff"
 
 
 _WIDTHS = (1.4, 3.2, 6.0)
@@ -298,7 +302,7 @@ def chain_map(
                 mode="markers+text" if show_text else "markers",
                 text=[esc(n) for n in members] if show_text else None,
                 textposition="top center",
-                textfont={"size": 11, "color": "#8C8C8C" if key == "muted" else "#262626"},
+                textfont={"size": 11, "color": "#8C8C8C" if key == "muted" else "#262626", "shadow": _HALO},
                 marker={
                     "size": [size(view.nodes[n].get("output")) for n in members],
                     "color": color,
@@ -333,6 +337,7 @@ def chain_map(
 
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
+    _layer_headings(fig, view, positions, lang)
     tallest = max(Counter(layer_of[n] for n in view).values())
     fig.update_xaxes(
         range=[min(xs) - 0.5, max(xs) + 0.5],
@@ -353,6 +358,32 @@ def chain_map(
         margin={"b": _MAP_BOTTOM_PX},
     )
     return fig
+
+
+def _layer_headings(
+    fig: go.Figure, view: nx.DiGraph, positions: Mapping[Hashable, tuple[float, float]], lang: str
+) -> None:
+    """A heading over each layer of the map, in the top margin: its number, left to right, and the stage
+    most of its segments are in (上游 / 中游 / 下游), so a reader knows where in the chain a column sits."""
+    members: dict[float, list[Hashable]] = {}
+    for node, (x, _) in positions.items():
+        members.setdefault(x, []).append(node)
+    for k, x in enumerate(sorted(members), start=1):
+        stages = Counter(str(view.nodes[n].get("stage") or "") for n in members[x])
+        stage = max(stages, key=lambda s: (stages[s], -list(stages).index(s)))
+        heading = chart_word("layer", lang).format(k=k)
+        if stage:
+            heading = f"{heading} · {catalogue.value_name(catalogue.STAGES, stage, lang)}"
+        fig.add_annotation(
+            x=x,
+            y=1,
+            xref="x",
+            yref="paper",
+            yanchor="bottom",
+            text=esc(heading),
+            showarrow=False,
+            font={"size": 12, "color": "#595959"},
+        )
 
 
 #: The firm network's plot width at its narrowest: the enterprise page at 1024 px with the sidebar open.
@@ -464,7 +495,7 @@ def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
                     else "bottom center"
                     for n in members
                 ],
-                textfont={"size": 12},
+                textfont={"size": 12, "shadow": _HALO},
                 marker={
                     "size": 15,
                     "symbol": symbol,
