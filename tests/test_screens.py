@@ -7,7 +7,8 @@ later are covered) at 1440, 1280 and 1024 px in Chinese, then in English, and ch
 - the English UI's own words (menu, page title, widget and card labels, buttons) have no Chinese in them;
 - the Chinese UI shows no catalogue key (what ``ui.i18n.t`` returns for a key it does not know);
 - a worded choice ("全部") is relabelled ("all") after the language switch, its value kept;
-- printing hides the sidebar and shows the page header with the county and period;
+- printing hides the sidebar, shows the page header with the county and period, and prints each report
+  table whole (its print copy) instead of its scrolling grid;
 - not one request leaves the machine (the page icon and every asset come from the app's own server).
 
 A screenshot of every page, width and language lands in ``.artifacts/screenshots/screens/`` for a person to
@@ -130,6 +131,13 @@ def _check_print(page: Any, key: str) -> list[str]:
     try:
         if page.locator(SIDEBAR).is_visible():
             found.append(f"{key}: the sidebar prints")
+        # A report table prints whole: its grid (a canvas, cut to what is in view) gives way to its copy.
+        for grid in page.locator("div[class*='st-key-printable_'] [data-testid='stDataFrame']").all():
+            if grid.is_visible():
+                found.append(f"{key}: a report table prints as its scrolling grid")
+        for copy in page.locator("div[class*='st-key-paper_'] table").all():
+            if not copy.is_visible():
+                found.append(f"{key}: a report table's print copy is hidden on paper")
         header = page.locator(f".{PRINT_HEADER_CLASS}")
         if not header.is_visible() or t(f"page_{key}", "zh") not in header.inner_text():
             found.append(f"{key}: no print header naming the page")

@@ -65,9 +65,12 @@ div[class*="CARDS"] [data-testid="stMetricValue"] { font-size: 1.9rem; }
 [data-testid="InputInstructions"] { display: none; }
 
 .HEADER { display: none !important; }
+/* Print-only copies of the report tables (ui.widgets.table). */
+div[class*="st-key-paper_"] { display: none !important; }
 
 @media print {
-  @page { size: A4; margin: 12mm; }
+  /* Landscape: a report table's columns need the width more than its rows need the height. */
+  @page { size: A4 landscape; margin: 10mm; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
   [data-testid="stDecoration"], .stDownloadButton, [data-testid="stFileUploader"] { display: none !important; }
@@ -78,12 +81,19 @@ div[class*="CARDS"] [data-testid="stMetricValue"] { font-size: 1.9rem; }
     position: static !important; height: auto !important; }
   .HEADER { display: block !important; border-bottom: 1px solid #888; margin-bottom: 6px; padding-bottom: 4px;
     font-size: 10pt; color: #333; }
+  /* The report tables: the grid (a canvas, cut to what is in view) gives way to its full copy. */
+  div[class*="st-key-printable_"] [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]) {
+    display: none !important; }
+  div[class*="st-key-paper_"] { display: block !important; }
+  div[class*="st-key-paper_"] table { font-size: 7.5pt; width: 100%; }
+  div[class*="st-key-paper_"] td, div[class*="st-key-paper_"] th { padding: 2px 4px !important;
+    min-width: 3.2em; }
+  div[class*="st-key-paper_"] tr { break-inside: avoid; }
   /* Tables and charts as wide as the paper; rows never split across pages. */
-  [data-testid="stDataFrame"], [data-testid="stTable"], .stPlotlyChart { max-width: 100% !important;
-    break-inside: avoid; }
+  [data-testid="stDataFrame"], .stPlotlyChart { max-width: 100% !important; break-inside: avoid; }
   [data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal !important;
     word-break: break-word; }
-  [data-testid="stMetric"], [data-testid="stVerticalBlockBorderWrapper"] { break-inside: avoid; }
+  [data-testid="stMetric"] { break-inside: avoid; }
   h1 { font-size: 18pt !important; padding-top: 0 !important; }
 }
 """

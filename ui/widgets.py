@@ -20,7 +20,9 @@ __all__ = [
     "column_config",
     "download_pair",
     "gap_name",
+    "markdown_table",
     "metric_label",
+    "paper_copy",
     "partners_table",
     "places",
     "plain",
@@ -167,27 +169,82 @@ def table(
         shown = shown.style.map(  # type: ignore[attr-defined]
             lambda v: f"color: {colours[v]}; font-weight: 600" if v in colours else "", subset=["status"]
         )
-    if selectable:
-        return st.dataframe(
-            shown,
-            hide_index=True,
-            column_order=list(columns),
-            column_config=config,
-            key=key,
-            height=height,
-            on_select="rerun",
-            selection_mode="single-row",
-            row_height=row_height,
-        )
-    return st.dataframe(
-        shown,
-        hide_index=True,
-        column_order=list(columns),
-        column_config=config,
-        key=key,
-        height=height,
-        row_height=row_height,
-    )
+    # On paper the scrolling grid (a canvas) would print the columns and rows in view only: a print-only
+    # copy as a plain HTML table, every row and column, wraps to the page instead (ui/style.py).
+    with st.container(key=f"printable_{key}" if key else None):
+        if selectable:
+            drawn = st.dataframe(
+                shown,
+                hide_index=True,
+                column_order=list(columns),
+                column_config=config,
+                key=key,
+                height=height,
+                on_select="rerun",
+                selection_mode="single-row",
+                row_height=row_height,
+            )
+        else:
+            drawn = st.dataframe(
+                shown,
+                hide_index=True,
+                column_order=list(columns),
+                column_config=config,
+                key=key,
+                height=height,
+                row_height=row_height,
+            )
+        if key:
+            with st.container(key=f"paper_{key}"):
+                paper = paper_copy(prepared if prepared is not None else shown_frame(shown), columns, lang)
+                st.markdown(markdown_table(paper))
+    return drawn
+
+
+def shown_frame(shown: object) -> pd.DataFrame:
+    """The frame behind a table as drawn (a Styler's data, or the frame itself)."""
+    return shown.data if hasattr(shown, "data") else shown  # type: ignore[return-value]
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A frame of text as a Markdown table, every header and cell through plain() (workbook text stays
+    text; a ``|`` in a cell is escaped, so it cannot split the cell). A Markdown table, not st.table: the
+    browser draws it at once, even while hidden, so it is there when the page is printed.
+
+    >>> print(markdown_table(pd.DataFrame({"环节": ["a|b"], "外购额": ["1.5"]})))
+    | 环节 | 外购额 |
+    |---|---|
+    | a\\|b | 1\\.5 |
+    """
+    lines = [
+        "| " + " | ".join(plain(h) for h in frame.columns) + " |",
+        "|" + "---|" * len(frame.columns),
+    ]
+    lines += ["| " + " | ".join(plain(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def paper_copy(prepared: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.DataFrame:
+    """A report table as text for print: the catalogue's headers (with units) and number formats, a dash
+    for a missing number.
+
+    >>> frame = pd.DataFrame({"segment": ["甲"], "leakage": [70467.8], "local_share": [float("nan")]})
+    >>> paper_copy(frame, ["segment", "leakage", "local_share"], "zh").to_dict("records")
+    [{'环节': '甲', '外购额(万元)': '70,467.8', '本地配套率': '—'}]
+    """
+    text: dict[str, list[str]] = {}
+    for key in columns:
+        entry = cat.CATALOGUE.get(key)
+        number_format = entry.format if entry is not None else None
+        values = prepared[key].tolist()
+        if number_format is None:
+            text[cat.header(key, lang)] = ["" if v is None else str(v) for v in values]
+        else:
+            text[cat.header(key, lang)] = [
+                "—" if v is None or (isinstance(v, float) and v != v) else format(v, number_format.python)
+                for v in values
+            ]
+    return pd.DataFrame(text)
 
 
 def download_pair(
