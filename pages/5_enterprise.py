@@ -86,7 +86,8 @@ def main() -> None:
 
         st.subheader(fr.t("ent_network"))
         st.plotly_chart(facade.firm_network_figure(fr.source, fr.lang, name), key="ent_network_chart")
-        suppliers, customers = st.columns(2)
+        # One under the other: side by side, the value column of each was cut even at 1440 px.
+        suppliers, customers = st.container(), st.container()
         with suppliers:
             st.markdown(f"**{fr.t('ent_suppliers')}**")
             partners_table(views.firm_suppliers(data, name), fr.lang, key="ent_suppliers_table")

@@ -20,7 +20,7 @@ from ui import facade, server, workspace
 from ui.facade import Source
 from ui.frame import GENERATION_KEY, OUTCOME_KEY, UPLOAD_KEY, Frame, frame, use_sample, use_upload
 from ui.style import card, cards
-from ui.widgets import download_pair, places, plain, severity_name, table
+from ui.widgets import capitalised, download_pair, places, plain, severity_name, table
 
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The uploader's id of the last upload seen: a new id is a new upload, even of the same bytes.
@@ -217,8 +217,8 @@ def _loaded(fr: Frame, loaded: LoadResult) -> None:
     }
     with cards("data_loaded"):
         for sheet, rows in frames.items():
-            card(sheet.name(fr.lang), f"{len(rows):,}")
-        card(schema.SETTINGS.name(fr.lang), f"{len(data.settings):,}")
+            card(capitalised(sheet.name(fr.lang), fr.lang), f"{len(rows):,}")
+        card(capitalised(schema.SETTINGS.name(fr.lang), fr.lang), f"{len(data.settings):,}")
 
 
 def _interpretations(fr: Frame, loaded: LoadResult) -> None:

@@ -17,6 +17,7 @@ from ui.i18n import t
 
 __all__ = [
     "WORD_JOINER",
+    "capitalised",
     "column_config",
     "download_pair",
     "gap_name",
@@ -293,7 +294,7 @@ def partners_table(partners: pd.DataFrame, lang: str, *, key: str) -> None:
         column_config={
             "name": st.column_config.TextColumn(cat.header("name", lang)),
             "local": st.column_config.TextColumn(
-                _capitalised("/".join(cat.value_name(cat.LOCALITY, k, lang) for k in cat.LOCALITY), lang),
+                capitalised("/".join(cat.value_name(cat.LOCALITY, k, lang) for k in cat.LOCALITY), lang),
                 width="small",
             ),
             "region": st.column_config.TextColumn(cat.header("region", lang)),
@@ -303,11 +304,11 @@ def partners_table(partners: pd.DataFrame, lang: str, *, key: str) -> None:
     )
 
 
-def _capitalised(header: str, lang: str) -> str:
+def capitalised(header: str, lang: str) -> str:
     """An English header with a capital first letter, as the catalogue writes its own ("Company"): the
     input sheets' English column names are lower case ("type", "raised").
 
-    >>> _capitalised("type", "en"), _capitalised("local/outside", "en"), _capitalised("类型", "zh")
+    >>> capitalised("type", "en"), capitalised("local/outside", "en"), capitalised("类型", "zh")
     ('Type', 'Local/outside', '类型')
     """
     return header[:1].upper() + header[1:] if lang == "en" else header
@@ -337,7 +338,7 @@ def sheet_table(
             shown[column.key] = shown[column.key].map(lambda v, names=names: names.get(v, v))
         if column.kind == "list":
             shown[column.key] = shown[column.key].map(lambda v: render.joined(v, lang))
-        header = _capitalised(column.header(lang), lang)
+        header = capitalised(column.header(lang), lang)
         if column.money:
             config[column.key] = st.column_config.NumberColumn(header, format=cat.FORMATS["money"].printf)
         else:
