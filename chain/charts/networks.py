@@ -59,6 +59,10 @@ _MAX_NODE_LABELS = 150
 _ARROW_AT = (0.58, 0.64)
 
 
+#: How far apart (in layer units, at their middles) the two edges of a pair trading both ways are drawn.
+_RECIPROCAL_BEND = 0.12
+
+
 #: A white halo around node names: an edge running under a name stops short of its letters.
 _HALO = "0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff"
 
@@ -126,15 +130,20 @@ def _edge_traces(
     style_colors: Mapping[str, str],
     lang: str,
     hover: Sequence[str],
+    avoid: tuple[float, float] | None = None,
 ) -> list[go.Scatter]:
     """Line traces (one per style and width class), arrowhead traces (one per style) and one invisible
-    hover trace at the edge midpoints: a bounded number of traces whatever the number of edges."""
+    hover trace at the edge midpoints: a bounded number of traces whatever the number of edges. Edges
+    that would run through ``avoid`` curve around it (:func:`~chain.charts.layout.edge_path`)."""
     groups: dict[tuple[str, int], _EdgeLayer] = {}
     arrows: dict[str, tuple[list[float | None], list[float | None], list[float]]] = {}
     hover_x: list[float] = []
     hover_y: list[float] = []
+    pairs = {(source, target) for source, target, _, _ in edges}
     for source, target, flow, style in edges:
-        path = edge_path(positions[source], positions[target])
+        # A pair trading both ways would draw its two edges on one line, one hiding the other.
+        bend = _RECIPROCAL_BEND if (target, source) in pairs else 0.0
+        path = edge_path(positions[source], positions[target], avoid, bend)
         cls = _flow_class(flow, classes)
         group = groups.setdefault((style, cls), _EdgeLayer([], [], []))
         group.xs.extend([*(p[0] for p in path), None])
@@ -441,7 +450,8 @@ def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
         edge_hover.append(hover_box(f"{source} → {target}", rows))
     fig = go.Figure()
     edge_colors = {"normal": "rgba(150,150,150,0.55)", "selected": "rgba(80,80,80,0.8)"}
-    for trace in _edge_traces(edges, positions, classes, edge_colors, lang, edge_hover):
+    # Links between two partners curve around the firm instead of running behind its star and name.
+    for trace in _edge_traces(edges, positions, classes, edge_colors, lang, edge_hover, avoid=(0.0, 0.0)):
         fig.add_trace(trace)
 
     def kind_of(node: Hashable) -> str:
