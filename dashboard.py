@@ -11,63 +11,57 @@ from chain import brief, render, views
 from chain.model import ChainData, ChainReport
 from ui import facade, workspace
 from ui.frame import Frame, frame
+from ui.style import card, cards
 from ui.widgets import plain, status_markdown, status_name
 
 
 def _kpis(fr: Frame, totals: views.ChainTotals, report: ChainReport) -> None:
     lang = fr.lang
     done = report.completeness
-    first = st.columns(4)
-    first[0].metric(
-        fr.t("kpi_output"),
-        render.amount(totals.output, lang, compact=True),
-        help=fr.t("kpi_output_help", amount=render.amount(totals.output, lang)),
-        border=True,
-    )
-    if math.isnan(totals.county_share):
-        first[1].metric(fr.t("kpi_share"), "—", help=fr.t("kpi_share_missing"), border=True)
-    else:
-        first[1].metric(
-            fr.t("kpi_share"),
-            render.percent(totals.county_share),
-            help=fr.t("kpi_share_help", amount=render.amount(totals.county_output, lang)),
-            border=True,
-        )
-    first[2].metric(fr.t("kpi_employees"), render.count(totals.employees, "people", lang), border=True)
-    first[3].metric(
-        fr.t("kpi_growth"), render.points(totals.growth_pct), help=fr.t("kpi_growth_help"), border=True
-    )
-
-    second = st.columns(4)
-    second[0].metric(
-        fr.t("kpi_above_scale"),
-        render.count(totals.above_scale_firms, "firms", lang),
-        help=fr.t("kpi_above_scale_delta", total=totals.firms),
-        border=True,
-    )
-    second[1].metric(
-        fr.t("kpi_completeness_segments"),
-        render.percent(done.segments),
-        help=fr.t("kpi_completeness_segments_help", have=done.segments_with_firms, total=done.segments_total),
-        border=True,
-    )
-    second[2].metric(
-        fr.t("kpi_completeness_value"),
-        render.percent(done.value),
-        help=fr.t(
-            "kpi_completeness_value_help",
-            demand=render.amount(done.demand, lang),
-            supply=render.amount(done.local_supply, lang),
-        ),
-        border=True,
-    )
     counts = views.status_counts(report)
-    second[3].metric(
-        fr.t("overview_status"),
-        " / ".join(str(counts[s]) for s in ("strong", "weak", "missing")),
-        help=" · ".join(f"{status_name(s, lang)} {n}" for s, n in counts.items()),
-        border=True,
-    )
+    # One wrapping row: at 1024 px the eight cards take three lines rather than cut a number.
+    with cards("overview"):
+        card(
+            fr.t("kpi_output"),
+            render.amount(totals.output, lang, compact=True),
+            help=fr.t("kpi_output_help", amount=render.amount(totals.output, lang)),
+        )
+        if math.isnan(totals.county_share):
+            card(fr.t("kpi_share"), "—", help=fr.t("kpi_share_missing"))
+        else:
+            card(
+                fr.t("kpi_share"),
+                render.percent(totals.county_share),
+                help=fr.t("kpi_share_help", amount=render.amount(totals.county_output, lang)),
+            )
+        card(fr.t("kpi_employees"), render.count(totals.employees, "people", lang))
+        card(fr.t("kpi_growth"), render.points(totals.growth_pct), help=fr.t("kpi_growth_help"))
+        card(
+            fr.t("kpi_above_scale"),
+            render.count(totals.above_scale_firms, "firms", lang),
+            help=fr.t("kpi_above_scale_delta", total=totals.firms),
+        )
+        card(
+            fr.t("kpi_completeness_segments"),
+            render.percent(done.segments),
+            help=fr.t(
+                "kpi_completeness_segments_help", have=done.segments_with_firms, total=done.segments_total
+            ),
+        )
+        card(
+            fr.t("kpi_completeness_value"),
+            render.percent(done.value),
+            help=fr.t(
+                "kpi_completeness_value_help",
+                demand=render.amount(done.demand, lang),
+                supply=render.amount(done.local_supply, lang),
+            ),
+        )
+        card(
+            fr.t("overview_status"),
+            " / ".join(str(counts[s]) for s in ("strong", "weak", "missing")),
+            help=" · ".join(f"{status_name(s, lang)} {n}" for s, n in counts.items()),
+        )
 
 
 def _gap_list(fr: Frame, data: ChainData, gaps: pd.DataFrame, kind: str) -> None:
@@ -144,9 +138,9 @@ def main() -> None:
             _gap_list(fr, data, views.top_gaps(report, "downstream"), "downstream")
 
         st.subheader(fr.t("overview_more"))
-        details = ("gaps", "targets", "pairing", "chain_map", "enterprise", "what_if")
-        for column, key in zip(st.columns(len(details)), details, strict=True):
-            with column:
+        # A wrapping row of links as wide as their names: six columns cut them to "强弱缺" at 1024 px.
+        with st.container(horizontal=True, key="overview_details"):
+            for key in ("gaps", "targets", "pairing", "chain_map", "enterprise", "what_if"):
                 fr.link(key)
 
 

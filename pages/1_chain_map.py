@@ -10,7 +10,9 @@ from chain import render, views
 from chain.model import ChainData
 from chain.reasons import segment_reason
 from ui import facade
+from ui.choices import worded
 from ui.frame import Frame, frame
+from ui.style import card, cards, scroll_into_view
 from ui.widgets import (
     column_config,
     metric_label,
@@ -23,6 +25,9 @@ _NONE = ""
 _CATEGORY = "map_category"
 _SEGMENT = "map_segment"
 _CHART = "map_chart"
+_DETAIL = "map_detail"
+#: Set by a click or a choice: the run that follows scrolls the detail into view.
+_SCROLL = "map_scroll"
 _FIRM_COLUMNS = ("name", "town", "output", "employees", "growth_pct", "deputy")
 
 
@@ -34,22 +39,13 @@ def _segment(fr: Frame, data: ChainData, row: pd.Series) -> None:
     segment = str(row["segment"])
     st.subheader(f"{plain(segment)} · {status_markdown(str(row['status']), lang)}")
     st.caption(plain(segment_reason(row, lang)))
-    # Two rows of three cards, amounts in 亿元 / 万元 (m / bn yuan): six cards in a row cut the numbers.
-    first, second = st.columns(3), st.columns(3)
-    first[0].metric(cat.name("firms", lang), f"{int(row['firms']):,}", border=True)
-    first[1].metric(
-        metric_label("output", lang), render.amount(row["output"], lang, compact=True), border=True
-    )
-    first[2].metric(cat.name("local_share", lang), render.percent(row["local_share"]), border=True)
-    second[0].metric(
-        metric_label("demand", lang), render.amount(row["demand"], lang, compact=True), border=True
-    )
-    second[1].metric(
-        metric_label("leakage", lang), render.amount(row["leakage"], lang, compact=True), border=True
-    )
-    second[2].metric(
-        metric_label("exports", lang), render.amount(row["exports"], lang, compact=True), border=True
-    )
+    # Amounts in 亿元 / 万元 (m / bn yuan), in a row that wraps rather than cut a number.
+    with cards("map_segment"):
+        card(cat.name("firms", lang), f"{int(row['firms']):,}")
+        card(metric_label("output", lang), render.amount(row["output"], lang, compact=True))
+        card(cat.name("local_share", lang), render.percent(row["local_share"]))
+        for key in ("demand", "leakage", "exports"):
+            card(metric_label(key, lang), render.amount(row[key], lang, compact=True))
 
     # One table under the other, each the page's full width, so no column hides off to the right.
     st.markdown(f"**{fr.t('map_firms')}**")
@@ -90,20 +86,21 @@ def _on_click(segments: pd.DataFrame) -> None:
         # A grey neighbour from another category: show the whole chain so the selectbox can hold it.
         st.session_state[_CATEGORY] = _NONE
     st.session_state[_SEGMENT] = segment
+    _scroll_to_detail()
 
 
-def main() -> None:
-    fr = frame("chain_map")
-    data, report = fr.analysis()
+@st.fragment
+def _map(fr: Frame, data: ChainData, segments: pd.DataFrame) -> None:
+    """The selectors, the map and the chosen segment: a fragment, so a click on a node reruns only this
+    part (not the frame, the Sankey below or anything else), and the detail then scrolls into view."""
     with fr.guard():
         lang = fr.lang
-        segments = report.segments
         left, right = st.columns(2)
         category = left.selectbox(
             fr.t("map_category"),
             [_NONE, *dict.fromkeys(segments["category"])],
             format_func=lambda c: c or fr.t("all"),
-            key=_CATEGORY,
+            key=worded(_CATEGORY),
         )
         choices = segments if not category else segments[segments["category"] == category]
         if st.session_state.get(_SEGMENT, _NONE) not in {_NONE, *choices["segment"]}:
@@ -113,7 +110,8 @@ def main() -> None:
             fr.t("map_segment"),
             [_NONE, *choices["segment"]],
             format_func=lambda s: s or fr.t("map_segment_none"),
-            key=_SEGMENT,
+            key=worded(_SEGMENT),
+            on_change=_scroll_to_detail,
         )
         figure = facade.chain_map_figure(
             fr.source, fr.settings, lang, category=category or None, selected=selected or None
@@ -124,14 +122,29 @@ def main() -> None:
             on_select=lambda: _on_click(segments),
             selection_mode="points",
         )
-        if selected:
-            _segment(fr, data, segments[segments["segment"] == selected].iloc[0])
-        else:
-            st.info(fr.t("map_pick_hint"))
+        with st.container(key=_DETAIL):
+            if selected:
+                _segment(fr, data, segments[segments["segment"] == selected].iloc[0])
+            else:
+                st.info(fr.t("map_pick_hint"))
+        if st.session_state.pop(_SCROLL, False) and selected:
+            # The detail sits below the map, out of sight: bring it into view.
+            scroll_into_view(_DETAIL)
 
+
+def _scroll_to_detail() -> None:
+    """Ask the next run to scroll the chosen segment's detail into view."""
+    st.session_state[_SCROLL] = True
+
+
+def main() -> None:
+    fr = frame("chain_map")
+    data, report = fr.analysis()
+    _map(fr, data, report.segments)
+    with fr.guard():
         st.subheader(fr.t("map_flow"))
         st.caption(fr.t("map_flow_hint"))
-        st.plotly_chart(facade.flow_figure(fr.source, fr.settings, lang), key="map_sankey")
+        st.plotly_chart(facade.flow_figure(fr.source, fr.settings, fr.lang), key="map_sankey")
 
 
 main()

@@ -7,7 +7,9 @@ import streamlit as st
 from chain import columns as cat
 from chain import views
 from ui import facade
+from ui.choices import worded
 from ui.frame import WEAK_SHARE_KEY, frame
+from ui.style import card, cards
 from ui.widgets import download_pair, gap_name, stage_name, status_markdown, status_name, table
 
 _SLIDER_KEY = "gaps_weak_share"
@@ -41,28 +43,28 @@ def main() -> None:
         categories = columns[0].multiselect(
             fr.t("gaps_filter_category"),
             list(dict.fromkeys(segments["category"])),
-            key="gaps_category",
+            key=worded("gaps_category"),
             placeholder=fr.t("all"),
         )
         stages = columns[1].multiselect(
             fr.t("gaps_filter_stage"),
             list(dict.fromkeys(segments["stage"])),
             format_func=lambda s: stage_name(s, lang),
-            key="gaps_stage",
+            key=worded("gaps_stage"),
             placeholder=fr.t("all"),
         )
         statuses = columns[2].multiselect(
             fr.t("gaps_filter_status"),
             list(cat.STATUSES),
             format_func=lambda s: status_name(s, lang),
-            key="gaps_status",
+            key=worded("gaps_status"),
             placeholder=fr.t("all"),
         )
         gap_kinds = columns[3].multiselect(
             fr.t("gaps_filter_gap"),
             list(cat.GAP_KINDS),
             format_func=lambda g: gap_name(g, lang),
-            key="gaps_gap",
+            key=worded("gaps_gap"),
             placeholder=fr.t("all"),
         )
         filters = (tuple(categories), tuple(stages), tuple(statuses), tuple(gap_kinds))
@@ -70,20 +72,17 @@ def main() -> None:
             segments, categories=categories, stages=stages, statuses=statuses, gap_kinds=gap_kinds
         )
         counts = views.status_counts(report)
-        summary = st.columns(3)
-        for column, status in zip(summary, ("strong", "weak", "missing"), strict=True):
-            column.metric(
-                status_markdown(status, lang),
-                fr.t("overview_status_count", count=counts[status]),
-                border=True,
-            )
+        with cards("gaps"):
+            for status in ("strong", "weak", "missing"):
+                card(status_markdown(status, lang), fr.t("overview_status_count", count=counts[status]))
 
         st.subheader(fr.t("gaps_table"))
         st.caption(fr.t("gaps_count", shown=len(shown), total=len(segments)))
         if shown.empty:
             st.info(fr.t("empty_filtered"))
         else:
-            table(shown, _COLUMNS, lang, key="gaps_table", height=560)
+            # Two lines a row: the 判定依据 (a sentence) wraps instead of being cut.
+            table(shown, _COLUMNS, lang, key="gaps_table", height=640, lines=2)
             download_pair(
                 facade.segments_downloads(fr.source, fr.settings, lang),
                 fr.t("page_gaps"),

@@ -8,6 +8,7 @@ import streamlit as st
 from chain import columns as cat
 from chain import export, render
 from ui import facade
+from ui.choices import worded
 from ui.frame import Frame, frame
 from ui.widgets import download_pair, gap_name, plain, table
 
@@ -72,19 +73,19 @@ def main() -> None:
             fr.t("targets_segment"),
             [_ALL, *report.segments["segment"]],
             format_func=lambda s: s or fr.t("all"),
-            key="targets_segment",
+            key=worded("targets_segment"),
         )
         gap = second.selectbox(
             fr.t("targets_gap"),
             [_ALL, *cat.GAP_KINDS],
             format_func=lambda g: gap_name(g, lang) if g else fr.t("all"),
-            key="targets_gap",
+            key=worded("targets_gap"),
         )
         region = third.selectbox(
             fr.t("targets_region"),
             [_ALL, *facade.target_regions(fr.source, fr.settings)],
             format_func=lambda r: r or fr.t("all"),
-            key="targets_region",
+            key=worded("targets_region"),
         )
         fourth, fifth = st.columns(2)
         low = fourth.number_input(
@@ -122,14 +123,15 @@ def main() -> None:
                 # The target's name, region, segment and reasons are workbook text (an outside company's
                 # own name): plain() shows them as text, never as a link or an image.
                 st.markdown(
-                    f"**{fr.t('targets_top')}: {plain(best['name'])}** ({plain(best['region'])}) · "
+                    f"**{fr.t('labelled', label=fr.t('targets_top'), value=plain(best['name']))}** "
+                    f"({plain(best['region'])}) · "
                     f"{plain(best['segment'])} · {gap_name(best['gap'], lang)} · {render.amount(best['value'], lang)}"
                 )
                 for reason in reasons:
                     st.markdown(f"- {plain(reason)}")
             # The list as shown, cached per filter and language: rebuilding it is most of a rerun's work.
             prepared = facade.targets_display(fr.source, fr.settings, lang, _COLUMNS, **filters)
-            table(shown, _COLUMNS, lang, key="targets_table", height=560, prepared=prepared)
+            table(shown, _COLUMNS, lang, key="targets_table", height=640, prepared=prepared, lines=2)
             description = _describe(fr, *filters.values())
             download_pair(
                 facade.targets_downloads(fr.source, fr.settings, lang, description=description, **filters),

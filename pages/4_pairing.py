@@ -6,6 +6,7 @@ import streamlit as st
 
 from chain import export, render, views
 from ui import facade
+from ui.choices import worded
 from ui.frame import frame
 from ui.widgets import download_pair, plain, table
 
@@ -25,7 +26,7 @@ def main() -> None:
             fr.t("pairing_segment"),
             [_ALL, *report.segments["segment"]],
             format_func=lambda s: s or fr.t("all"),
-            key="pairing_segment",
+            key=worded("pairing_segment"),
         )
         pairs = facade.local_pairs(fr.source, fr.settings, segment=segment or None)
         st.caption(fr.t("pairing_count", count=len(pairs)))

@@ -10,26 +10,21 @@ from chain.model import ChainData, ChainReport
 from chain.reasons import segment_reason
 from ui import facade
 from ui.frame import Frame, frame
+from ui.style import card, cards
 from ui.widgets import partners_table, plain, sheet_table, status_markdown
 
 
 def _profile(fr: Frame, firm: pd.Series) -> None:
     lang = fr.lang
-    numbers = st.columns(4)
-    numbers[0].metric(
-        fr.t("ent_output"),
-        render.amount(firm["output"], lang, compact=True),
-        help=render.amount(firm["output"], lang),
-        border=True,
-    )
-    numbers[1].metric(fr.t("ent_employees"), render.count(firm["employees"], "people", lang), border=True)
-    growth = firm["growth_pct"]
-    numbers[2].metric(
-        fr.t("ent_growth"),
-        render.points(growth),
-        border=True,
-    )
-    numbers[3].metric(fr.t("ent_above"), render.boolean(firm["above_scale"], lang), border=True)
+    with cards("enterprise"):
+        card(
+            fr.t("ent_output"),
+            render.amount(firm["output"], lang, compact=True),
+            help=render.amount(firm["output"], lang),
+        )
+        card(fr.t("ent_employees"), render.count(firm["employees"], "people", lang))
+        card(fr.t("ent_growth"), render.points(firm["growth_pct"]))
+        card(fr.t("ent_above"), render.boolean(firm["above_scale"], lang))
     facts = [
         (
             fr.t("ent_segment"),
@@ -40,7 +35,9 @@ def _profile(fr: Frame, firm: pd.Series) -> None:
         (fr.t("ent_products"), render.joined(firm["products"], lang) or "—"),
     ]
     # The facts are the firm's own cells: plain() shows them as text, not Markdown.
-    st.markdown("  \n".join(f"**{name}**: {plain(value)}" for name, value in facts))
+    st.markdown(
+        "  \n".join(fr.t("labelled", label=f"**{name}**", value=plain(value)) for name, value in facts)
+    )
 
 
 def _segment_status(fr: Frame, report: ChainReport, segment: str) -> None:
@@ -56,7 +53,8 @@ def _segment_status(fr: Frame, report: ChainReport, segment: str) -> None:
 
 
 def _requests_and_projects(fr: Frame, data: ChainData, name: str, segment: str) -> None:
-    left, right = st.columns(2)
+    # One under the other, each the page's width: side by side the requests' 状态 hid off to the right.
+    left, right = st.container(), st.container()
     with left:
         st.subheader(fr.t("ent_demands"))
         demands = data.demands[data.demands["enterprise"] == name]
@@ -88,7 +86,8 @@ def main() -> None:
 
         st.subheader(fr.t("ent_network"))
         st.plotly_chart(facade.firm_network_figure(fr.source, fr.lang, name), key="ent_network_chart")
-        suppliers, customers = st.columns(2)
+        # One under the other: side by side, the value column of each was cut even at 1440 px.
+        suppliers, customers = st.container(), st.container()
         with suppliers:
             st.markdown(f"**{fr.t('ent_suppliers')}**")
             partners_table(views.firm_suppliers(data, name), fr.lang, key="ent_suppliers_table")

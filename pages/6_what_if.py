@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
 from chain import render, views
 from chain.gaps import ChainReport, WhatIf
 from ui import facade
+from ui.choices import worded
 from ui.frame import Frame, frame
-from ui.widgets import column_config, metric_label, plain, status_name
+from ui.style import card, cards
+from ui.widgets import column_config, metric_label, plain
 
 _PROJECT = "wi_project"
 _SEGMENT = "wi_segment"
@@ -19,6 +19,8 @@ _OUTPUT = "wi_output"
 _NAME = "wi_name"
 _MANUAL = -1
 _DEFAULT_OUTPUT = 10_000.0
+#: Changes that restate the project (one more firm, its output) or move with every gap (the score).
+_RESTATED = frozenset({"firms", "output", "concentration", "score"})
 
 
 def _prefill(projects: pd.DataFrame) -> None:
@@ -56,7 +58,7 @@ def _form(fr: Frame, report: ChainReport, projects: pd.DataFrame) -> tuple[str, 
                 if i == _MANUAL
                 else f"{projects.loc[i, 'name']} · {projects.loc[i, 'segment']}"
             ),
-            key=_PROJECT,
+            key=worded(_PROJECT),
             on_change=_prefill,
             args=(projects,),
         )
@@ -67,61 +69,30 @@ def _form(fr: Frame, report: ChainReport, projects: pd.DataFrame) -> tuple[str, 
     return str(segment), float(output), name.strip() or fr.t("wi_name_default")
 
 
-def _delta(after: float, before: float) -> float | None:
-    return None if math.isnan(after) or math.isnan(before) else after - before
-
-
 def _results(fr: Frame, result: WhatIf, segment: str, output: float, name: str) -> None:
     lang = fr.lang
-    before = result.before.segments.set_index("segment").loc[segment]
-    after = result.after.segments.set_index("segment").loc[segment]
-    st.subheader(f"{plain(segment)}: {fr.t('wi_before')} → {fr.t('wi_after')}")
-    cards = st.columns(5)
-    cards[0].metric(
-        fr.t("wi_status"),
-        status_name(after["status"], lang),
-        delta=f"{status_name(before['status'], lang)} → {status_name(after['status'], lang)}"
-        if before["status"] != after["status"]
-        else None,
-        delta_arrow="off",
-        border=True,
-    )
-    leak_before, leak_after = float(before["leakage"]), float(after["leakage"])
-    cards[1].metric(
-        fr.t("wi_leakage"),
-        render.amount(leak_after, lang, compact=True),
-        delta=render.amount(leak_after - leak_before, lang) if leak_after != leak_before else None,
-        delta_color="inverse",
-        help=f"{fr.t('wi_before')}: {render.amount(leak_before, lang)}",
-        border=True,
-    )
-    share_before, share_after = float(before["local_share"]), float(after["local_share"])
-    change = _delta(share_after, share_before)
-    cards[2].metric(
-        fr.t("wi_share"),
-        render.percent(share_after),
-        delta=f"{change * 100:+.1f}pp" if change else None,
-        help=f"{fr.t('wi_before')}: {render.percent(share_before)}",
-        border=True,
-    )
-    for column, key, metric in (
-        (cards[3], "wi_completeness_segments", "segments"),
-        (cards[4], "wi_completeness_value", "value"),
-    ):
-        was = float(getattr(result.before.completeness, metric))
-        now = float(getattr(result.after.completeness, metric))
-        change = _delta(now, was)
-        column.metric(
-            fr.t(key),
-            render.percent(now),
-            delta=f"{change * 100:+.1f}pp" if change else None,
-            help=f"{fr.t('wi_before')}: {render.percent(was)}",
-            border=True,
-        )
+    st.subheader(fr.t("wi_heading", segment=plain(segment)))
+    changes = result.changes
+    # Cards for what the project changes, and only that: a downstream project moves 外流待加工额, not 外购额.
+    # The firm count and output restate the project itself; the largest firm's share and the score are in
+    # the chart below.
+    moved = changes[
+        ((changes["segment"] == segment) & ~changes["metric"].isin(_RESTATED))
+        | ((changes["segment"] == "") & (changes["delta"].fillna(0) != 0))
+    ]
+    with cards("what_if"):
+        for metric, was, now in zip(moved["metric"], moved["before"], moved["after"], strict=True):
+            label = fr.t("wi_status") if metric == "status" else metric_label(metric, lang)
+            card(
+                label,
+                render.value(metric, now, lang),
+                delta=fr.t("wi_was", value=render.value(metric, was, lang)),
+                delta_color="off",
+                delta_arrow="off",
+            )
     st.caption(fr.t("wi_hint"))
 
     st.subheader(fr.t("wi_changes"))
-    changes = result.changes
     segment_changes = changes[changes["segment"] != ""]
     if segment_changes.empty:
         st.info(fr.t("wi_no_change"))

@@ -19,7 +19,8 @@ from chain.problems import Problem
 from ui import access, admin, facade, server, workspace
 from ui.facade import Source
 from ui.frame import GENERATION_KEY, OUTCOME_KEY, UPLOAD_KEY, Frame, frame, use_sample, use_upload
-from ui.widgets import download_pair, places, plain, severity_name, table
+from ui.style import card, cards
+from ui.widgets import capitalised, download_pair, places, plain, severity_name, table
 
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The uploader's id of the last upload seen: a new id is a new upload, even of the same bytes.
@@ -160,6 +161,12 @@ def _upload(fr: Frame) -> None:
         # The size limit in the user's language: Streamlit's own refusal of a bigger file is in English.
         help=fr.t("data_upload_help", mb=facade.LIMITS.max_file_mb),
     )
+    # Streamlit's own instructions in the box are English only: the style sheet hides them, this says them.
+    st.caption(fr.t("data_upload_drop", mb=facade.LIMITS.max_file_mb))
+    if uploaded is None and isinstance(st.session_state.get(UPLOAD_KEY), Source):
+        # The uploader is empty again after a page or language switch, but its file is still the one in use.
+        in_use = st.session_state[UPLOAD_KEY]
+        st.caption(fr.t("data_in_use", name=plain(in_use.name)))
     if uploaded is not None:
         source = facade.upload_source(uploaded.name, uploaded.getvalue())
         current = st.session_state.get(UPLOAD_KEY)
@@ -211,10 +218,10 @@ def _loaded(fr: Frame, loaded: LoadResult) -> None:
         schema.PROJECTS: data.projects,
         schema.DEMANDS: data.demands,
     }
-    columns = st.columns(len(frames) + 1)
-    for column, (sheet, rows) in zip(columns, frames.items(), strict=False):
-        column.metric(sheet.name(fr.lang), f"{len(rows):,}", border=True)
-    columns[-1].metric(schema.SETTINGS.name(fr.lang), f"{len(data.settings):,}", border=True)
+    with cards("data_loaded"):
+        for sheet, rows in frames.items():
+            card(capitalised(sheet.name(fr.lang), fr.lang), f"{len(rows):,}")
+        card(capitalised(schema.SETTINGS.name(fr.lang), fr.lang), f"{len(data.settings):,}")
 
 
 def _interpretations(fr: Frame, loaded: LoadResult) -> None:

@@ -158,8 +158,8 @@ _CONTENT_HEIGHT_JS = """() => Math.max(
 def screenshot(page, name: str) -> Path:
     """A PNG of the whole page, including what lies below the fold of Streamlit's scrolling main area,
     in the git-ignored .artifacts/screenshots/, for a human to look at."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
     viewport = page.viewport_size
     if viewport is None:
         page.screenshot(path=str(path), full_page=True)

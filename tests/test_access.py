@@ -294,7 +294,7 @@ def test_an_editor_uploads_and_manages_and_an_admin_assigns_roles(
     at.user = {"is_logged_in": True, "email": "boss@county.gov.cn"}
     _open_data_page(at)
     at.text_input(key="roles_user").input("new@county.gov.cn")
-    at.selectbox(key="roles_role_zh").set_value("editor")
+    at.selectbox(key="roles_role").set_value("editor")
     at.button[[b.label for b in at.button].index("保存角色")].click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     with Store.open(f"sqlite:///{app_env / 'chain.sqlite3'}") as store:

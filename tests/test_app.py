@@ -235,8 +235,13 @@ def test_what_if_prefills_from_a_project_and_shows_before_and_after(sample_repor
     assert_clean(at)
     assert at.selectbox(key="wi_segment").value == project["segment"]
     assert at.text_input(key="wi_name").value == project["name"]
-    labels = [m.label for m in at.metric]
-    assert "环节判定" in labels and "环节完整度" in labels
+    # The first project is downstream (电极糊): the cards say what it changes, the gap sold outside for
+    # processing, not the purchases from outside it does not touch.
+    cards = {m.label: (m.value, m.delta) for m in at.metric}
+    assert project["segment"] == "电极糊", project["segment"]
+    assert set(cards) == {"环节判定", "外流待加工额"}, cards
+    assert cards["外流待加工额"] == ("0 万元", "引进前 15,670 万元")
+    assert cards["环节判定"] == ("强链", "引进前 弱链")
 
 
 def test_an_upload_replaces_the_data_everywhere(sample_report) -> None:

@@ -462,14 +462,15 @@ def test_bars_of_100000s_of_wan_yuan_are_drawn_in_yi_yuan():
     assert category.layout.annotations[1].text == "产值(亿元)"
 
 
-def test_exports_bar_shows_exports_and_downstream_gap_side_by_side():
+def test_exports_bar_draws_the_gap_over_the_exports_on_each_segments_own_line():
     segments = SEGMENTS.assign(downstream_gap=[0.0, 0.0, 0.0, 700.0])
     fig = charts.exports_bar(segments, "en")
     exports, gap = fig.data
     assert list(exports.y) == ["包装", "电极"]
     # English counts in m yuan from 100 万元 on, as the hovers do: 400 万元 = 4 m yuan.
     assert list(exports.x) == [0.0, 4.0] and list(gap.x) == [7.0, 0.0]
-    assert fig.layout.barmode == "group"
+    # Overlaid, the gap narrower: a grouped pair keeps an empty slot for the measure a segment lacks.
+    assert fig.layout.barmode == "overlay" and gap.width < exports.width
     assert exports.name == "Exports" and fig.layout.xaxis.title.text == "m yuan"
 
 

@@ -33,6 +33,8 @@ from tests.factory import TINY, make_workbook
 from tests.markup import TEMPLATES, active_markdown, active_plotly, figure_strings, visible
 from ui import facade
 from ui.frame import PAGES
+from ui.i18n import LANGS
+from ui.style import SCROLL_SCRIPT, style_sheet
 from ui.widgets import WORD_JOINER, plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,6 +120,18 @@ def rendered(at: AppTest) -> Iterator[tuple[str, str, str]]:
     yield from walk(at._tree)
 
 
+#: The frame's style sheet, as st.html draws it in each language.
+_STYLE_SHEETS = frozenset(f"<style>{style_sheet(lang)}</style>" for lang in LANGS)
+
+
+#: The scroll script (ui.style.scroll_into_view) with any count, to any keyed container.
+_SCROLL = re.compile(
+    re.escape(SCROLL_SCRIPT.format(count="COUNT", key="KEY"))
+    .replace("COUNT", r"\d+")
+    .replace("KEY", "[a-z_]+")
+)
+
+
 class Tour:
     """What a tour of the app drew: the Markdown texts and the figures, each with where it was drawn."""
 
@@ -130,6 +144,8 @@ class Tour:
         for element, field, text in rendered(at):
             if (element, field) == ("plotly_chart", "spec"):
                 self.figures.append((where, text))
+            elif (element, field) == ("html", "body") and (text in _STYLE_SHEETS or _SCROLL.fullmatch(text)):
+                continue  # the app's own CSS and scroll script: no workbook text can reach them
             elif (element, field) not in _PLAIN_FIELDS and field != "icon":  # an icon is named, not Markdown
                 self.markdown.append((f"{where}: {element}.{field}", text))
 

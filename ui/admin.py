@@ -14,6 +14,7 @@ from chain import audit
 from chain.access import Role
 from chain.store import StoreError
 from ui import access, workspace
+from ui.choices import worded
 from ui.i18n import TEXT, t
 from ui.widgets import plain
 
@@ -62,7 +63,7 @@ def roles_section(fr: Frame) -> None:
             fr.t("roles_role"),
             choices,
             format_func=lambda v: fr.t("roles_none") if v == _NO_ROLE else fr.t(f"auth_role_{v}"),
-            key=f"roles_role_{fr.lang}",
+            key=worded("roles_role"),
         )
         if st.form_submit_button(fr.t("roles_apply"), icon=":material/badge:"):
             try:

@@ -20,7 +20,7 @@ from chain import render
 from chain.gaps import ChainReport
 from chain.model import ChainData, LoadResult
 from chain.settings import AnalysisSettings
-from ui import access, facade, server, workspace
+from ui import access, choices, facade, server, style, workspace
 from ui.facade import Source
 from ui.i18n import LANGS, t
 from ui.widgets import places, plain
@@ -145,6 +145,7 @@ def _on_language() -> None:
     chosen = st.session_state.get(_LANG_WIDGET)
     if chosen in LANGS:
         st.session_state[LANG_KEY] = chosen
+        choices.relabel()
 
 
 def _current_source() -> Source | None:
@@ -201,6 +202,15 @@ def _sidebar(lang: str, source: Source | None, loaded: LoadResult | None) -> Non
             )
 
 
+def _print_heading(page_key: str, lang: str, loaded: LoadResult | None) -> str:
+    """The printed page's header: the app, the page, and the county and period of the data shown."""
+    parts = [t("app_title", lang), t(f"page_{page_key}", lang)]
+    data = loaded.data if loaded is not None else None
+    if data is not None:
+        parts += [text for text in (data.county, data.period) if text]
+    return " · ".join(parts)
+
+
 def _excluded_banner(lang: str, loaded: LoadResult | None) -> None:
     """Name the rows the analysis leaves out (the user's choice on the data page), on every page."""
     data = loaded.data if loaded is not None else None
@@ -252,6 +262,7 @@ def frame(page_key: str) -> Frame:
             log.exception("loading %s failed", source.name)
             failure = str(exc) or type(exc).__name__
     _sidebar(lang, source, loaded)
+    style.apply(lang, _print_heading(page_key, lang, loaded))
 
     st.title(t(f"page_{page_key}", lang))
     st.caption(t(f"page_{page_key}_intro", lang))

@@ -300,7 +300,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Chinese or English.",
     ),
     "data_step_guard": ("检查文件安全", "Checking the file"),
-    "data_step_parse": ("在独立进程中读取工作簿", "Reading the workbook in a separate process"),
+    "data_step_parse": ("读取工作簿中的各张表", "Reading the workbook's sheets"),
     "data_step_validate": (
         "校验：{errors} 个错误，{warnings} 条提醒",
         "Validated: {errors} {errors:plural:error|errors}, {warnings} {warnings:plural:warning|warnings}",
@@ -545,6 +545,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "This period's chain brief: overview, status, main gaps, recruiting targets, local pairing (and the "
         "changes since the previous period where the workspace has one), as a .docx to edit in Word or WPS.",
     ),
+    # --- screens: layout, language, print (#18) ---
+    "labelled": ("{label}：{value}", "{label}: {value}"),
+    "wi_heading": ("{segment}：引进项目后", "{segment}: after the project"),
+    "wi_was": ("引进前 {value}", "before: {value}"),
+    "data_upload_drop": (
+        "把文件拖到下面的框里，或点“选择文件”；不超过 {mb} MB。",
+        "Drag the file into the box below, or click “Choose file”; at most {mb} MB.",
+    ),
+    "data_in_use": ("正在使用：{name}", "In use: {name}"),
 }
 
 

@@ -17,10 +17,13 @@ from ui.i18n import t
 
 __all__ = [
     "WORD_JOINER",
+    "capitalised",
     "column_config",
     "download_pair",
     "gap_name",
+    "markdown_table",
     "metric_label",
+    "paper_copy",
     "partners_table",
     "places",
     "plain",
@@ -36,6 +39,8 @@ __all__ = [
 _STATUS_MARKDOWN: dict[str, str] = {"strong": "green", "weak": "orange", "missing": "red"}
 #: Height of one st.dataframe row in pixels (Streamlit's default row height).
 _ROW_PX = 35
+#: Height of one more line of wrapped text in a row.
+_LINE_PX = 20
 #: Pixel widths of short name columns, wide enough for the longest names of the sample (新型建筑材料,
 #: 尾矿及工业固废) so they are not cut.
 _NAME_WIDTHS = {"category": 110, "segment": 120, "buyer_segment": 120}
@@ -129,8 +134,9 @@ def column_config(key: str, lang: str) -> object:
     if key == "row":
         return st.column_config.TextColumn(name, width="small", alignment="right")
     if key == "name":
-        # Pinned, so a wide table scrolled to its last columns (a target's reasons) still says whose they are.
-        return st.column_config.TextColumn(name, pinned=True)
+        # Not pinned: Streamlit greys a pinned column's text, and company names then look disabled. The name
+        # is the first column and the tables fit the page's width (sentences wrap), so it stays in view.
+        return st.column_config.TextColumn(name)
     return st.column_config.TextColumn(name, width=_NAME_WIDTHS.get(key))
 
 
@@ -143,13 +149,17 @@ def table(
     height: int | str = "auto",
     selectable: bool = False,
     prepared: pd.DataFrame | None = None,
+    lines: int = 1,
 ) -> object:
     """Draw report columns of ``frame`` with translated headers, units and number formats.
 
     With ``selectable``, a single row can be picked and the selection state is returned. ``prepared`` is
     ``render.display_frame(frame, columns, lang)`` made already (the facade caches the long ones).
+    ``lines`` > 1 gives every row room for that many lines: Streamlit then wraps a long text (a reason)
+    instead of cutting it.
     """
-    if isinstance(height, int) and _ROW_PX * (len(frame) + 1) < height:
+    row_height = _ROW_PX + _LINE_PX * (lines - 1) if lines > 1 else None
+    if isinstance(height, int) and (row_height or _ROW_PX) * len(frame) + _ROW_PX < height:
         # A short table keeps its natural height instead of a block of empty rows.
         height = "auto"
     shown: object = render.display_frame(frame, columns, lang) if prepared is None else prepared
@@ -160,20 +170,82 @@ def table(
         shown = shown.style.map(  # type: ignore[attr-defined]
             lambda v: f"color: {colours[v]}; font-weight: 600" if v in colours else "", subset=["status"]
         )
-    if selectable:
-        return st.dataframe(
-            shown,
-            hide_index=True,
-            column_order=list(columns),
-            column_config=config,
-            key=key,
-            height=height,
-            on_select="rerun",
-            selection_mode="single-row",
-        )
-    return st.dataframe(
-        shown, hide_index=True, column_order=list(columns), column_config=config, key=key, height=height
-    )
+    # On paper the scrolling grid (a canvas) would print the columns and rows in view only: a print-only
+    # copy as a plain HTML table, every row and column, wraps to the page instead (ui/style.py).
+    with st.container(key=f"printable_{key}" if key else None):
+        if selectable:
+            drawn = st.dataframe(
+                shown,
+                hide_index=True,
+                column_order=list(columns),
+                column_config=config,
+                key=key,
+                height=height,
+                on_select="rerun",
+                selection_mode="single-row",
+                row_height=row_height,
+            )
+        else:
+            drawn = st.dataframe(
+                shown,
+                hide_index=True,
+                column_order=list(columns),
+                column_config=config,
+                key=key,
+                height=height,
+                row_height=row_height,
+            )
+        if key:
+            with st.container(key=f"paper_{key}"):
+                paper = paper_copy(prepared if prepared is not None else shown_frame(shown), columns, lang)
+                st.markdown(markdown_table(paper))
+    return drawn
+
+
+def shown_frame(shown: object) -> pd.DataFrame:
+    """The frame behind a table as drawn (a Styler's data, or the frame itself)."""
+    return shown.data if hasattr(shown, "data") else shown  # type: ignore[return-value]
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A frame of text as a Markdown table, every header and cell through plain() (workbook text stays
+    text; a ``|`` in a cell is escaped, so it cannot split the cell). A Markdown table, not st.table: the
+    browser draws it at once, even while hidden, so it is there when the page is printed.
+
+    >>> print(markdown_table(pd.DataFrame({"环节": ["a|b"], "外购额": ["1.5"]})))
+    | 环节 | 外购额 |
+    |---|---|
+    | a\\|b | 1\\.5 |
+    """
+    lines = [
+        "| " + " | ".join(plain(h) for h in frame.columns) + " |",
+        "|" + "---|" * len(frame.columns),
+    ]
+    lines += ["| " + " | ".join(plain(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def paper_copy(prepared: pd.DataFrame, columns: Sequence[str], lang: str) -> pd.DataFrame:
+    """A report table as text for print: the catalogue's headers (with units) and number formats, a dash
+    for a missing number.
+
+    >>> frame = pd.DataFrame({"segment": ["甲"], "leakage": [70467.8], "local_share": [float("nan")]})
+    >>> paper_copy(frame, ["segment", "leakage", "local_share"], "zh").to_dict("records")
+    [{'环节': '甲', '外购额(万元)': '70,467.8', '本地配套率': '—'}]
+    """
+    text: dict[str, list[str]] = {}
+    for key in columns:
+        entry = cat.CATALOGUE.get(key)
+        number_format = entry.format if entry is not None else None
+        values = prepared[key].tolist()
+        if number_format is None:
+            text[cat.header(key, lang)] = ["" if v is None else str(v) for v in values]
+        else:
+            text[cat.header(key, lang)] = [
+                "—" if v is None or (isinstance(v, float) and v != v) else format(v, number_format.python)
+                for v in values
+            ]
+    return pd.DataFrame(text)
 
 
 def download_pair(
@@ -222,13 +294,24 @@ def partners_table(partners: pd.DataFrame, lang: str, *, key: str) -> None:
         column_config={
             "name": st.column_config.TextColumn(cat.header("name", lang)),
             "local": st.column_config.TextColumn(
-                "/".join(cat.value_name(cat.LOCALITY, k, lang) for k in cat.LOCALITY), width="small"
+                capitalised("/".join(cat.value_name(cat.LOCALITY, k, lang) for k in cat.LOCALITY), lang),
+                width="small",
             ),
             "region": st.column_config.TextColumn(cat.header("region", lang)),
             "value": column_config("value", lang),
         },
         key=key,
     )
+
+
+def capitalised(header: str, lang: str) -> str:
+    """An English header with a capital first letter, as the catalogue writes its own ("Company"): the
+    input sheets' English column names are lower case ("type", "raised").
+
+    >>> capitalised("type", "en"), capitalised("local/outside", "en"), capitalised("类型", "zh")
+    ('Type', 'Local/outside', '类型')
+    """
+    return header[:1].upper() + header[1:] if lang == "en" else header
 
 
 def metric_label(key: str, lang: str) -> str:
@@ -255,7 +338,7 @@ def sheet_table(
             shown[column.key] = shown[column.key].map(lambda v, names=names: names.get(v, v))
         if column.kind == "list":
             shown[column.key] = shown[column.key].map(lambda v: render.joined(v, lang))
-        header = column.header(lang)
+        header = capitalised(column.header(lang), lang)
         if column.money:
             config[column.key] = st.column_config.NumberColumn(header, format=cat.FORMATS["money"].printf)
         else:

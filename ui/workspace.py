@@ -28,6 +28,7 @@ from chain.model import LoadResult
 from chain.periods import PeriodError, parse_period
 from chain.store import Snapshot, Store, StoreError
 from ui import access, facade
+from ui.choices import worded
 from ui.facade import Source
 from ui.i18n import t
 from ui.widgets import plain
@@ -59,6 +60,8 @@ log = logging.getLogger(__name__)
 #: session_state key of the snapshot id this session chose in the sidebar (absent: the current one).
 SNAPSHOT_KEY = "snapshot_id"
 _CHOICE_WIDGET = "snapshot_choice"
+#: The data page's snapshot picker.
+_PICK = "ws_pick"
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -305,12 +308,14 @@ def snapshots_section(fr: Frame) -> None:
     st.dataframe(_frame(listed, fr.lang), hide_index=True, key="ws_table", width="stretch")
     by_id = {snapshot.id: snapshot for snapshot in listed}
     current = next((s.id for s in listed if s.current), listed[0].id)
+    if st.session_state.get(_PICK) not in by_id:
+        # The default as state, not index=: a language switch sets the value again (ui.choices.relabel).
+        st.session_state[_PICK] = current
     picked_id = st.selectbox(
         fr.t("ws_pick"),
         list(by_id),
-        index=list(by_id).index(current),
         format_func=lambda i: f"{i} · {_name(by_id[i], fr.lang)}",
-        key="ws_pick",
+        key=worded(_PICK),
     )
     picked = by_id[picked_id]
     left, middle, right = st.columns(3)

@@ -71,15 +71,54 @@ def layered_positions(
     return {node: (float(layer_of[node]), -rank[node]) for node in graph}
 
 
-def edge_path(start: tuple[float, float], end: tuple[float, float]) -> list[tuple[float, float]]:
+def edge_path(
+    start: tuple[float, float],
+    end: tuple[float, float],
+    avoid: tuple[float, float] | None = None,
+    bend: float = 0.0,
+) -> list[tuple[float, float]]:
     """Points of an edge: a straight line between layers; a bowed curve within one layer (a cycle), so it
-    does not run through the nodes between its ends."""
+    does not run through the nodes between its ends; and a curve around ``avoid`` (a firm at the centre of
+    its network) when the straight line would pass within half a row of it. ``bend`` bows a line to its
+    left by that much at its middle: the two edges of a pair that trade both ways then both show (within
+    one layer the cycle bow already keeps them apart).
+
+    >>> edge_path((-1.0, 0.0), (1.0, 1.0))
+    [(-1.0, 0.0), (1.0, 1.0)]
+    >>> path = edge_path((-1.0, 0.0), (1.0, 0.0), avoid=(0.0, 0.0)); path[5]
+    (0.0, -0.7)
+    >>> edge_path((0.0, 0.0), (2.0, 0.0), bend=0.1)[5], edge_path((2.0, 0.0), (0.0, 0.0), bend=0.1)[5]
+    ((1.0, 0.1), (1.0, -0.1))
+    """
     (x0, y0), (x1, y1) = start, end
+    if bend and x0 != x1:
+        length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+        # Twice the bend at the control point puts the curve's middle ``bend`` off the straight line.
+        normal = (-(y1 - y0) / length, (x1 - x0) / length)
+        middle = ((x0 + x1) / 2, (y0 + y1) / 2)
+        return _quadratic(start, (middle[0] + 2 * bend * normal[0], middle[1] + 2 * bend * normal[1]), end)
+    if avoid is not None and x0 != x1 and avoid not in (start, end):
+        ax, ay = avoid
+        t = (ax - x0) / (x1 - x0)
+        if 0 < t < 1:
+            passing = y0 + t * (y1 - y0)
+            if abs(passing - ay) < 0.5:
+                # Bow away from the firm, on the side the line already leans to (below when level).
+                side = 1.0 if passing > ay else -1.0
+                control = (ax, 2 * (ay + side * 0.7) - (y0 + y1) / 2)
+                return _quadratic(start, control, end)
     if x0 != x1:
         return [start, end]
     # Downward edges bow right and upward ones left, so the two edges of a two-segment cycle stay apart.
     bow = (0.22 + 0.04 * min(abs(y1 - y0), 6)) * (1 if y1 <= y0 else -1)
-    control = (x0 + bow, (y0 + y1) / 2)
+    return _quadratic(start, (x0 + bow, (y0 + y1) / 2), end)
+
+
+def _quadratic(
+    start: tuple[float, float], control: tuple[float, float], end: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """Eleven points along the quadratic Bézier curve from ``start`` to ``end`` through ``control``."""
+    (x0, y0), (x1, y1) = start, end
     steps = 10
     return [
         (

@@ -47,7 +47,7 @@ _ROW_PX = 52
 
 
 #: Chain map margins: room for the mode bar on top; the axis title and a two-row legend below.
-_MAP_TOP_PX = 32
+_MAP_TOP_PX = 44
 
 
 _MAP_BOTTOM_PX = 96
@@ -57,6 +57,14 @@ _MAX_NODE_LABELS = 150
 
 
 _ARROW_AT = (0.58, 0.64)
+
+
+#: How far apart (in layer units, at their middles) the two edges of a pair trading both ways are drawn.
+_RECIPROCAL_BEND = 0.12
+
+
+#: A white halo around node names: an edge running under a name stops short of its letters.
+_HALO = "0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff"
 
 
 _WIDTHS = (1.4, 3.2, 6.0)
@@ -122,15 +130,20 @@ def _edge_traces(
     style_colors: Mapping[str, str],
     lang: str,
     hover: Sequence[str],
+    avoid: tuple[float, float] | None = None,
 ) -> list[go.Scatter]:
     """Line traces (one per style and width class), arrowhead traces (one per style) and one invisible
-    hover trace at the edge midpoints: a bounded number of traces whatever the number of edges."""
+    hover trace at the edge midpoints: a bounded number of traces whatever the number of edges. Edges
+    that would run through ``avoid`` curve around it (:func:`~chain.charts.layout.edge_path`)."""
     groups: dict[tuple[str, int], _EdgeLayer] = {}
     arrows: dict[str, tuple[list[float | None], list[float | None], list[float]]] = {}
     hover_x: list[float] = []
     hover_y: list[float] = []
+    pairs = {(source, target) for source, target, _, _ in edges}
     for source, target, flow, style in edges:
-        path = edge_path(positions[source], positions[target])
+        # A pair trading both ways would draw its two edges on one line, one hiding the other.
+        bend = _RECIPROCAL_BEND if (target, source) in pairs else 0.0
+        path = edge_path(positions[source], positions[target], avoid, bend)
         cls = _flow_class(flow, classes)
         group = groups.setdefault((style, cls), _EdgeLayer([], [], []))
         group.xs.extend([*(p[0] for p in path), None])
@@ -298,7 +311,7 @@ def chain_map(
                 mode="markers+text" if show_text else "markers",
                 text=[esc(n) for n in members] if show_text else None,
                 textposition="top center",
-                textfont={"size": 11, "color": "#8C8C8C" if key == "muted" else "#262626"},
+                textfont={"size": 11, "color": "#8C8C8C" if key == "muted" else "#262626", "shadow": _HALO},
                 marker={
                     "size": [size(view.nodes[n].get("output")) for n in members],
                     "color": color,
@@ -333,6 +346,7 @@ def chain_map(
 
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
+    _layer_headings(fig, view, positions, lang)
     tallest = max(Counter(layer_of[n] for n in view).values())
     fig.update_xaxes(
         range=[min(xs) - 0.5, max(xs) + 0.5],
@@ -353,6 +367,41 @@ def chain_map(
         margin={"b": _MAP_BOTTOM_PX},
     )
     return fig
+
+
+def _layer_headings(
+    fig: go.Figure, view: nx.DiGraph, positions: Mapping[Hashable, tuple[float, float]], lang: str
+) -> None:
+    """A heading over each layer of the map, in the top margin: its number, left to right, and the stage
+    most of its segments are in (上游 / 中游 / 下游), so a reader knows where in the chain a column sits."""
+    members: dict[float, list[Hashable]] = {}
+    for node, (x, _) in positions.items():
+        members.setdefault(x, []).append(node)
+    for k, x in enumerate(sorted(members), start=1):
+        stages = Counter(str(view.nodes[n].get("stage") or "") for n in members[x])
+        stage = max(stages, key=lambda s: (stages[s], -list(stages).index(s)))
+        heading = chart_word("layer", lang).format(k=k)
+        if stage:
+            heading = f"{heading} · {catalogue.value_name(catalogue.STAGES, stage, lang)}"
+        fig.add_annotation(
+            x=x,
+            y=1,
+            xref="x",
+            yref="paper",
+            yanchor="bottom",
+            text=esc(heading),
+            showarrow=False,
+            font={"size": 12, "color": "#595959"},
+        )
+
+
+#: The firm network's plot width at its narrowest: the enterprise page at 1024 px with the sidebar open.
+_NARROW_CHART_PX = 560
+
+
+def _label_px(name: str) -> int:
+    """About how wide ``name`` is in the network's 12 px labels: a CJK character 12 px, others 7 px."""
+    return 14 + sum(12 if ord(ch) >= 0x2E80 else 7 for ch in name)
 
 
 def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
@@ -401,7 +450,8 @@ def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
         edge_hover.append(hover_box(f"{source} → {target}", rows))
     fig = go.Figure()
     edge_colors = {"normal": "rgba(150,150,150,0.55)", "selected": "rgba(80,80,80,0.8)"}
-    for trace in _edge_traces(edges, positions, classes, edge_colors, lang, edge_hover):
+    # Links between two partners curve around the firm instead of running behind its star and name.
+    for trace in _edge_traces(edges, positions, classes, edge_colors, lang, edge_hover, avoid=(0.0, 0.0)):
         fig.add_trace(trace)
 
     def kind_of(node: Hashable) -> str:
@@ -455,7 +505,7 @@ def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
                     else "bottom center"
                     for n in members
                 ],
-                textfont={"size": 12},
+                textfont={"size": 12, "shadow": _HALO},
                 marker={
                     "size": 15,
                     "symbol": symbol,
@@ -472,16 +522,24 @@ def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
         go.Scatter(
             x=[0.0],
             y=[0.0],
-            mode="markers+text",
-            text=[f"<b>{esc(firm)}</b>"],
-            textposition="top center",
-            textfont={"size": 14},
+            mode="markers",
             marker={"size": 26, "symbol": "star", "color": MEASURE_COLORS["focus"]},
             name=chart_word("this_firm", lang),
             hovertext=[node_hover(firm)],
             customdata=[str(firm)],
             hovertemplate="%{hovertext}<extra></extra>",
         )
+    )
+    # The firm's name on a white ground above the star: the links into and out of it would cross the text.
+    fig.add_annotation(
+        x=0.0,
+        y=0.0,
+        text=f"<b>{esc(firm)}</b>",
+        showarrow=False,
+        yshift=24,
+        bgcolor="rgba(255,255,255,0.9)",
+        borderpad=2,
+        font={"size": 14},
     )
     present = sorted({int(x) for x, _ in positions.values()})
     ticks = []
@@ -495,11 +553,17 @@ def firm_network(graph: nx.DiGraph, firm: str, lang: str = "zh") -> go.Figure:
         else:
             ticks.append(chart_word("links_away", lang).format(k=abs(column)))
     ys = [p[1] for p in positions.values()]
-    # Names are written beside the nodes, so the outer columns need room for them.
+    # Names are written beside the nodes, so the outer columns need room for them: as much as the longest
+    # name takes when the chart is at its narrowest (the page's column at 1024 px), never less than before.
+    outer = [n for n in placed if n != firm and abs(placed[n][0]) == max(abs(c) for c in present)]
+    longest = max((_label_px(str(n)) for n in outer), default=0)
+    span = max(present) - min(present)
+    room = _NARROW_CHART_PX - 2 * longest
+    pad = 3.0 if room <= 0 else min(3.0, max(1.1, longest * span / room))
     fig.update_xaxes(
         tickvals=present,
         ticktext=ticks,
-        range=[min(present) - 1.1, max(present) + 1.1],
+        range=[min(present) - pad, max(present) + pad],
         showgrid=False,
         zeroline=False,
         side="top",

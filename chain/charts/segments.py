@@ -126,6 +126,8 @@ def output_treemap(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
             name="",
         )
     )
+    # A label only where it fits at a legible size; a small cell keeps its words for the hover.
+    fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"})
     drawn = [s for s in STATUS_ORDER if any(str(r["status"]) == s for r in sized)]
     for status in drawn:
         fig.add_trace(legend_swatch(status_name(status, lang), STATUS_COLORS[status]))
@@ -258,10 +260,14 @@ def exports_bar(segments: pd.DataFrame, lang: str = "zh", top: int = 15) -> go.F
         lang,
         divisor,
     )
-    fig.update_layout(barmode="group", bargap=0.25)
+    # Overlaid, not grouped: a group keeps an empty slot for the measure a segment lacks (most have one of
+    # the two), which set the bars off their labels. The gap is drawn narrower over the exports.
+    fig.update_layout(barmode="overlay", bargap=0.3)
+    fig.update_traces(width=0.7, selector={"name": columns.name("exports", lang)})
+    fig.update_traces(width=0.38, selector={"name": columns.name("downstream_gap", lang)})
     fig.update_xaxes(title={"text": unit}, tickformat=axis_format("money"), rangemode="tozero")
     fig.update_yaxes(autorange="reversed", automargin=True)
-    return style_figure(fig, height=_bar_height(len(chosen)) + 12 * len(chosen))
+    return style_figure(fig, height=_bar_height(len(chosen)))
 
 
 def category_bar(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
@@ -339,7 +345,9 @@ def category_bar(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickformat=axis_format("count"), rangemode="tozero", row=1, col=1)
     fig.update_xaxes(tickformat=axis_format("money"), rangemode="tozero", row=1, col=2)
-    fig.update_xaxes(dtick=1 if frame.groupby("category").size().max() <= 10 else None, row=1, col=1)
+    # Whole segments only; every second one past 5, so the ticks of a narrow panel (1024 px) do not crowd.
+    most = int(frame.groupby("category").size().max())
+    fig.update_xaxes(dtick=1 if most <= 5 else 2 if most <= 12 else None, row=1, col=1)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_annotations(font={"size": 13})
     return style_figure(fig, height=_bar_height(len(categories)) + 40, top=72)

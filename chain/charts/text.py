@@ -67,6 +67,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "buys_from_firm": ("从本企业采购", "buys from this firm"),
     "status_change": ("状态", "status"),
     "etc": ("等", "etc."),
+    "layer": ("第{k}层", "Layer {k}"),
 }
 
 
