@@ -12,25 +12,9 @@ from ui.choices import worded
 from ui.frame import Frame, frame
 from ui.widgets import download_pair, gap_name, plain, table
 
-# The table shows every column the export writes, ordered for reading on screen: who and where, the gap,
-# the score and its reasons first; the rest (long lists) after, in export order, so that a column added to
-# the export shows up here too.
-_LEADING = tuple(
-    key
-    for key in (
-        "name",
-        "region",
-        "segment",
-        "gap",
-        "score",
-        "value",
-        "local_partners",
-        "distance_km",
-        "reasons",
-    )
-    if key in export.TARGET_COLUMNS
-)
-_COLUMNS = (*_LEADING, *(key for key in export.TARGET_COLUMNS if key not in _LEADING))
+# The table shows the columns the export writes, in its order (rank, who and where, the gap, the score and its
+# parts, what it rests on, the reasons, then the long lists): screen and list read the same.
+_COLUMNS = export.TARGET_COLUMNS
 _ALL = ""
 
 

@@ -82,7 +82,7 @@ def _summary(fr: Frame, compared: Comparison) -> None:
         column.metric(
             cat.name(key, fr.lang),
             render.value(key, now, fr.lang),
-            delta=f"{change * 100:+.1f}pp" if change is not None else None,
+            delta=render.point_change(change, fr.lang) if change is not None else None,
             help=f"{fr.t('cmp_from')}: {render.value(key, was, fr.lang)}",
             border=True,
         )

@@ -563,7 +563,7 @@ def _problem_files(source: Source, lang: str) -> Built:
         cat.TABLES["problems"].en,
         # Without the raw key, the severity is exported from its zh/en pair, in the export's language.
         problems_frame(source).drop(columns="severity"),
-        problems.REPORT_COLUMNS,
+        problems.EXPORT_COLUMNS,
     )
     excluded = loaded.data.excluded if loaded.data is not None else ()
     about: dict[str, object] = {

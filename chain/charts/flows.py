@@ -190,11 +190,13 @@ def flow_sankey(
         name = chart_word(key, lang) if key in WORDS else catalogue.name(key, lang)
         return hover_box(title, [(name, render.amount(amount, lang))])
 
+    # Plotly writes a band's value where a hover is not drawn: in the unit the tables write the largest with.
+    divisor, unit = render.amount_scale(max((f[2] for f in bands), default=0), lang)
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
-            valueformat=catalogue.FORMATS["money"].d3,
-            valuesuffix=f" {catalogue.unit('wan_yuan', lang)}",
+            valueformat=catalogue.FORMATS["money"].d3 if divisor == 1 else ",.1f",
+            valuesuffix=f" {unit}",
             node={
                 "label": [esc(name) for _, name, _, _ in nodes],
                 "color": [color for *_, color, _ in nodes],
@@ -207,7 +209,7 @@ def flow_sankey(
             link={
                 "source": [index[f[0]] for f in bands],
                 "target": [index[f[1]] for f in bands],
-                "value": [f[2] for f in bands],
+                "value": [f[2] / divisor for f in bands],
                 "color": [rgba(color_of(f[3]), 0.35) for f in bands],
                 "customdata": [flow_hover(f[0], f[1], f[2], f[4]) for f in bands],
                 "hovertemplate": "%{customdata}<extra></extra>",
@@ -215,7 +217,9 @@ def flow_sankey(
         )
     )
     for category, color in colors.items():
-        fig.add_trace(legend_swatch(esc(category) or "—", color))
+        fig.add_trace(
+            legend_swatch(esc(catalogue.value_name(catalogue.CATEGORIES, category, lang)) or "—", color)
+        )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     columns = (

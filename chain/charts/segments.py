@@ -86,7 +86,7 @@ def output_treemap(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
             names = render.joined([f"{r['segment']}({status_name(r['status'], lang)})" for r in hidden], lang)
             rows.append((chart_word("unsized_short", lang), names))
         ids.append(f"category:{category}")
-        labels.append(esc(category))
+        labels.append(esc(columns.value_name(columns.CATEGORIES, category, lang)))
         parents.append("")
         # "remainder" mode: a category's own value is 0 and plotly sums its children, so float rounding can
         # never make a parent smaller than its children (which blanks a "total" treemap).
@@ -94,7 +94,7 @@ def output_treemap(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
         colors.append("#F2F2F2")
         text_colors.append("#262626")
         texts.append(render.amount(total, lang, compact=True))
-        hovers.append(hover_box(category, rows))
+        hovers.append(hover_box(columns.value_name(columns.CATEGORIES, category, lang), rows))
     for record in sized:
         ids.append(f"segment:{record['segment']}")
         labels.append(esc(record["segment"]))
@@ -295,7 +295,7 @@ def category_bar(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
     members = frame.groupby(["category", "status"], sort=False)["segment"].agg(
         lambda s: render.joined(tuple(map(str, s)), lang)
     )
-    names = [esc(c) for c in categories]
+    names = [esc(columns.value_name(columns.CATEGORIES, c, lang)) for c in categories]
     divisor, unit = money_axis(float(frame.groupby("category")["output"].sum().max()), lang)
     fig = make_subplots(
         rows=1,
@@ -317,7 +317,7 @@ def category_bar(segments: pd.DataFrame, lang: str = "zh") -> go.Figure:
         output = [float(outputs.get((c, status), 0.0)) for c in categories]
         hover = [
             hover_box(
-                f"{c} · {name}",
+                f"{columns.value_name(columns.CATEGORIES, c, lang)} · {name}",
                 [
                     (chart_word("segment_count", lang), f"{n:,}"),
                     (columns.name("output", lang), render.amount(o, lang)),
