@@ -85,6 +85,8 @@ div[class*="st-key-paper_"] { display: none !important; }
   div[class*="st-key-printable_"] [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]) {
     display: none !important; }
   div[class*="st-key-paper_"] { display: block !important; }
+  /* Paper has no tabs to click: every tab's content prints, one after the other. */
+  [data-testid="stTabPanel"], [role="tabpanel"] { display: block !important; }
   div[class*="st-key-paper_"] table { font-size: 7.5pt; width: 100%; }
   div[class*="st-key-paper_"] td, div[class*="st-key-paper_"] th { padding: 2px 4px !important;
     min-width: 3.2em; }
