@@ -175,3 +175,28 @@ def test_an_import_fills_but_never_erases() -> None:
         "owner": ("张三", "李四"),
         "region": ("", "江苏"),
     }
+
+
+def test_signed_projects_on_line_complete_the_tiny_chain_by_hand() -> None:
+    from chain.gaps import what_if_projects
+    from chain.load import load_workbook
+    from tests.factory import make_workbook
+
+    data = load_workbook(make_workbook()).data
+    # TINY by hand: demand 原料 100 + 煅烧 150 + 包装 10 = 260, local supply 40 + 100 = 140; 3 of 4 segments
+    # have a firm. A 包装 plant of 10 and a 煅烧 plant of 30 take 10 + 30 off the leakage: 180 / 260, 4 of 4.
+    result = what_if_projects(data, None, [("包装", 10.0, "新纸箱厂"), ("煅烧", 30.0, "新煅烧厂")])
+    assert result.before.completeness.segments == 0.75
+    assert result.before.completeness.value == pytest.approx(140 / 260)
+    assert result.after.completeness.segments == 1.0
+    assert result.after.completeness.value == pytest.approx(180 / 260)
+    # Two plants of one segment share its leakage: 50 bought outside, 30 + 40 meet all of it and no more.
+    both = what_if_projects(data, None, [("煅烧", 30.0, "一厂"), ("煅烧", 40.0, "二厂")])
+    after = both.after.segments.set_index("segment")
+    assert after.loc["煅烧", "leakage"] == pytest.approx(0.0)
+    assert after.loc["煅烧", "local_supply"] == pytest.approx(150.0)
+    with pytest.raises(ValueError, match="same name"):
+        what_if_projects(data, None, [("煅烧", 1.0, "一厂"), ("包装", 1.0, "一厂")])
+    with pytest.raises(ValueError, match="already a local enterprise"):
+        what_if_projects(data, None, [("煅烧", 1.0, "乙碳素")])
+    assert what_if_projects(data, None, []).changes["delta"].tolist() == [0.0, 0.0]
