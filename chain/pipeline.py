@@ -209,8 +209,10 @@ def _dates(frame: pd.DataFrame, column: str) -> list[dt.date | None]:
 
 
 def overdue(leads: pd.DataFrame, as_of: dt.date) -> pd.Series:
-    """Per lead (columns ``stage``, ``next_due``): whether its next step is overdue on ``as_of``."""
-    flags = [is_overdue(s, d, as_of) for s, d in zip(leads["stage"], _dates(leads, "next_due"), strict=True)]
+    """Per lead (columns ``lead_stage``, ``next_due``): whether its next step is overdue on ``as_of``."""
+    flags = [
+        is_overdue(s, d, as_of) for s, d in zip(leads["lead_stage"], _dates(leads, "next_due"), strict=True)
+    ]
     return pd.Series(flags, index=leads.index, dtype=bool)
 
 
@@ -219,20 +221,20 @@ def due_soon(leads: pd.DataFrame, as_of: dt.date, days: int = DUE_SOON_DAYS) -> 
     end = as_of + dt.timedelta(days=days)
     flags = [
         s in ACTIVE and d is not None and as_of <= d <= end
-        for s, d in zip(leads["stage"], _dates(leads, "next_due"), strict=True)
+        for s, d in zip(leads["lead_stage"], _dates(leads, "next_due"), strict=True)
     ]
     return pd.Series(flags, index=leads.index, dtype=bool)
 
 
 def funnel(leads: pd.DataFrame) -> pd.DataFrame:
-    """Leads per stage in pipeline order, 终止 last: ``stage``, ``leads`` (count) and
+    """Leads per stage in pipeline order, 终止 last: ``lead_stage``, ``leads`` (count) and
     ``planned_investment`` (sum, 万元), every stage present (0 when none)."""
     order = [*STAGES, TERMINATED]
-    counts = leads["stage"].value_counts() if len(leads) else pd.Series(dtype=int)
-    money = leads.groupby("stage")["planned_investment"].sum() if len(leads) else pd.Series()
+    counts = leads["lead_stage"].value_counts() if len(leads) else pd.Series(dtype=int)
+    money = leads.groupby("lead_stage")["planned_investment"].sum() if len(leads) else pd.Series()
     return pd.DataFrame(
         {
-            "stage": order,
+            "lead_stage": order,
             "leads": [int(counts.get(stage, 0)) for stage in order],
             "planned_investment": [float(money.get(stage, 0.0)) for stage in order],
         }
@@ -241,14 +243,14 @@ def funnel(leads: pd.DataFrame) -> pd.DataFrame:
 
 def segment_work(leads: pd.DataFrame, segments: Iterable[str]) -> pd.DataFrame:
     """Per segment (in the order given: the report's gap segments): what is being done about it —
-    ``active`` leads (not 投产, not 终止), ``signed`` (签约 or later), the furthest ``stage`` reached by an
+    ``active`` leads (not 投产, not 终止), ``signed`` (签约 or later), the furthest ``lead_stage`` reached by an
     active or landed lead ("" when none), and the ``companies`` approached (a tuple, furthest first)."""
     rows = []
     for segment in segments:
         mine = leads[leads["segment"] == segment] if len(leads) else leads
-        alive = mine[mine["stage"] != TERMINATED] if len(mine) else mine
+        alive = mine[mine["lead_stage"] != TERMINATED] if len(mine) else mine
         ranked = (
-            alive.assign(_rank=alive["stage"].map(STAGES.index)).sort_values(
+            alive.assign(_rank=alive["lead_stage"].map(STAGES.index)).sort_values(
                 "_rank", ascending=False, kind="stable"
             )
             if len(alive)
@@ -257,13 +259,13 @@ def segment_work(leads: pd.DataFrame, segments: Iterable[str]) -> pd.DataFrame:
         rows.append(
             {
                 "segment": segment,
-                "active": int(mine["stage"].isin(ACTIVE).sum()) if len(mine) else 0,
-                "signed": int(mine["stage"].isin(IN_PIPELINE).sum()) if len(mine) else 0,
-                "stage": str(ranked["stage"].iloc[0]) if len(ranked) else "",
+                "active": int(mine["lead_stage"].isin(ACTIVE).sum()) if len(mine) else 0,
+                "signed": int(mine["lead_stage"].isin(IN_PIPELINE).sum()) if len(mine) else 0,
+                "lead_stage": str(ranked["lead_stage"].iloc[0]) if len(ranked) else "",
                 "companies": tuple(ranked["company"]) if len(ranked) else (),
             }
         )
-    return pd.DataFrame(rows, columns=["segment", "active", "signed", "stage", "companies"])
+    return pd.DataFrame(rows, columns=["segment", "active", "signed", "lead_stage", "companies"])
 
 
 def projected_projects(leads: pd.DataFrame, enterprise_names: Iterable[str]) -> pd.DataFrame:
@@ -271,24 +273,24 @@ def projected_projects(leads: pd.DataFrame, enterprise_names: Iterable[str]) -> 
     company, or the local enterprise it became (``local_name``), is not already in 企业 — a plant already
     listed is in the chain's figures, so counting it again would double its supply.
 
-    Columns: company, segment, expected_output, stage; the leads left out are :func:`listed_projects`."""
+    Columns: company, segment, expected_output, lead_stage; the leads left out are :func:`listed_projects`."""
     keys = {name_key(name) for name in enterprise_names}
     if not len(leads):
-        return pd.DataFrame(columns=["company", "segment", "expected_output", "stage"])
-    chosen = leads[leads["stage"].isin(IN_PIPELINE)]
+        return pd.DataFrame(columns=["company", "segment", "expected_output", "lead_stage"])
+    chosen = leads[leads["lead_stage"].isin(IN_PIPELINE)]
     listed = _listed(chosen, keys)
     output = pd.to_numeric(chosen["expected_output"], errors="coerce").fillna(0.0)
     kept = chosen[~listed & (output > 0)]
-    return kept[["company", "segment", "expected_output", "stage"]].reset_index(drop=True)
+    return kept[["company", "segment", "expected_output", "lead_stage"]].reset_index(drop=True)
 
 
 def listed_projects(leads: pd.DataFrame, enterprise_names: Iterable[str]) -> pd.DataFrame:
     """The leads at 签约 or later that the projection leaves out because their firm is already in 企业."""
     keys = {name_key(name) for name in enterprise_names}
     if not len(leads):
-        return pd.DataFrame(columns=["company", "segment", "expected_output", "stage"])
-    chosen = leads[leads["stage"].isin(IN_PIPELINE)]
-    return chosen[_listed(chosen, keys)][["company", "segment", "expected_output", "stage"]].reset_index(
+        return pd.DataFrame(columns=["company", "segment", "expected_output", "lead_stage"])
+    chosen = leads[leads["lead_stage"].isin(IN_PIPELINE)]
+    return chosen[_listed(chosen, keys)][["company", "segment", "expected_output", "lead_stage"]].reset_index(
         drop=True
     )
 

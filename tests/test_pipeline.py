@@ -21,7 +21,7 @@ def leads(*rows: tuple) -> pd.DataFrame:
         columns=[
             "company",
             "segment",
-            "stage",
+            "lead_stage",
             "next_due",
             "planned_investment",
             "expected_output",
@@ -134,7 +134,7 @@ def test_the_funnel_counts_every_stage_in_order() -> None:
         ("丁", "电极", "terminated", None, float("nan"), 0.0, ""),
     )
     funnel = pipeline.funnel(frame)
-    assert funnel["stage"].tolist() == list(cat.LEAD_STAGES)
+    assert funnel["lead_stage"].tolist() == list(cat.LEAD_STAGES)
     assert funnel["leads"].tolist() == [0, 0, 2, 0, 1, 0, 0, 1]
     assert funnel["planned_investment"].tolist() == [0.0, 0.0, 150.0, 0.0, 3000.0, 0.0, 0.0, 0.0]
 
@@ -148,10 +148,10 @@ def test_what_is_done_per_gap_segment() -> None:
     )
     work = pipeline.segment_work(frame, ["煅烧", "电极", "包装"]).set_index("segment")
     assert work.loc["煅烧", "active"] == 2 and work.loc["煅烧", "signed"] == 1
-    assert work.loc["煅烧", "stage"] == "signed" and work.loc["煅烧", "companies"] == ("乙", "甲")
+    assert work.loc["煅烧", "lead_stage"] == "signed" and work.loc["煅烧", "companies"] == ("乙", "甲")
     assert work.loc["电极", "active"] == 0 and work.loc["电极", "signed"] == 1
-    assert work.loc["电极", "stage"] == "operating"
-    assert work.loc["包装", "stage"] == "" and work.loc["包装", "companies"] == ()
+    assert work.loc["电极", "lead_stage"] == "operating"
+    assert work.loc["包装", "lead_stage"] == "" and work.loc["包装", "companies"] == ()
 
 
 def test_the_projection_takes_signed_projects_once() -> None:
