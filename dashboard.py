@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
 import streamlit as st
 
-from chain import render, views
+from chain import columns as cat
+from chain import demands, pipeline, render, views
 from chain.model import ChainData, ChainReport
 from ui import facade
+from ui import ledger as loop
 from ui.frame import Frame, frame
 from ui.widgets import plain, status_markdown, status_name
 
@@ -96,12 +99,48 @@ def _gap_list(fr: Frame, data: ChainData, gaps: pd.DataFrame, kind: str) -> None
             st.caption(" · ".join(reasons))
 
 
+def _loop(fr: Frame, data: ChainData) -> None:
+    """The recruiting loop at a glance: leads by stage, projects signed this year, demands open, overdue
+    and closed (as of today)."""
+    opened = loop.store()
+    if opened is None:
+        return
+    leads = loop.lead_frame(opened)
+    ledger_rows = loop.demand_frame(opened, data.enterprises)
+    today = dt.date.today()
+    st.subheader(fr.t("ov_loop"))
+    cards = st.columns(5)
+    funnel = pipeline.funnel(leads)
+    counts = [
+        f"{cat.value_name(cat.LEAD_STAGES, s, fr.lang)} {n}"
+        for s, n in zip(funnel["lead_stage"], funnel["leads"], strict=True)
+        if n
+    ]
+    cards[0].metric(
+        fr.t("ov_leads_by_stage"), len(leads), help=" · ".join(counts) if counts else None, border=True
+    )
+    cards[1].metric(
+        fr.t("ov_signed_year"), pipeline.signed_since(leads, dt.date(today.year, 1, 1)), border=True
+    )
+    closed = int((ledger_rows["demand_status"] == demands.CLOSED).sum())
+    cards[2].metric(fr.t("ov_demands_open"), len(ledger_rows) - closed, border=True)
+    cards[3].metric(fr.t("ov_demands_overdue"), int(demands.overdue(ledger_rows, today).sum()), border=True)
+    cards[4].metric(fr.t("ov_demands_closed"), closed, border=True)
+    st.caption(" · ".join(counts))
+    links = st.columns(2, width=520)
+    with links[0]:
+        fr.link("pipeline")
+    with links[1]:
+        fr.link("demands")
+
+
 def main() -> None:
     fr = frame("overview")
     data, report = fr.analysis()
     with fr.guard():
         totals = views.chain_totals(data, report)
         _kpis(fr, totals, report)
+        _loop(fr, data)
         if report.cycles:
             cycles = render.joined((" → ".join(c) for c in report.cycles), fr.lang)
             st.info(fr.t("overview_cycles", cycles=plain(cycles)))

@@ -526,7 +526,9 @@ CATALOGUE.update(
         Column("lead_stage", "阶段", "Stage", "lead_stage", meaning="线索 → 投产, or 终止"),
         Column("owner", "负责人", "Owner", "text", meaning="the person or 招商专班 following the lead"),
         Column("planned_investment", "计划投资", "Planned investment", "money", _WAN, "planned investment"),
-        Column("expected_output", "预计产值", "Expected yearly output", "money", _WAN, "expected annual output"),
+        Column(
+            "expected_output", "预计产值", "Expected yearly output", "money", _WAN, "expected annual output"
+        ),
         Column("next_step", "下一步", "Next step", "text", meaning="what is to be done next"),
         Column("next_due", "下一步时限", "Next step due", "date", meaning="when the next step is due"),
         Column("overdue", "逾期", "Overdue", "bool", meaning="past due as of the date chosen"),

@@ -38,6 +38,7 @@ __all__ = [
     "overdue",
     "projected_projects",
     "segment_work",
+    "signed_since",
     "stage_of_project",
 ]
 
@@ -331,3 +332,14 @@ def _blank(value: object) -> bool:
     if isinstance(value, float):
         return value != value
     return False
+
+
+def signed_since(leads: pd.DataFrame, start: dt.date) -> int:
+    """How many leads reached 签约 or later on or after ``start`` (by the date their stage last changed):
+    the projects signed this period."""
+    if not len(leads):
+        return 0
+    return sum(
+        stage in IN_PIPELINE and isinstance(day, dt.date) and day >= start
+        for stage, day in zip(leads["lead_stage"], leads["stage_changed_on"], strict=True)
+    )

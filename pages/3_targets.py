@@ -6,10 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from chain import columns as cat
-from chain import export, render
+from chain import export, ledger, pipeline, render
 from ui import facade
+from ui import ledger as loop
 from ui.frame import Frame, frame
 from ui.widgets import download_pair, gap_name, plain, table
+from ui.workspace import acting_user
 
 # The table shows every column the export writes, ordered for reading on screen: who and where, the gap,
 # the score and its reasons first; the rest (long lists) after, in export order, so that a column added to
@@ -60,6 +62,58 @@ def _describe(
         f"{fr.t('targets_max_distance')}={far:,.0f}" if far else "",
     ]
     return "; ".join(p for p in parts if p) or fr.t("all")
+
+
+def _stages(shown: pd.DataFrame, leads: pd.DataFrame) -> list[str]:
+    """Each target's lead stage ("" when it is not a lead): a target already in the list shows it."""
+    held = {
+        pipeline.lead_key(c, s): stage
+        for c, s, stage in zip(leads["company"], leads["segment"], leads["lead_stage"], strict=True)
+    }
+    return [
+        held.get(pipeline.lead_key(n, s), "") for n, s in zip(shown["name"], shown["segment"], strict=True)
+    ]
+
+
+def _to_leads(fr: Frame, shown: pd.DataFrame, stages: list[str]) -> None:
+    """加入线索库: the chosen targets become leads with their region, gap, score and reasons of now."""
+    opened = loop.store()
+    if opened is None:
+        return
+    outside = [i for i, stage in zip(shown.index, stages, strict=True) if not stage]
+    st.markdown(f"**{fr.t('tg_leads_title')}**")
+    if not outside:
+        st.caption(fr.t("tg_leads_all_in"))
+        return
+    chosen = st.multiselect(
+        fr.t("tg_leads_pick"),
+        outside,
+        format_func=lambda i: f"{shown.loc[i, 'name']} · {shown.loc[i, 'segment']}",
+        key="tg_leads_pick",
+    )
+    if st.button(
+        fr.t("tg_leads_button"), key="tg_leads_button", disabled=not chosen, icon=":material/playlist_add:"
+    ):
+        picked = shown.loc[chosen]
+        worded = {lang: render.source(picked, "reasons", lang).tolist() for lang in ("zh", "en")}
+        records = [
+            {
+                "company": row["name"],
+                "segment": row["segment"],
+                "region": row["region"],
+                "gap": row["gap"],
+                "score": float(row["score"]),
+                "reasons_zh": tuple(worded["zh"][n]),
+                "reasons_en": tuple(worded["en"][n]),
+            }
+            for n, (_, row) in enumerate(picked.iterrows())
+        ]
+
+        def add() -> None:
+            for record in records:
+                ledger.add_lead(opened, record, by=acting_user(), origin="target")
+
+        loop.write(fr.lang, add, done=fr.t("tg_leads_added", count=len(records)))
 
 
 def main() -> None:
@@ -129,7 +183,24 @@ def main() -> None:
                     st.markdown(f"- {plain(reason)}")
             # The list as shown, cached per filter and language: rebuilding it is most of a rerun's work.
             prepared = facade.targets_display(fr.source, fr.settings, lang, _COLUMNS, **filters)
-            table(shown, _COLUMNS, lang, key="targets_table", height=560, prepared=prepared)
+            opened = loop.store()
+            stages = _stages(shown, loop.lead_frame(opened)) if opened is not None else [""] * len(shown)
+            if any(stages):
+                # A target already in the leads shows its stage, right after its name.
+                columns = (_COLUMNS[0], "lead_stage", *_COLUMNS[1:])
+                prepared = prepared.assign(
+                    lead_stage=[cat.value_name(cat.LEAD_STAGES, s, lang) if s else "" for s in stages]
+                )
+                table(
+                    shown.assign(lead_stage=stages),
+                    columns,
+                    lang,
+                    key="targets_table",
+                    height=560,
+                    prepared=prepared,
+                )
+            else:
+                table(shown, _COLUMNS, lang, key="targets_table", height=560, prepared=prepared)
             description = _describe(fr, *filters.values())
             download_pair(
                 facade.targets_downloads(fr.source, fr.settings, lang, description=description, **filters),
@@ -137,6 +208,7 @@ def main() -> None:
                 lang,
                 key="targets_download",
             )
+            _to_leads(fr, shown, stages)
         _how_scored(fr)
 
 

@@ -200,3 +200,14 @@ def test_signed_projects_on_line_complete_the_tiny_chain_by_hand() -> None:
     with pytest.raises(ValueError, match="already a local enterprise"):
         what_if_projects(data, None, [("煅烧", 1.0, "乙碳素")])
     assert what_if_projects(data, None, []).changes["delta"].tolist() == [0.0, 0.0]
+
+
+def test_projects_signed_this_period_count_by_the_day_their_stage_changed() -> None:
+    frame = pd.DataFrame(
+        {
+            "lead_stage": ["signed", "building", "signed", "visit"],
+            "stage_changed_on": [D(2026, 1, 5), D(2025, 12, 31), None, D(2026, 3, 1)],
+        }
+    )
+    assert pipeline.signed_since(frame, D(2026, 1, 1)) == 1
+    assert pipeline.signed_since(frame, D(2025, 1, 1)) == 2

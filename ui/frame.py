@@ -70,6 +70,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pairing", "pages/4_pairing.py", ":material/handshake:"),
     PageSpec("enterprise", "pages/5_enterprise.py", ":material/factory:"),
     PageSpec("what_if", "pages/6_what_if.py", ":material/science:"),
+    PageSpec("pipeline", "pages/10_pipeline.py", ":material/conversion_path:"),
+    PageSpec("demands", "pages/11_demands.py", ":material/assignment:"),
     PageSpec("data", "pages/7_data.py", ":material/upload_file:"),
 )
 _BY_KEY = {page.key: page for page in PAGES}
