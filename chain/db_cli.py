@@ -1,4 +1,5 @@
-"""The workspace on the command line: ``python -m chain db init|import|list|export|rename|current|delete|backup``.
+"""The workspace on the command line: ``python -m chain db init|import|list|export|rename|current|delete|backup|
+role|audit``.
 
 Every command takes ``--db URL`` (else ``$CHAIN_DB_URL``, else the SQLite file in ``$CHAIN_DATA_DIR``). A
 problem with the database is one line in the chosen language (a :class:`chain.store.StoreError`), never a
@@ -14,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from chain.access import Actor, Role
 from chain.cli import (
     EXIT_ERRORS,
     EXIT_OK,
@@ -34,13 +36,14 @@ _UNKNOWN_USER = "cli"
 _WORKBOOK_CODES = frozenset({"not_accepted", "period_missing", "period_invalid"})
 
 
-def acting_user() -> str:
-    """Who runs the command: ``$CHAIN_USER``, else the login name, written ``cli:<name>``."""
+def acting_user() -> Actor:
+    """Who runs the command: ``$CHAIN_USER``, else the login name, written ``cli:<name>``. Whoever can run the
+    command line on the server can open its database anyway: a system actor (an admin)."""
     try:
         name = os.environ.get("CHAIN_USER") or getpass.getuser()
     except (KeyError, OSError):
         name = _UNKNOWN_USER
-    return name if os.environ.get("CHAIN_USER") else f"cli:{name}"
+    return Actor.system(name if os.environ.get("CHAIN_USER") else f"cli:{name}")
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -82,6 +85,14 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     zipped.add_argument("-o", "--output", required=True, help="the .zip to write")
     backup = command("backup", "copy a SQLite database with SQLite's online backup", _run_backup)
     backup.add_argument("-o", "--output", required=True, help="the database file to write")
+    role = command("role", "give a signed-in user a role, or list the roles (no USER)", _run_role)
+    role.add_argument("user", nargs="?", help="the user's login name or e-mail, as the login gives it")
+    role.add_argument(
+        "role", nargs="?", choices=("viewer", "editor", "admin", "none"), help="none: remove it"
+    )
+    audited = command("audit", "the audit trail: every write, newest first", _run_audit)
+    audited.add_argument("--json", action="store_true", help="print JSON on stdout")
+    audited.add_argument("--limit", type=int, help="only the newest N entries")
 
 
 def _say(text: object) -> None:
@@ -256,4 +267,42 @@ def _run_backup(args: argparse.Namespace) -> int:
     except StoreError as error:
         return _fail(error, args.lang)
     _say(f"已写入 {args.output}" if args.lang == "zh" else f"wrote {args.output}")
+    return EXIT_OK
+
+
+def _run_role(args: argparse.Namespace) -> int:
+    try:
+        with _open(args) as store:
+            if args.user is None:
+                for grant in store.roles():
+                    print(
+                        f"{grant.user}\t{grant.role.value}\t{grant.granted_by}\t{grant.granted_at.isoformat()}"
+                    )
+                return EXIT_OK
+            if args.role is None:
+                _say(
+                    "请给出角色：viewer、editor、admin 或 none。"
+                    if args.lang == "zh"
+                    else "give a role: viewer, editor, admin or none."
+                )
+                return EXIT_USAGE
+            chosen = None if args.role == "none" else Role.parse(args.role)
+            store.set_role(args.user, chosen, by=acting_user())
+    except StoreError as error:
+        return _fail(error, args.lang)
+    _say(f"{args.user}：{args.role}" if args.lang == "zh" else f"{args.user}: {args.role}")
+    return EXIT_OK
+
+
+def _run_audit(args: argparse.Namespace) -> int:
+    try:
+        with _open(args) as store:
+            entries = store.audit_log(limit=args.limit)
+    except StoreError as error:
+        return _fail(error, args.lang)
+    if args.json:
+        print(json_text({"audit": [entry.to_json() for entry in entries]}))
+        return EXIT_OK
+    for entry in entries:
+        print(f"{entry.at.isoformat()}\t{entry.user}\t{entry.action}\t{entry.target}")
     return EXIT_OK

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -30,10 +30,8 @@ from sqlalchemy.engine import Connection
 from chain import columns as cat
 from chain import demands as ledger_rules
 from chain import export, pipeline
-from chain.store import Store, demands, lead_activities, leads, workspaces
-
-if TYPE_CHECKING:
-    from chain.access import Actor
+from chain.access import Actor
+from chain.store import Store, Write, demands, lead_activities, leads, workspaces
 
 __all__ = [
     "DEMAND_FIELDS",
@@ -331,7 +329,7 @@ def _stage_words(stage: str) -> dict[str, str]:
     }
 
 
-def _insert_lead(w: Any, fields: Mapping[str, object], origin: str, on: dt.date) -> int:
+def _insert_lead(w: Write, fields: Mapping[str, object], origin: str, on: dt.date) -> int:
     company, segment = _text(fields.get("company")), _text(fields.get("segment"))
     pipeline.LeadFields(
         company,
@@ -405,7 +403,7 @@ def add_lead(
 
 
 def _apply_lead_change(
-    w: Any, before: dict[str, object], changes: Mapping[str, object], reason: str, on: dt.date
+    w: Write, before: dict[str, object], changes: Mapping[str, object], reason: str, on: dt.date
 ) -> dict[str, object]:
     values: dict[str, object] = {}
     for key in LEAD_EDITABLE:
@@ -461,7 +459,7 @@ def update_lead(
         return _apply_lead_change(w, before, changes, reason, on or dt.date.today())
 
 
-def _log(w: Any, lead_id: int, on: dt.date, kind: str, note: str) -> None:
+def _log(w: Write, lead_id: int, on: dt.date, kind: str, note: str) -> None:
     if kind not in cat.ACTIVITY_KINDS:
         raise LedgerError("bad_activity", kind=kind)
     w.connection.execute(
@@ -545,7 +543,7 @@ def _find_demand(
     return None if row is None else _demand_record(row._mapping)
 
 
-def _insert_demand(w: Any, record: Mapping[str, object]) -> int:
+def _insert_demand(w: Write, record: Mapping[str, object]) -> int:
     clean = _clean_demand(record)
     if _find_demand(w.connection, w.workspace_id, clean) is not None:
         raise LedgerError("demand_exists")
@@ -583,7 +581,7 @@ def add_demand(store: Store, record: Mapping[str, object], *, by: Actor) -> int:
 
 
 def _apply_demand_change(
-    w: Any, before: dict[str, object], changes: Mapping[str, object]
+    w: Write, before: dict[str, object], changes: Mapping[str, object]
 ) -> dict[str, object]:
     merged = {**before, **{k: v for k, v in changes.items() if k in DEMAND_FIELDS}}
     if merged.get("demand_status") != ledger_rules.CLOSED and "closed" not in changes:

@@ -22,7 +22,7 @@ import os
 import re
 import sqlite3
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +38,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
+from chain.access import Actor, Role, authorise, effective_role
+from chain.errors import ERRORS, StoreError
 from chain.model import LoadResult
 from chain.periods import PeriodError, parse_period
 from chain.problems import Problem
@@ -51,10 +53,13 @@ __all__ = [
     "DEFAULT_WORKSPACE",
     "ERRORS",
     "SYSTEM_USER",
+    "AuditEntry",
     "Imported",
+    "RoleGrant",
     "Snapshot",
     "Store",
     "StoreError",
+    "Write",
     "alembic_config",
     "database_url",
     "metadata",
@@ -122,6 +127,29 @@ snapshot_files = sa.Table(
     metadata,
     sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+roles = sa.Table(
+    "roles",
+    metadata,
+    sa.Column("user_name", sa.String(200), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("granted_by", sa.String(200), nullable=False),
+    sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
+)
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("user_name", sa.String(200), nullable=False),
+    sa.Column("user_source", sa.String(20), nullable=False),
+    sa.Column("action", sa.String(60), nullable=False),
+    sa.Column("target", sa.String(400), nullable=False),
+    sa.Column("before", sa.JSON, nullable=True),
+    sa.Column("after", sa.JSON, nullable=True),
+    sa.Index("ix_audit_workspace_at", "workspace_id", "at"),
 )
 
 # --- recruiting loop (#16): leads, their activity log and the demand ledger (migration 0004) ---
@@ -196,67 +224,6 @@ demands = sa.Table(
 )
 # --- end recruiting loop (#16) ---
 
-#: code -> (zh, en) message templates of every StoreError; ``{detail}`` and the named fields are filled in.
-ERRORS: dict[str, tuple[str, str]] = {
-    "missing": (
-        "找不到数据库 {where}：请先运行 python -m chain db init，或检查 --db / CHAIN_DB_URL。（{detail}）",
-        "no database at {where}: run python -m chain db init first, or check --db / CHAIN_DB_URL. ({detail})",
-    ),
-    "locked": (
-        "数据库 {where} 正被另一个程序占用（已等待 {seconds:g} 秒）：请稍后再试。（{detail}）",
-        "the database {where} is locked by another program (waited {seconds:g} s): try again shortly. ({detail})",
-    ),
-    "read_only": (
-        "数据库 {where} 只读，无法写入：请检查文件或账号的写权限。（{detail}）",
-        "the database {where} is read-only: check write permission on the file or the account. ({detail})",
-    ),
-    "unreachable": (
-        "无法连接数据库 {where}：请检查地址、账号和服务器是否在运行。（{detail}）",
-        "cannot connect to the database {where}: check the URL, the account and that the server runs. ({detail})",
-    ),
-    "newer_schema": (
-        "数据库 {where} 由更新版本的本程序创建（结构版本 {detail}）：请升级程序，不要用旧版本打开。",
-        "the database {where} was written by a newer version of this app (schema {detail}): upgrade the app.",
-    ),
-    "bad_url": (
-        "数据库地址无法识别：{detail}",
-        "the database URL is not understood: {detail}",
-    ),
-    "not_accepted": (
-        "工作簿有 {detail} 个错误：只有没有错误的工作簿才能保存为快照。",
-        "the workbook has {detail} errors: only a workbook without errors becomes a snapshot.",
-    ),
-    "period_missing": (
-        "工作簿的设置表没有报告期：请填写报告期（如 2023年1-9月），命令行用 --period。",
-        "the workbook's 设置 sheet has no reporting period: give one (e.g. 2023年1-9月), --period on the command line.",
-    ),
-    "period_invalid": ("{detail}", "{detail}"),
-    "not_found": ("没有编号为 {detail} 的快照。", "there is no snapshot with id {detail}."),
-    "empty_label": ("快照名称不能为空。", "a snapshot's label cannot be empty."),
-    "no_user": ("写入必须注明操作人。", "every write must name the acting user."),
-    "sqlite_only": (
-        "数据库文件备份只适用于 SQLite；PostgreSQL 请用 pg_dump（见 docs/deploy.md）。",
-        "a database-file backup is for SQLite only; back PostgreSQL up with pg_dump (see docs/deploy.md).",
-    ),
-    "failed": ("数据库 {where} 出错：{detail}", "the database {where} failed: {detail}"),
-}
-
-
-class StoreError(Exception):
-    """Something the store cannot do, with a code (a key of :data:`ERRORS`) and a message in zh and en."""
-
-    def __init__(self, code: str, *, where: str = "", detail: object = "", seconds: float = 0.0) -> None:
-        self.code = code
-        zh, en = ERRORS[code]
-        fields = {"where": where, "detail": detail, "seconds": seconds}
-        self.message_zh = zh.format(**fields)
-        self.message_en = en.format(**fields)
-        super().__init__(self.message_en)
-
-    def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
-
-
 #: The record of ``python -m chain db list --json`` (:meth:`Snapshot.to_json`): key -> (JSON type, meaning);
 #: docs/cli.md is generated from it.
 SNAPSHOT_JSON: dict[str, tuple[str, str]] = {
@@ -319,6 +286,82 @@ class Imported:
     created: bool
 
 
+@dataclass(frozen=True)
+class RoleGrant:
+    """A role assigned in the database to a signed-in user name."""
+
+    user: str
+    role: Role
+    granted_by: str
+    granted_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One write as the audit trail keeps it: who, when, what, and the record before and after."""
+
+    id: int
+    at: datetime
+    user: str
+    source: str
+    action: str
+    target: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "user": self.user,
+            "source": self.source,
+            "action": self.action,
+            "target": self.target,
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+@dataclass
+class Write:
+    """One authorised write transaction (:meth:`Store.writing`): its connection, the workspace it writes to,
+    the acting user, and :meth:`audit` to record what it did in the same transaction."""
+
+    connection: Connection
+    workspace_id: int
+    actor: Actor
+    action: str
+
+    def audit(
+        self,
+        target: str,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any] | None,
+        *,
+        action: str | None = None,
+    ) -> None:
+        """Record the write: rolled back with it, so neither exists without the other."""
+        self.connection.execute(
+            audit.insert().values(
+                workspace_id=self.workspace_id,
+                at=datetime.now(UTC),
+                user_name=self.actor.name,
+                user_source=self.actor.source,
+                action=action or self.action,
+                target=target[:400],
+                before=_jsonable(before),
+                after=_jsonable(after),
+            )
+        )
+
+
+def _jsonable(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A record as JSON keeps it (dates as ISO text)."""
+    if record is None:
+        return None
+    return json.loads(json.dumps(dict(record), default=str, ensure_ascii=False))
+
+
 def database_url(url: str | None = None) -> str:
     """The database to use: ``url`` when given, else ``$CHAIN_DB_URL``, else the SQLite file ``chain.sqlite3``
     in ``$CHAIN_DATA_DIR`` (default: the ``workspace/`` folder next to the app)."""
@@ -369,15 +412,31 @@ def _safe_name(text: str) -> str:
 class Store:
     """A workspace database: its snapshots, read and written in transactions. Open with :meth:`open`."""
 
-    def __init__(self, engine: Engine, where: str, busy_timeout: float, workspace: str = DEFAULT_WORKSPACE):
+    def __init__(
+        self,
+        engine: Engine,
+        where: str,
+        busy_timeout: float,
+        workspace: str = DEFAULT_WORKSPACE,
+        unknown_role: Role | None = Role.VIEWER,
+    ):
         self.engine = engine
+        #: The role of a signed-in user without an assignment (None: no access), :class:`chain.access.Policy`.
+        self.unknown_role = unknown_role
         #: The database named for people (the password of a URL hidden).
         self.where = where
         self.busy_timeout = busy_timeout
         self.workspace = workspace
 
     @classmethod
-    def open(cls, url: str | None = None, *, create: bool = True, busy_timeout: float = 30.0) -> Store:
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        create: bool = True,
+        busy_timeout: float = 30.0,
+        unknown_role: Role | None = Role.VIEWER,
+    ) -> Store:
         """The store at ``url`` (:func:`database_url`), migrated to the newest schema.
 
         A SQLite file (and its folder) is created when ``create``; otherwise a missing file is a
@@ -423,7 +482,7 @@ class Store:
                 )
             except (SQLAlchemyError, ImportError) as exc:
                 raise StoreError("bad_url", detail=exc) from None
-        store = cls(engine, where, busy_timeout)
+        store = cls(engine, where, busy_timeout, unknown_role=unknown_role)
         try:
             store.migrate()
         except BaseException:
@@ -486,12 +545,17 @@ class Store:
         return self._reading()
 
     @contextmanager
-    def _writing(self) -> Iterator[tuple[Connection, int]]:
-        """One write transaction on the workspace, taken in turn with every other writer: (connection,
-        workspace id). Anything raised inside rolls all of it back."""
+    def writing(self, by: Actor, action: str) -> Iterator[Write]:
+        """One write transaction on the workspace, taken in turn with every other writer, by ``by`` doing
+        ``action`` (a key of :data:`chain.access.ACTIONS`).
+
+        The actor's role is read and :func:`chain.access.authorise` applied inside the transaction, so a role
+        taken away a moment ago already refuses; anything raised inside rolls all of it back, audit included.
+        """
         with self._errors(), self.engine.connect() as connection:
             connection.execution_options(write=True)
             with connection.begin():
+                authorise(by, self._role(connection, by), action)
                 query = sa.select(workspaces.c.id).where(workspaces.c.name == self.workspace)
                 if connection.dialect.name != "sqlite":
                     query = query.with_for_update()
@@ -500,7 +564,7 @@ class Store:
                     workspace_id = connection.execute(
                         workspaces.insert().values(name=self.workspace, created_at=datetime.now(UTC))
                     ).inserted_primary_key[0]
-                yield connection, int(workspace_id)
+                yield Write(connection, int(workspace_id), by, action)
 
     # -- schema ------------------------------------------------------------------------------------------
 
@@ -615,20 +679,13 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _check_user(by: str) -> str:
-        # The acting user of every write: recorded with an upload now, and by the audit trail of issue #15.
-        if not by or not by.strip():
-            raise StoreError("no_user")
-        return by.strip()
-
     def add(
         self,
         data: bytes,
         file_name: str,
         result: LoadResult,
         *,
-        by: str,
+        by: Actor,
         period: str | None = None,
         label: str | None = None,
         current: bool | None = None,
@@ -642,7 +699,6 @@ class Store:
         ``current`` is None and the workspace has no current one: on a shared server, one user's upload does
         not change what everyone else opens on unless asked to.
         """
-        by = self._check_user(by)
         if result.data is None or result.errors or result.data.excluded:
             # Rows left out on request are still errors of these bytes: such a workbook is not accepted.
             raise StoreError("not_accepted", detail=len(result.errors) or len(result.data.excluded_rows))
@@ -657,7 +713,8 @@ class Store:
         sha = hashlib.sha256(data).hexdigest()
         report = {"errors": [], "warnings": [_problem_record(p) for p in result.warnings]}
         try:
-            with self._writing() as (connection, workspace_id):
+            with self.writing(by, "snapshot.add") as write:
+                connection, workspace_id = write.connection, write.workspace_id
                 existing = connection.execute(
                     self._listing().where(snapshots.c.sha256 == sha, snapshots.c.workspace_id == workspace_id)
                 ).first()
@@ -675,7 +732,7 @@ class Store:
                         period=period_text,
                         label=chosen_label,
                         uploaded_at=datetime.now(UTC),
-                        uploaded_by=by,
+                        uploaded_by=by.name,
                         sha256=sha,
                         file_name=file_name,
                         size=len(data),
@@ -690,7 +747,9 @@ class Store:
                 if current or (current is None and has_current is None):
                     _make_current(connection, workspace_id, int(snapshot_id))
                 row = connection.execute(self._listing().where(snapshots.c.id == snapshot_id)).one()
-                return Imported(self._snapshot(row), created=True)
+                added = self._snapshot(row)
+                write.audit(_target(added), None, added.to_json())
+                return Imported(added, created=True)
         except IntegrityError:
             # The same bytes committed by another writer between our check and our insert.
             with self._reading() as connection:
@@ -699,35 +758,37 @@ class Store:
                 raise
             return Imported(self._snapshot(row), created=False)
 
-    def rename(self, snapshot_id: int, label: str, *, by: str) -> Snapshot:
+    def rename(self, snapshot_id: int, label: str, *, by: Actor) -> Snapshot:
         """Give a snapshot a new label (its data never changes)."""
-        self._check_user(by)
         if not label.strip():
             raise StoreError("empty_label")
-        with self._writing() as (connection, workspace_id):
-            self._require(connection, workspace_id, snapshot_id)
-            connection.execute(
+        with self.writing(by, "snapshot.rename") as write:
+            before = self._require(write.connection, write.workspace_id, snapshot_id)
+            write.connection.execute(
                 snapshots.update().where(snapshots.c.id == snapshot_id).values(label=label.strip())
             )
+            write.audit(_target(before), {"label": before.label}, {"label": label.strip()})
         return self.snapshot(snapshot_id)
 
-    def set_current(self, snapshot_id: int, *, by: str) -> Snapshot:
+    def set_current(self, snapshot_id: int, *, by: Actor) -> Snapshot:
         """Make a snapshot the workspace's current one (the previous current one no longer is)."""
-        self._check_user(by)
-        with self._writing() as (connection, workspace_id):
-            self._require(connection, workspace_id, snapshot_id)
-            _make_current(connection, workspace_id, snapshot_id)
+        with self.writing(by, "snapshot.set_current") as write:
+            chosen = self._require(write.connection, write.workspace_id, snapshot_id)
+            previous = self._current_id(write.connection, write.workspace_id)
+            _make_current(write.connection, write.workspace_id, snapshot_id)
+            write.audit(_target(chosen), {"current": previous}, {"current": snapshot_id})
         return self.snapshot(snapshot_id)
 
-    def delete(self, snapshot_id: int, *, by: str) -> Snapshot | None:
+    def delete(self, snapshot_id: int, *, by: Actor) -> Snapshot | None:
         """Delete a snapshot and its bytes. When it was current, the snapshot of the newest period left
         becomes current, so that the app keeps opening on data; that snapshot is returned (or None)."""
-        self._check_user(by)
-        with self._writing() as (connection, workspace_id):
-            was_current = self._require(connection, workspace_id, snapshot_id)
+        with self.writing(by, "snapshot.delete") as write:
+            connection, workspace_id = write.connection, write.workspace_id
+            gone = self._require(connection, workspace_id, snapshot_id)
             connection.execute(snapshot_files.delete().where(snapshot_files.c.snapshot_id == snapshot_id))
             connection.execute(snapshots.delete().where(snapshots.c.id == snapshot_id))
-            if not was_current:
+            write.audit(_target(gone), gone.to_json(), None)
+            if not gone.current:
                 return None
             successor = connection.execute(
                 sa.select(snapshots.c.id)
@@ -744,17 +805,113 @@ class Store:
             new_current = int(successor[0])
         return self.snapshot(new_current)
 
-    @staticmethod
-    def _require(connection: Connection, workspace_id: int, snapshot_id: int) -> bool:
-        """Whether the snapshot is current; ``not_found`` when the workspace has no such snapshot."""
+    def _require(self, connection: Connection, workspace_id: int, snapshot_id: int) -> Snapshot:
+        """The workspace's snapshot ``snapshot_id``; ``not_found`` when it has no such snapshot."""
         found = connection.execute(
-            sa.select(snapshots.c.is_current).where(
-                snapshots.c.id == snapshot_id, snapshots.c.workspace_id == workspace_id
-            )
+            self._listing().where(snapshots.c.id == snapshot_id, snapshots.c.workspace_id == workspace_id)
         ).first()
         if found is None:
             raise StoreError("not_found", detail=snapshot_id)
-        return bool(found[0])
+        return self._snapshot(found)
+
+    @staticmethod
+    def _current_id(connection: Connection, workspace_id: int) -> int | None:
+        found = connection.execute(
+            sa.select(snapshots.c.id).where(snapshots.c.workspace_id == workspace_id, snapshots.c.is_current)
+        ).scalar_one_or_none()
+        return None if found is None else int(found)
+
+    # -- access ------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _assigned(connection: Connection, user: str) -> Role | None:
+        found = connection.execute(sa.select(roles.c.role).where(roles.c.user_name == user)).scalar()
+        return None if found is None else Role(found)
+
+    def _role(self, connection: Connection, actor: Actor) -> Role | None:
+        assigned = None if actor.trusted else self._assigned(connection, actor.name)
+        return effective_role(actor, assigned, self.unknown_role)
+
+    def role_of(self, actor: Actor) -> Role | None:
+        """The actor's role now (None: no access): what the pages show and hide by; writes check again."""
+        with self._reading() as connection:
+            return self._role(connection, actor)
+
+    def roles(self) -> list[RoleGrant]:
+        """Every role assigned in the database, by user name."""
+        with self._reading() as connection:
+            rows = connection.execute(sa.select(roles).order_by(roles.c.user_name)).all()
+        return [
+            RoleGrant(row.user_name, Role(row.role), row.granted_by, _utc(row.granted_at)) for row in rows
+        ]
+
+    def set_role(self, user: str, role: Role | None, *, by: Actor) -> RoleGrant | None:
+        """Give ``user`` a role, or take their assignment away (``None``: they fall back to the unknown
+        users' role). The last assigned admin keeps the role: somebody must be able to assign roles on a
+        server where nobody is local."""
+        user = user.strip()
+        if not user:
+            raise StoreError("no_user")
+        with self.writing(by, "role.set") as write:
+            connection = write.connection
+            before = self._assigned(connection, user)
+            if before is Role.ADMIN and role is not Role.ADMIN:
+                admins = connection.execute(
+                    sa.select(sa.func.count()).select_from(roles).where(roles.c.role == Role.ADMIN.value)
+                ).scalar_one()
+                if admins <= 1:
+                    raise StoreError("last_admin", detail=user)
+            connection.execute(roles.delete().where(roles.c.user_name == user))
+            grant = None
+            if role is not None:
+                grant = RoleGrant(user, role, by.name, datetime.now(UTC))
+                connection.execute(
+                    roles.insert().values(
+                        user_name=user,
+                        role=role.value,
+                        granted_by=grant.granted_by,
+                        granted_at=grant.granted_at,
+                    )
+                )
+            write.audit(
+                f"user {user}",
+                None if before is None else {"role": before.value},
+                None if role is None else {"role": role.value},
+            )
+        return grant
+
+    def audit_log(self, *, limit: int | None = None) -> list[AuditEntry]:
+        """The workspace's audit trail, newest first (role changes, which belong to no workspace's data but
+        to the server, included)."""
+        query = (
+            sa.select(audit)
+            .select_from(audit.outerjoin(workspaces, audit.c.workspace_id == workspaces.c.id))
+            .where(
+                sa.or_(
+                    workspaces.c.name == self.workspace,
+                    audit.c.workspace_id.is_(None),
+                    audit.c.action == "role.set",
+                )
+            )
+            .order_by(audit.c.at.desc(), audit.c.id.desc())
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        with self._reading() as connection:
+            rows = connection.execute(query).all()
+        return [
+            AuditEntry(
+                int(row.id),
+                _utc(row.at),
+                row.user_name,
+                row.user_source,
+                row.action,
+                row.target,
+                row.before,
+                row.after,
+            )
+            for row in rows
+        ]
 
     # -- backups -----------------------------------------------------------------------------------------
 
@@ -801,6 +958,11 @@ class Store:
                 raw.close()
 
 
+def _target(snapshot: Snapshot) -> str:
+    """How the audit trail names a snapshot."""
+    return f"snapshot {snapshot.id} ({snapshot.county} {snapshot.period} · {snapshot.label})"
+
+
 def _write_bytes(connection: Connection, snapshot_id: int, data: bytes) -> None:
     """Store a snapshot's original bytes (its own table: listing snapshots never reads them)."""
     connection.execute(snapshot_files.insert().values(snapshot_id=snapshot_id, data=data))
@@ -816,13 +978,14 @@ def _make_current(connection: Connection, workspace_id: int, snapshot_id: int) -
     connection.execute(snapshots.update().where(snapshots.c.id == snapshot_id).values(is_current=True))
 
 
-def seed(store: Store, paths: Sequence[Path] = BUNDLED_SAMPLES, *, by: str = SYSTEM_USER) -> list[Imported]:
+def seed(store: Store, paths: Sequence[Path] = BUNDLED_SAMPLES, *, by: Actor | None = None) -> list[Imported]:
     """Import the bundled sample workbooks that exist when the workspace has no snapshot yet, the last one
     current: the app is useful on its first start. Returns what was imported (nothing when not empty)."""
     from chain.load import load_workbook
 
     if store.snapshots():
         return []
+    by = by or Actor.system(SYSTEM_USER)
     present = [path for path in paths if path.is_file()]
     imported = []
     for index, path in enumerate(present):

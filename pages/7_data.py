@@ -16,7 +16,7 @@ from chain import guard, problems, schema
 from chain.isolate import QueuePosition
 from chain.model import LoadResult
 from chain.problems import Problem
-from ui import facade, server, workspace
+from ui import access, admin, facade, server, workspace
 from ui.facade import Source
 from ui.frame import GENERATION_KEY, OUTCOME_KEY, UPLOAD_KEY, Frame, frame, use_sample, use_upload
 from ui.widgets import download_pair, places, plain, severity_name, table
@@ -145,6 +145,9 @@ def _outcome(fr: Frame) -> None:
 
 
 def _upload(fr: Frame) -> None:
+    if not access.can("snapshot.add"):
+        st.info(fr.t("auth_viewer_upload"))
+        return
     facade.prepare_uploads()
     space = server.temp_space()
     if space is not None and space.short:
@@ -295,6 +298,8 @@ def main() -> None:
             _interpretations(fr, fr.loaded)
             _report(fr, fr.source, fr.loaded)
         workspace.snapshots_section(fr)
+        admin.roles_section(fr)
+        admin.audit_section(fr)
 
 
 main()

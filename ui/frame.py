@@ -20,7 +20,7 @@ from chain import render
 from chain.gaps import ChainReport
 from chain.model import ChainData, LoadResult
 from chain.settings import AnalysisSettings
-from ui import facade, server, workspace
+from ui import access, facade, server, workspace
 from ui.facade import Source
 from ui.i18n import LANGS, t
 from ui.widgets import places, plain
@@ -157,6 +157,7 @@ def _sidebar(lang: str, source: Source | None, loaded: LoadResult | None) -> Non
     with st.sidebar:
         st.markdown(f"### {t('app_title', lang)}")
         st.caption(t("app_subtitle", lang))
+        access.sidebar_badge(lang)
         st.segmented_control(
             t("language", lang),
             options=list(LANGS),
@@ -239,6 +240,7 @@ def frame(page_key: str) -> Frame:
         page_icon=server.page_icon(),
         layout="wide",
     )
+    access.gate(lang)  # before anything of the chain's data is read or shown
     settings = AnalysisSettings(weak_share=float(st.session_state[WEAK_SHARE_KEY]))
     source = _current_source()
     loaded: LoadResult | None = None

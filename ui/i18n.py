@@ -472,7 +472,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "pl_funnel": ("招商漏斗", "Funnel"),
     "pl_gap_work": ("缺口环节跟进情况", "What is done per gap"),
     "pl_table": ("线索清单", "Leads"),
-    "pl_count": ("{count} 条线索，其中 {overdue} 条下一步已逾期", "{count} {count:plural:lead|leads}, {overdue} overdue"),
+    "pl_count": (
+        "{count} 条线索，其中 {overdue} 条下一步已逾期",
+        "{count} {count:plural:lead|leads}, {overdue} overdue",
+    ),
     "pl_edit": ("更新线索", "Update a lead"),
     "pl_pick": ("选择线索", "Lead"),
     "pl_reason": ("原因（退回、终止或重启时必填）", "Reason (needed to go back, stop or reopen)"),
@@ -533,7 +536,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "wi_projected_now": ("现在", "Now"),
     "wi_projected_after": ("投产后", "Projected"),
     "wi_projected_counted": ("计入的项目", "Projects counted"),
-    "wi_projected_skipped": ("已在企业表中、不重复计入：{names}", "Already in 企业, not counted again: {names}"),
+    "wi_projected_skipped": (
+        "已在企业表中、不重复计入：{names}",
+        "Already in 企业, not counted again: {names}",
+    ),
     "wi_projected_none": ("还没有可计入的签约项目。", "No signed project to count yet."),
     "ov_loop": ("招商与服务闭环", "The recruiting and service loop"),
     "ov_leads_by_stage": ("线索（按阶段）", "Leads by stage"),
@@ -543,7 +549,73 @@ TEXT: dict[str, tuple[str, str]] = {
     "ov_demands_closed": ("已办结诉求", "Closed demands"),
     "ent_ledger_demands": ("诉求台账", "Demand ledger"),
     "ent_deputy_firms": ("{deputy} 包联的企业：{firms}", "{deputy} looks after: {firms}"),
+    "audit_action_lead.write": ("修改招商线索", "change a lead"),
+    "audit_action_demand.write": ("修改企业诉求", "change a demand"),
     # --- end recruiting loop (#16) ---
+    # --- access: login, roles and the audit trail (#15) ---
+    "auth_login_needed": (
+        "本系统的数据属于企业商业信息，请先登录。",
+        "The data here is enterprises' commercial information: please sign in first.",
+    ),
+    "auth_login": ("登录", "Sign in"),
+    "auth_logout": ("退出登录", "Sign out"),
+    "auth_proxy_refused": (
+        "无法确认您的身份：请通过单位的统一入口（反向代理）访问本系统，不要直接访问本机端口。",
+        "Your identity cannot be confirmed: open the app through the office's sign-in gateway (the reverse "
+        "proxy), not the server's port directly.",
+    ),
+    "auth_no_role": (
+        "{user} 已登录，但还没有使用权限：请联系管理员分配角色。",
+        "{user} is signed in but has no access yet: ask an administrator for a role.",
+    ),
+    "auth_signed_in": ("当前用户：{user}（{role}）", "Signed in: {user} ({role})"),
+    "auth_role_viewer": ("查看", "viewer"),
+    "auth_role_editor": ("编辑", "editor"),
+    "auth_role_admin": ("管理员", "admin"),
+    "auth_role_none": ("无权限", "no access"),
+    "auth_viewer_upload": (
+        "您的角色是“查看”：可以浏览和导出，上传和管理快照需要“编辑”角色。",
+        "Your role is viewer: you can explore and export; uploading and managing snapshots needs the editor "
+        "role.",
+    ),
+    "roles_title": ("用户与角色", "Users and roles"),
+    "roles_hint": (
+        "查看：浏览、导出；编辑：另可上传和管理快照；管理员：另可分配角色。未分配角色的登录用户：{unknown}。",
+        "Viewer: explore and export; editor: also upload and manage snapshots; admin: also assign roles. "
+        "Signed-in users without a role: {unknown}.",
+    ),
+    "roles_empty": ("还没有分配任何角色。", "No roles assigned yet."),
+    "roles_user": ("用户（登录名或邮箱）", "User (login name or e-mail)"),
+    "roles_role": ("角色", "Role"),
+    "roles_none": ("取消分配", "Remove the assignment"),
+    "roles_apply": ("保存角色", "Save the role"),
+    "roles_col_user": ("用户", "User"),
+    "roles_col_role": ("角色", "Role"),
+    "roles_col_by": ("分配人", "Assigned by"),
+    "roles_col_at": ("分配时间", "Assigned at"),
+    "audit_title": ("操作记录", "Audit trail"),
+    "audit_hint": (
+        "每一次写入（导入、改名、删除、设为当前、角色变更）由谁、何时、做了什么、前后内容。",
+        "Every write (import, rename, delete, make current, role change): who, when, what, before and after.",
+    ),
+    "audit_empty": ("还没有操作记录。", "Nothing has been written yet."),
+    "audit_download": ("导出操作记录（Excel）", "Export the audit trail (Excel)"),
+    "audit_col_at": ("时间", "When"),
+    "audit_col_user": ("操作人", "Who"),
+    "audit_col_source": ("身份来源", "Identity from"),
+    "audit_col_action": ("操作", "Action"),
+    "audit_col_target": ("对象", "What"),
+    "audit_col_before": ("操作前", "Before"),
+    "audit_col_after": ("操作后", "After"),
+    "audit_action_snapshot.add": ("导入快照", "import a snapshot"),
+    "audit_action_snapshot.rename": ("快照改名", "rename a snapshot"),
+    "audit_action_snapshot.set_current": ("设为当前快照", "make a snapshot current"),
+    "audit_action_snapshot.delete": ("删除快照", "delete a snapshot"),
+    "audit_action_role.set": ("变更角色", "change a role"),
+    "audit_source_local": ("本机单用户", "local single user"),
+    "audit_source_system": ("命令行/系统", "command line / system"),
+    "audit_source_oidc": ("统一登录", "sign-in (OIDC)"),
+    "audit_source_proxy": ("反向代理", "reverse proxy"),
 }
 
 

@@ -5,7 +5,8 @@ the bundled samples when empty, so the app is useful on its first start. Every s
 snapshot unless it picked another in the sidebar or has an upload of its own in hand. Every accepted upload
 is kept as a snapshot; making it current, renaming and deleting are explicit actions on the data page.
 
-Writes name the acting user: :func:`acting_user` ("local" until logins exist, issue #15).
+Writes name the acting user (:func:`acting_user`, the session :mod:`ui.access` let in); the store refuses
+what their role does not allow, and the page hides it.
 """
 
 from __future__ import annotations
@@ -20,17 +21,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 import streamlit as st
 
+from chain import ledger
 from chain import store as stores
+from chain.access import Actor
+from chain.load import load_workbook
 from chain.model import LoadResult
 from chain.periods import PeriodError, parse_period
 from chain.store import Snapshot, Store, StoreError
-from ui import facade
+from ui import access, facade
 from ui.facade import Source
 from ui.i18n import t
 from ui.widgets import plain
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from streamlit.delta_generator import DeltaGenerator
 
     from ui.frame import Frame  # ui.frame imports this module: for annotations only
 
@@ -54,19 +60,17 @@ log = logging.getLogger(__name__)
 SNAPSHOT_KEY = "snapshot_id"
 _CHOICE_WIDGET = "snapshot_choice"
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: The acting user in local single-user mode.
-LOCAL_USER = "local"
 
 
-def acting_user() -> str:
+def acting_user() -> Actor:
     """Who is acting in this session (every write names them)."""
-    return LOCAL_USER
+    return access.current().actor
 
 
 @st.cache_resource(show_spinner=False)
 def _open(url: str) -> Store:
     """The store at ``url``, migrated, and seeded with the bundled samples when it has no snapshot."""
-    opened = Store.open(url)
+    opened = Store.open(url, unknown_role=access.policy().unknown_role)
     seeded = stores.seed(opened)
     if seeded:
         log.info("seeded the workspace with %d bundled snapshot(s)", len(seeded))
@@ -76,10 +80,6 @@ def _open(url: str) -> Store:
 
 def _seed_ledger(opened: Store) -> None:
     """On a first start, the bundled sample's pipeline and demand ledger (#16), dated around today."""
-    from chain import ledger
-    from chain.access import Actor
-    from chain.load import load_workbook
-
     newest = stores.BUNDLED_SAMPLES[-1]
     if not newest.is_file():
         return
@@ -338,6 +338,21 @@ def snapshots_section(fr: Frame) -> None:
         if st.button(fr.t("ws_open_button"), key="ws_open", icon=":material/visibility:"):
             choose_snapshot(picked.id)
             st.rerun()
+    if access.can("snapshot.set_current"):  # a viewer downloads and opens; the store refuses the rest anyway
+        _manage(fr, store, picked, middle, right)
+    st.download_button(
+        fr.t("ws_download_all"),
+        data=store.backup_zip,
+        file_name="snapshots.zip",
+        mime="application/zip",
+        key="ws_download_all",
+        on_click="ignore",
+        icon=":material/folder_zip:",
+    )
+
+
+def _manage(fr: Frame, store: Store, picked: Snapshot, middle: DeltaGenerator, right: DeltaGenerator) -> None:
+    """Make current, rename and delete (after a confirmation) the picked snapshot."""
     with middle:
         if st.button(
             fr.t("ws_make_current"), key="ws_make_current", disabled=picked.current, icon=":material/star:"
@@ -352,15 +367,6 @@ def snapshots_section(fr: Frame) -> None:
             fr.t("ws_delete"), key="ws_delete", disabled=not confirm, type="primary", icon=":material/delete:"
         ):
             _write(fr, lambda: store.delete(picked.id, by=acting_user()))
-    st.download_button(
-        fr.t("ws_download_all"),
-        data=store.backup_zip,
-        file_name="snapshots.zip",
-        mime="application/zip",
-        key="ws_download_all",
-        on_click="ignore",
-        icon=":material/folder_zip:",
-    )
 
 
 def _write(fr: Frame, action: Callable[[], object]) -> None:
