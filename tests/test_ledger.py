@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from chain.access import Actor
 
 from chain import ledger
+from chain.access import Actor
 from chain.load import load_workbook
 from chain.pipeline import PipelineError
 from chain.store import Store, StoreError
@@ -240,3 +240,25 @@ def test_the_sample_seeds_a_pipeline_at_every_stage_and_a_ledger_once(store: Sto
     assert (ledger_rows["demand_status"] == "closed").sum() == 9
     assert demands.overdue(ledger_rows, day).sum() == len(data.demands) - 9 == 11
     assert len(ledger.activities(store)) == 9
+
+
+def test_every_write_is_audited_with_who_and_before_and_after(store: Store) -> None:
+    lead_id = ledger.add_lead(store, lead(), by=ME)
+    ledger.update_lead(store, lead_id, {"owner": "张三"}, by=ME)
+    demand_id = ledger.add_demand(store, demand(), by=ME)
+    ledger.update_demand(store, demand_id, {"resolution": "已对接培训机构"}, by=ME)
+    trail = list(reversed(store.audit_log()))
+    mine = [e for e in trail if e.action in ("lead.write", "demand.write")]
+    assert [(e.action, e.target, e.user) for e in mine] == [
+        ("lead.write", f"lead:{lead_id}", "local"),
+        ("lead.write", f"lead:{lead_id}", "local"),
+        ("demand.write", f"demand:{demand_id}", "local"),
+        ("demand.write", f"demand:{demand_id}", "local"),
+    ]
+    assert mine[0].before is None and mine[0].after["company"] == "苏州吴江华弹化纤有限公司"
+    assert (mine[1].before["owner"], mine[1].after["owner"]) == ("", "张三")
+    assert mine[3].after["resolution"] == "已对接培训机构" and mine[3].after["raised"] == "2023-06-05"
+    # A refused write leaves no trace.
+    with pytest.raises(PipelineError):
+        ledger.update_lead(store, lead_id, {"owner": "李四", "lead_stage": "terminated"}, by=ME)
+    assert len(store.audit_log()) == len(trail)
