@@ -93,7 +93,12 @@ def ledger_table(
     """Rows with catalogue headers and worded values; a row whose ``flag`` column is true is tinted red
     (overdue)."""
     frame = frame.reset_index(drop=True)
-    shown: object = render.display_frame(frame, columns, lang)
+    worded = render.display_frame(frame, columns, lang)
+    for key in columns:
+        if cat.column(key).format is not None:
+            # A missing amount is an empty cell, not the word None.
+            worded[key] = pd.to_numeric(worded[key], errors="coerce")
+    shown: object = worded
     if flag in frame.columns and frame[flag].any():
         marks = frame[flag].to_numpy(dtype=bool)
         shown = shown.style.apply(  # type: ignore[attr-defined]
