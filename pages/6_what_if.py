@@ -183,19 +183,14 @@ def _projected(fr: Frame, data: ChainData) -> None:
             )
         )
         result = facade.projected(fr.source, fr.settings, projects)
-        cards = st.columns(4)
-        for offset, (key, metric) in enumerate(
-            (("wi_completeness_segments", "segments"), ("wi_completeness_value", "value"))
-        ):
+        cards = st.columns(2)
+        for card, metric in zip(cards, ("segments", "value"), strict=True):
             was = float(getattr(result.before.completeness, metric))
             now = float(getattr(result.after.completeness, metric))
             change = _delta(now, was)
-            cards[2 * offset].metric(
-                f"{fr.t(key)} · {fr.t('wi_projected_now')}", render.percent(was), border=True
-            )
-            cards[2 * offset + 1].metric(
-                f"{fr.t(key)} · {fr.t('wi_projected_after')}",
-                render.percent(now),
+            card.metric(
+                fr.t(f"wi_projected_{metric}"),
+                f"{render.percent(was)} → {render.percent(now)}",
                 delta=f"{change * 100:+.1f}pp" if change else None,
                 border=True,
             )

@@ -67,7 +67,7 @@ def test_the_loops_pages_draw_on_the_seeded_sample(page: str, lang: str) -> None
 def test_a_target_added_to_the_leads_and_signed_changes_the_projected_chain(own_data_dir: Path) -> None:
     at = start("pages/6_what_if.py")
     clean(at)
-    before = metrics(at)["环节完整度 · 投产后"]
+    before = metrics(at)["环节完整度：现在 → 签约项目投产后"]
     at.switch_page("pages/3_targets.py").run()
     # 石油焦 is missing; its first target is not a lead yet.
     at.selectbox(key="targets_segment").set_value("石油焦").run()
@@ -91,7 +91,7 @@ def test_a_target_added_to_the_leads_and_signed_changes_the_projected_chain(own_
     at.switch_page("pages/6_what_if.py").run()
     clean(at)
     after = metrics(at)
-    assert after["环节完整度 · 投产后"] != before
+    assert after["环节完整度：现在 → 签约项目投产后"] != before
     assert "兰州西固炼化焦业有限公司" in " ".join(str(m.value) for m in at.markdown)
 
 

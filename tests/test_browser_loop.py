@@ -71,7 +71,7 @@ def submit(page: Any, label: str) -> None:
 def test_a_target_signed_changes_the_projected_chain(browser: Any, base_url: str) -> None:
     page = new_page(browser, base_url)
     go(page, "what_if")
-    before = metric_value(page, "环节完整度 · 投产后")
+    before = metric_value(page, "环节完整度：现在 → 签约项目投产后")
     go(page, "targets")
     pick(page, "targets_segment", "石油焦")
     box = page.locator(".st-key-tg_leads_pick [role='combobox']")
@@ -95,7 +95,7 @@ def test_a_target_signed_changes_the_projected_chain(browser: Any, base_url: str
     # The move is in the lead's activity log (a table whose visible cells are also in the DOM).
     page.locator(MAIN).get_by_text("线索 → 签约").first.wait_for(state="attached")
     go(page, "what_if")
-    after = metric_value(page, "环节完整度 · 投产后")
+    after = metric_value(page, "环节完整度：现在 → 签约项目投产后")
     assert after != before, (before, after)
     assert "兰州西固炼化焦业有限公司" in str(page.locator(MAIN).inner_text())
 
