@@ -10,6 +10,7 @@ from chain import render, views
 from chain.model import ChainData
 from chain.reasons import segment_reason
 from ui import facade
+from ui import ledger as loop
 from ui.frame import Frame, frame
 from ui.widgets import (
     column_config,
@@ -124,6 +125,9 @@ def main() -> None:
             on_select=lambda: _on_click(segments),
             selection_mode="points",
         )
+        coming = loop.in_pipeline(lang)
+        if coming:
+            st.caption(fr.t("loop_in_pipeline", projects=plain(coming)))
         if selected:
             _segment(fr, data, segments[segments["segment"] == selected].iloc[0])
         else:

@@ -7,8 +7,9 @@ import streamlit as st
 from chain import columns as cat
 from chain import views
 from ui import facade
+from ui import ledger as loop
 from ui.frame import WEAK_SHARE_KEY, frame
-from ui.widgets import download_pair, gap_name, stage_name, status_markdown, status_name, table
+from ui.widgets import download_pair, gap_name, plain, stage_name, status_markdown, status_name, table
 
 _SLIDER_KEY = "gaps_weak_share"
 _COLUMNS = cat.TABLES["segments"].screen
@@ -90,6 +91,9 @@ def main() -> None:
                 lang,
                 key="gaps_download",
             )
+        coming = loop.in_pipeline(lang, list(shown["segment"]))
+        if coming:
+            st.info(fr.t("loop_in_pipeline", projects=plain(coming)), icon=":material/conversion_path:")
             left, right = st.columns(2)
             with left:
                 st.subheader(fr.t("gaps_leakage_chart"))

@@ -64,6 +64,19 @@ def test_the_loops_pages_draw_on_the_seeded_sample(page: str, lang: str) -> None
     clean(at)
 
 
+def test_the_gap_pages_say_what_is_in_the_pipeline_and_the_data_page_exports_the_ledger() -> None:
+    at = start("pages/2_gaps.py")
+    clean(at)
+    said = " ".join(str(i.value) for i in at.info)
+    assert "在招商管道中" in said and "针织手套" in said and "装配式构件" in said
+    at.switch_page("pages/1_chain_map.py").run()
+    clean(at)
+    assert any("在招商管道中" in str(c.value) for c in at.caption)
+    at.switch_page("pages/7_data.py").run()
+    clean(at)
+    assert any("诉求台账是在本系统中编辑的记录" in str(c.value) for c in at.caption)
+
+
 def test_a_target_added_to_the_leads_and_signed_changes_the_projected_chain(own_data_dir: Path) -> None:
     at = start("pages/6_what_if.py")
     clean(at)

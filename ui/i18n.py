@@ -534,7 +534,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "counted twice):",
     ),
     "wi_projected_segments": ("环节完整度：现在 → 签约项目投产后", "Segments covered: now → projected"),
-    "wi_projected_value": ("全链本地配套率：现在 → 签约项目投产后", "Chain demand met locally: now → projected"),
+    "wi_projected_value": (
+        "全链本地配套率：现在 → 签约项目投产后",
+        "Chain demand met locally: now → projected",
+    ),
     "wi_projected_counted": ("计入的项目", "Projects counted"),
     "wi_projected_skipped": (
         "已在企业表中、不重复计入：{names}",
@@ -549,6 +552,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "ov_demands_closed": ("已办结诉求", "Closed demands"),
     "ent_ledger_demands": ("诉求台账", "Demand ledger"),
     "ent_deputy_firms": ("{deputy} 包联的企业：{firms}", "{deputy} looks after: {firms}"),
+    "loop_in_pipeline": (
+        "在招商管道中（已签约、未投产）：{projects}",
+        "In the pipeline (signed, not yet producing): {projects}",
+    ),
+    "loop_export_hint": (
+        "线索、跟进记录和诉求台账是在本系统中编辑的记录，与快照的原始文件分开导出：",
+        "Leads, the activity log and the demand ledger are edited in the app and exported apart from the "
+        "snapshots' original files:",
+    ),
     "audit_action_lead.write": ("修改招商线索", "change a lead"),
     "audit_action_demand.write": ("修改企业诉求", "change a demand"),
     # --- end recruiting loop (#16) ---

@@ -23,6 +23,7 @@ __all__ = [
     "REFUSALS",
     "as_of",
     "demand_frame",
+    "in_pipeline",
     "lead_frame",
     "ledger_table",
     "plan_summary",
@@ -53,6 +54,27 @@ def demand_frame(opened: Store, enterprises: pd.DataFrame) -> pd.DataFrame:
     """The ledger with each enterprise's deputy (包联) and days to close."""
     frame = demands.with_deputies(ledger.demand_frame(opened), enterprises)
     return frame.assign(days_to_close=demands.days_to_close(frame))
+
+
+def in_pipeline(lang: str, segments: list[str] | None = None) -> str:
+    """The projects in the pipeline (签约 or later, not yet in production) per segment, in words: what the
+    gap pages and the chain map say is on its way ("" when none, or no workspace)."""
+    opened = store()
+    if opened is None:
+        return ""
+    leads = ledger.lead_frame(opened)
+    coming = leads[leads["lead_stage"].isin(pipeline.IN_PIPELINE) & (leads["lead_stage"] != "operating")]
+    if segments is not None:
+        coming = coming[coming["segment"].isin(segments)]
+    return render.joined(
+        [
+            f"{segment}: {company} ({cat.value_name(cat.LEAD_STAGES, stage, lang)})"
+            for segment, company, stage in zip(
+                coming["segment"], coming["company"], coming["lead_stage"], strict=True
+            )
+        ],
+        lang,
+    )
 
 
 def as_of(label: str, *, key: str) -> dt.date:
