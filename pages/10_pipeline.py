@@ -12,6 +12,7 @@ from chain import charts, ledger, pipeline, render
 from chain import columns as cat
 from chain.model import ChainData, ChainReport
 from chain.store import Store
+from ui import access
 from ui import ledger as loop
 from ui.frame import Frame, frame
 from ui.widgets import plain, status_name
@@ -289,6 +290,9 @@ def main() -> None:
             loop.ledger_table(shown, _TABLE, fr.lang, key="pl_leads_table", height=420)
         loop.download(opened, data.enterprises, fr.lang, day, key="pl_download", label=fr.t("loop_download"))
 
+        if not access.can("lead.write"):  # what to show; the store refuses a viewer's write anyway
+            st.caption(fr.t("loop_read_only"))
+            return
         if not leads.empty:
             st.subheader(fr.t("pl_edit"))
             _edit(fr, opened, shown if not shown.empty else leads)

@@ -12,6 +12,7 @@ from chain import columns as cat
 from chain import demands, ledger
 from chain.model import ChainData
 from chain.store import Store
+from ui import access
 from ui import ledger as loop
 from ui.frame import Frame, frame
 from ui.widgets import plain
@@ -276,6 +277,9 @@ def main() -> None:
             _stats(fr, rows)
         with deputies_tab:
             _deputies(fr, data)
+        if not access.can("demand.write"):  # what to show; the store refuses a viewer's write anyway
+            st.caption(fr.t("loop_read_only"))
+            return
         if not rows.empty:
             st.subheader(fr.t("dm_edit"))
             _edit(fr, opened, rows)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from chain import columns as cat
 from chain import export, ledger, pipeline, render
-from ui import facade
+from ui import access, facade
 from ui import ledger as loop
 from ui.frame import Frame, frame
 from ui.widgets import download_pair, gap_name, plain, table
@@ -78,7 +78,7 @@ def _stages(shown: pd.DataFrame, leads: pd.DataFrame) -> list[str]:
 def _to_leads(fr: Frame, shown: pd.DataFrame, stages: list[str]) -> None:
     """加入线索库: the chosen targets become leads with their region, gap, score and reasons of now."""
     opened = loop.store()
-    if opened is None:
+    if opened is None or not access.can("lead.write"):
         return
     outside = [i for i, stage in zip(shown.index, stages, strict=True) if not stage]
     st.markdown(f"**{fr.t('tg_leads_title')}**")

@@ -163,3 +163,18 @@ def test_a_viewers_edit_is_refused_by_the_store(own_data_dir: Path, monkeypatch:
     assert at.error, "the refusal is said"
     with stored(own_data_dir) as store:
         assert ledger.lead_frame(store)["owner"].tolist() == before["owner"].tolist()
+
+
+def test_a_viewer_reads_the_loop_without_edit_forms(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chain.access import Actor, Role
+    from ui import access
+
+    monkeypatch.setattr(access, "current", lambda: access.Session(Actor("visitor", "proxy"), Role.VIEWER))
+    for page in ("pages/10_pipeline.py", "pages/11_demands.py"):
+        at = start(page)
+        clean(at)
+        assert any("修改需要编辑者角色" in str(c.value) for c in at.caption), page
+        assert not list(at.get("form")), page
+    at = start("pages/3_targets.py")
+    clean(at)
+    assert not at.multiselect, "no 加入线索库 for a viewer"

@@ -561,6 +561,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Leads, the activity log and the demand ledger are edited in the app and exported apart from the "
         "snapshots' original files:",
     ),
+    "loop_read_only": (
+        "您的角色只能查看和导出线索与诉求；修改需要编辑者角色。",
+        "Your role reads and exports leads and demands; changing them needs the editor role.",
+    ),
     "audit_action_lead.write": ("修改招商线索", "change a lead"),
     "audit_action_demand.write": ("修改企业诉求", "change a demand"),
     # --- end recruiting loop (#16) ---
