@@ -299,6 +299,13 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def _same(old: object, new: object) -> bool:
+    """Whether a field keeps its value (a missing amount is NaN when read and None when written)."""
+    blank_old = old is None or (isinstance(old, float) and math.isnan(old))
+    blank_new = new is None or (isinstance(new, float) and math.isnan(new))
+    return (blank_old and blank_new) or old == new
+
+
 def _lead_row(connection: Connection, workspace_id: int, lead_id: int) -> dict[str, object]:
     row = connection.execute(
         sa.select(leads).where(leads.c.id == lead_id, leads.c.workspace_id == workspace_id)
@@ -418,7 +425,8 @@ def _apply_lead_change(
             new = new if isinstance(new, dt.date) else None
         else:
             new = _text(new)
-        values[key] = new
+        if not _same(before[key], new):
+            values[key] = new
     old_stage, new_stage = (
         str(before["lead_stage"]),
         _text(changes.get("lead_stage")) or str(before["lead_stage"]),

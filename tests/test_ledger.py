@@ -262,3 +262,17 @@ def test_every_write_is_audited_with_who_and_before_and_after(store: Store) -> N
     with pytest.raises(PipelineError):
         ledger.update_lead(store, lead_id, {"owner": "李四", "lead_stage": "terminated"}, by=ME)
     assert len(store.audit_log()) == len(trail)
+
+
+def test_saving_a_lead_unchanged_writes_nothing(store: Store) -> None:
+    lead_id = ledger.add_lead(store, lead(owner="张三"), by=ME)
+    entries = len(store.audit_log())
+    same = {
+        "owner": "张三",
+        "planned_investment": None,
+        "next_due": None,
+        "lead_stage": "lead",
+        "region": "江苏苏州",
+    }
+    ledger.update_lead(store, lead_id, same, by=ME)
+    assert len(store.audit_log()) == entries
