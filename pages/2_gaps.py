@@ -91,9 +91,6 @@ def main() -> None:
                 lang,
                 key="gaps_download",
             )
-        coming = loop.in_pipeline(lang, list(shown["segment"]))
-        if coming:
-            st.info(fr.t("loop_in_pipeline", projects=plain(coming)), icon=":material/conversion_path:")
             left, right = st.columns(2)
             with left:
                 st.subheader(fr.t("gaps_leakage_chart"))
@@ -105,6 +102,9 @@ def main() -> None:
                 st.plotly_chart(
                     facade.segment_chart("exports", fr.source, fr.settings, lang, filters), key="gaps_exports"
                 )
+        coming = loop.in_pipeline(lang, list(shown["segment"]))
+        if coming:
+            st.info(fr.t("loop_in_pipeline", projects=plain(coming)), icon=":material/conversion_path:")
 
 
 main()

@@ -69,6 +69,7 @@ def test_the_gap_pages_say_what_is_in_the_pipeline_and_the_data_page_exports_the
     clean(at)
     said = " ".join(str(i.value) for i in at.info)
     assert "在招商管道中" in said and "针织手套" in said and "装配式构件" in said
+    assert len(at.get("plotly_chart")) == 2, "the gap charts are drawn whether or not a project is coming"
     at.switch_page("pages/1_chain_map.py").run()
     clean(at)
     assert any("在招商管道中" in str(c.value) for c in at.caption)
