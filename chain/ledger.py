@@ -380,7 +380,8 @@ def _insert_lead(w: Write, fields: Mapping[str, object], origin: str, on: dt.dat
             next_due=due if isinstance(due, dt.date) else None,
             local_name=_text(fields.get("local_name")),
             origin=origin,
-            stage_changed_on=on,
+            # An import does not know when its stage was reached: no date rather than the import's.
+            stage_changed_on=None if origin == "import" else on,
             created_at=now,
             created_by=by,
             updated_at=now,

@@ -545,7 +545,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "wi_projected_none": ("还没有可计入的签约项目。", "No signed project to count yet."),
     "ov_loop": ("招商与服务闭环", "The recruiting and service loop"),
-    "ov_leads_by_stage": ("线索（按阶段）", "Leads by stage"),
+    "ov_leads_by_stage": ("招商线索", "Leads"),
     "ov_signed_year": ("本年签约项目", "Projects signed this year"),
     "ov_demands_open": ("未办结诉求", "Open demands"),
     "ov_demands_overdue": ("逾期诉求", "Overdue demands"),
