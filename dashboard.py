@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
 import streamlit as st
 
-from chain import brief, render, views
+from chain import brief, demands, pipeline, render, views
+from chain import columns as cat
 from chain.model import ChainData, ChainReport
 from ui import facade, workspace
+from ui import ledger as loop
 from ui.frame import Frame, frame
 from ui.style import card, cards
 from ui.widgets import plain, status_markdown, status_name
@@ -106,6 +109,37 @@ def _brief_button(fr: Frame, data: ChainData) -> None:
     )
 
 
+def _loop(fr: Frame, data: ChainData) -> None:
+    """The recruiting loop at a glance: leads by stage, projects signed this year, demands open, overdue
+    and closed (as of today)."""
+    opened = loop.store()
+    if opened is None:
+        return
+    leads = loop.lead_frame(opened)
+    ledger_rows = loop.demand_frame(opened, data.enterprises)
+    today = dt.date.today()
+    st.subheader(fr.t("ov_loop"))
+    funnel = pipeline.funnel(leads)
+    counts = [
+        f"{cat.value_name(cat.LEAD_STAGES, s, fr.lang)} {n}"
+        for s, n in zip(funnel["lead_stage"], funnel["leads"], strict=True)
+        if n
+    ]
+    closed = int((ledger_rows["demand_status"] == demands.CLOSED).sum())
+    with cards("loop"):
+        card(fr.t("ov_leads_by_stage"), str(len(leads)), help=" · ".join(counts) if counts else None)
+        card(fr.t("ov_signed_year"), str(pipeline.signed_since(leads, dt.date(today.year, 1, 1))))
+        card(fr.t("ov_demands_open"), str(len(ledger_rows) - closed))
+        card(fr.t("ov_demands_overdue"), str(int(demands.overdue(ledger_rows, today).sum())))
+        card(fr.t("ov_demands_closed"), str(closed))
+    st.caption(" · ".join(counts))
+    links = st.columns(2, width=520)
+    with links[0]:
+        fr.link("pipeline")
+    with links[1]:
+        fr.link("demands")
+
+
 def main() -> None:
     fr = frame("overview")
     data, report = fr.analysis()
@@ -113,6 +147,7 @@ def main() -> None:
         totals = views.chain_totals(data, report)
         _kpis(fr, totals, report)
         _brief_button(fr, data)
+        _loop(fr, data)
         if report.cycles:
             cycles = render.joined((" → ".join(c) for c in report.cycles), fr.lang)
             st.info(fr.t("overview_cycles", cycles=plain(cycles)))

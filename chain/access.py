@@ -87,6 +87,9 @@ ACTIONS: dict[str, Role] = {
     "snapshot.set_current": Role.EDITOR,
     "snapshot.delete": Role.EDITOR,
     "role.set": Role.ADMIN,
+    # The recruiting loop (#16): leads with their activity log, and the demand ledger.
+    "lead.write": Role.EDITOR,
+    "demand.write": Role.EDITOR,
 }
 
 

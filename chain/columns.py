@@ -74,6 +74,12 @@ Kind = Literal[
     "reason",
     "reasons",
     "row",
+    "lead_stage",
+    "demand_status",
+    "demand_type",
+    "activity",
+    "date",
+    "days",
 ]
 
 #: unit key -> (zh, en), as written after a number or in a header.
@@ -120,6 +126,8 @@ FORMATS: dict[str, Format] = {
     "percent": Format("0.0", "%.1f", ".1f", ".1f", 1),
     "distance": Format("#,##0", "%,.0f", ",.0f", ",.0f", 0),
     "score": Format("0.000", "%.3f", ".3f", ".3f", 3),
+    # Days on average (the ledger's average time to close, #16).
+    "days": Format("0.0", "%.1f", ".1f", ".1f", 1),
 }
 
 
@@ -739,6 +747,134 @@ TABLES.update(
         ),
     }
 )
+# --- recruiting loop (#16) ---
+#: Lead stage key -> (zh, en), in pipeline order, 终止 last (:mod:`chain.pipeline` owns the rules).
+LEAD_STAGES: dict[str, tuple[str, str]] = {
+    "lead": ("线索", "lead"),
+    "contact": ("接洽", "contact"),
+    "visit": ("考察", "site visit"),
+    "negotiating": ("洽谈", "negotiating"),
+    "signed": ("签约", "signed"),
+    "building": ("开工", "under construction"),
+    "operating": ("投产", "in production"),
+    "terminated": ("终止", "stopped"),
+}
+#: Demand status key -> (zh, en): the 诉求 sheet's choices (:data:`chain.schema.DEMAND_STATUSES`).
+DEMAND_STATES: dict[str, tuple[str, str]] = {c.key: (c.zh, c.en) for c in schema.DEMAND_STATUSES}
+#: Demand type key -> (zh, en): the 诉求 sheet's choices (:data:`chain.schema.DEMAND_TYPES`).
+DEMAND_KINDS: dict[str, tuple[str, str]] = {c.key: (c.zh, c.en) for c in schema.DEMAND_TYPES}
+#: Lead activity kind -> (zh, en): what the dated log of a lead records.
+ACTIVITY_KINDS: dict[str, tuple[str, str]] = {
+    "call": ("电话", "call"),
+    "visit": ("走访", "visit"),
+    "meeting": ("会谈", "meeting"),
+    "stage": ("阶段变更", "stage change"),
+    "note": ("备注", "note"),
+}
+NAMED_VALUES.update(
+    {
+        "lead_stage": LEAD_STAGES,
+        "demand_status": DEMAND_STATES,
+        "demand_type": DEMAND_KINDS,
+        "activity": ACTIVITY_KINDS,
+    }
+)
+CATALOGUE.update(
+    _catalogue(
+        # Leads (chain.pipeline, chain.ledger).
+        Column("lead_id", "线索编号", "Lead", "count", meaning="the lead's id in the workspace"),
+        Column("company", "企业名称", "Company", "text", meaning="the company approached to invest"),
+        Column("lead_stage", "阶段", "Stage", "lead_stage", meaning="线索 → 投产, or 终止"),
+        Column("owner", "负责人", "Owner", "text", meaning="the person or 招商专班 following the lead"),
+        Column("planned_investment", "计划投资", "Planned investment", "money", _WAN, "planned investment"),
+        Column(
+            "expected_output", "预计产值", "Expected yearly output", "money", _WAN, "expected annual output"
+        ),
+        Column("next_step", "下一步", "Next step", "text", meaning="what is to be done next"),
+        Column("next_due", "下一步时限", "Next step due", "date", meaning="when the next step is due"),
+        Column("overdue", "逾期", "Overdue", "bool", meaning="past due as of the date chosen"),
+        Column("local_name", "本地注册企业", "Local firm", "text", meaning="the local enterprise it became"),
+        Column("stop_reason", "终止原因", "Why stopped", "text", meaning="why the lead was stopped"),
+        Column("origin", "来源", "Origin", "text", meaning="where the lead came from"),
+        Column("updated_by", "最后修改人", "Last changed by", "text", meaning="who changed it last"),
+        Column("activity_date", "日期", "Date", "date", meaning="when it happened"),
+        Column(
+            "activity_kind", "方式", "Kind", "activity", meaning="call, visit, meeting, stage change, note"
+        ),
+        Column("activity_note", "记录", "Record", "text", meaning="what was said or done"),
+        # Demands (chain.demands, chain.ledger).
+        Column("demand_id", "诉求编号", "Demand", "count", meaning="the demand's id in the workspace"),
+        Column("enterprise", "企业名称", "Enterprise", "text", meaning="the local enterprise that raised it"),
+        Column("demand_type", "类型", "Type", "demand_type", meaning="finance, land, power, ..."),
+        Column("detail", "诉求内容", "Request", "text", meaning="what the enterprise asks for"),
+        Column("raised", "提出日期", "Raised", "date", meaning="when it was raised"),
+        Column("responsible", "责任单位", "Responsible unit", "text", meaning="the unit that handles it"),
+        Column("deputy", "包联代表", "Deputy", "text", meaning="the deputy who looks after the enterprise"),
+        Column("due", "办结时限", "Due", "date", meaning="限时办结: the date it must be closed by"),
+        Column("demand_status", "办理状态", "Status", "demand_status", meaning="open, in progress or closed"),
+        Column("resolution", "办理结果", "Resolution", "text", meaning="how it was resolved"),
+        Column("closed", "办结日期", "Closed", "date", meaning="when it was closed"),
+        Column("days_to_close", "办结天数", "Days to close", "count", meaning="closed minus raised, in days"),
+        Column("group", "分组", "Group", "text", meaning="the type or deputy a statistic is about"),
+        Column("total", "诉求数", "Demands", "count", meaning="demands raised"),
+        Column("closed_count", "已办结", "Closed", "count", meaning="demands closed"),
+        Column("closure_rate", "办结率", "Closure rate", "share", meaning="closed / raised"),
+        Column("avg_days", "平均办结天数", "Average days to close", "days", meaning="mean days to close"),
+    )
+)
+TABLES.update(
+    {
+        "leads": Table(
+            "leads",
+            "招商线索",
+            "Leads",
+            (
+                "company",
+                "segment",
+                "region",
+                "lead_stage",
+                "owner",
+                "next_step",
+                "next_due",
+                "overdue",
+                "planned_investment",
+                "expected_output",
+                "local_name",
+                "stop_reason",
+                "origin",
+            ),
+            ("company", "segment", "lead_stage", "owner", "next_step", "next_due"),
+        ),
+        "demands": Table(
+            "demands",
+            "诉求台账",
+            "Demands",
+            (
+                "enterprise",
+                "deputy",
+                "demand_type",
+                "detail",
+                "raised",
+                "responsible",
+                "due",
+                "demand_status",
+                "overdue",
+                "resolution",
+                "closed",
+                "days_to_close",
+            ),
+            ("enterprise", "demand_type", "raised", "due", "demand_status"),
+        ),
+        "demand_stats": Table(
+            "demand_stats",
+            "办结统计",
+            "Closure statistics",
+            ("group", "total", "closed_count", "closure_rate", "avg_days"),
+            ("group", "total", "closed_count", "closure_rate", "avg_days"),
+        ),
+    }
+)
+# --- end recruiting loop (#16) ---
 
 #: Command -> the keys of each JSON record it prints, in order (a contract: scripts rely on them): the
 #: table's numbers and names first, its lists and sentences last.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ from chain.graph import cycles, layers, template_graph
 from chain.model import ChainData, ChainReport, Completeness, WhatIf
 from chain.settings import AnalysisSettings
 
-__all__ = ["SEGMENT_COLUMNS", "analyze", "what_if"]
+__all__ = ["SEGMENT_COLUMNS", "analyze", "what_if", "what_if_projects"]
 
 #: Columns of :attr:`ChainReport.segments`, in order: the standard segment table's (:data:`chain.columns.TABLES`),
 #: then the template layer (the chain map draws it; it is not exported) and the weak-share threshold the
@@ -224,6 +225,37 @@ def what_if(
 
     before = analyze(data, settings)
     after = analyze(_with_project(data, segment, expected_output, name), settings)
+    return WhatIf(before=before, after=after, changes=_changes(before, after))
+
+
+def what_if_projects(
+    data: ChainData, settings: AnalysisSettings | None, projects: Sequence[tuple[str, float, str]]
+) -> WhatIf:
+    """The chain when several projects come on line at once (the pipeline's signed projects, #16): each
+    ``(segment, expected_output, name)`` is added as in :func:`what_if`, one after the other in the order
+    given, so two projects of one segment share its leakage (the second meets what the first left).
+    Projects with no output add a firm (the segment gets covered) and move nothing.
+
+    Raises ValueError as :func:`what_if` does, and for two projects of the same name.
+    """
+    settings = AnalysisSettings() if settings is None else settings
+    known = set(data.template["segment"])
+    names = [name for _, _, name in projects]
+    if len(set(names)) != len(names):
+        raise ValueError("two projects have the same name; give each project its own name")
+    changed = data
+    for segment, expected_output, name in projects:
+        if segment not in known:
+            raise ValueError(f"unknown segment: {segment!r} is not a segment of the chain template")
+        if not math.isfinite(expected_output) or expected_output < 0:
+            raise ValueError(f"expected_output must be a finite amount >= 0 (万元), got {expected_output!r}")
+        if name in set(data.enterprises["name"]):
+            raise ValueError(
+                f"name {name!r} is already a local enterprise; choose another name for the project"
+            )
+        changed = _with_project(changed, segment, expected_output, name)
+    before = analyze(data, settings)
+    after = analyze(changed, settings) if projects else before
     return WhatIf(before=before, after=after, changes=_changes(before, after))
 
 

@@ -152,6 +152,78 @@ audit = sa.Table(
     sa.Index("ix_audit_workspace_at", "workspace_id", "at"),
 )
 
+# --- recruiting loop (#16): leads, their activity log and the demand ledger (migration 0004) ---
+#: A lead (招商线索) per company + segment (``company_key`` / ``segment_key``: :func:`chain.names.name_key`).
+leads = sa.Table(
+    "leads",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("company", sa.String(200), nullable=False),
+    sa.Column("company_key", sa.String(200), nullable=False),
+    sa.Column("segment", sa.String(200), nullable=False),
+    sa.Column("segment_key", sa.String(200), nullable=False),
+    sa.Column("project", sa.String(300), nullable=False, server_default=""),
+    sa.Column("region", sa.String(200), nullable=False, server_default=""),
+    sa.Column("gap", sa.String(20), nullable=False, server_default=""),
+    sa.Column("score", sa.Float, nullable=True),
+    sa.Column("reasons", sa.JSON, nullable=False),
+    sa.Column("owner", sa.String(200), nullable=False, server_default=""),
+    sa.Column("stage", sa.String(20), nullable=False),
+    sa.Column("stop_reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("planned_investment", sa.Float, nullable=True),
+    sa.Column("expected_output", sa.Float, nullable=True),
+    sa.Column("next_step", sa.Text, nullable=False, server_default=""),
+    sa.Column("next_due", sa.Date, nullable=True),
+    sa.Column("local_name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("origin", sa.String(20), nullable=False),
+    sa.Column("stage_changed_on", sa.Date, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.UniqueConstraint("workspace_id", "company_key", "segment_key", name="uq_leads_company_segment"),
+)
+#: A lead's dated log: calls, visits, meetings, notes and every stage change.
+lead_activities = sa.Table(
+    "lead_activities",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("lead_id", sa.Integer, sa.ForeignKey("leads.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("happened_on", sa.Date, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Index("ix_lead_activities_lead", "lead_id"),
+)
+#: A demand (诉求) per enterprise + type + raised date + content.
+demands = sa.Table(
+    "demands",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("workspace_id", sa.Integer, sa.ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("enterprise", sa.String(200), nullable=False),
+    sa.Column("enterprise_key", sa.String(200), nullable=False),
+    sa.Column("demand_type", sa.String(20), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("detail_key", sa.Text, nullable=False),
+    sa.Column("raised", sa.Date, nullable=False),
+    sa.Column("responsible", sa.String(200), nullable=False, server_default=""),
+    sa.Column("due", sa.Date, nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("resolution", sa.Text, nullable=False, server_default=""),
+    sa.Column("closed", sa.Date, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.UniqueConstraint(
+        "workspace_id", "enterprise_key", "demand_type", "raised", "detail_key", name="uq_demands_identity"
+    ),
+)
+# --- end recruiting loop (#16) ---
+
 #: The record of ``python -m chain db list --json`` (:meth:`Snapshot.to_json`): key -> (JSON type, meaning);
 #: docs/cli.md is generated from it.
 SNAPSHOT_JSON: dict[str, tuple[str, str]] = {
@@ -477,6 +549,11 @@ class Store:
     def _reading(self) -> Iterator[Connection]:
         with self._errors(), self.engine.connect() as connection:
             yield connection
+
+    def reading(self) -> contextlib.AbstractContextManager[Connection]:
+        """A connection to read with, every database failure a :class:`StoreError` (the recruiting loop's
+        records, :mod:`chain.ledger`, are read through it)."""
+        return self._reading()
 
     @contextmanager
     def writing(self, by: Actor, action: str) -> Iterator[Write]:

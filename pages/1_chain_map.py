@@ -10,6 +10,7 @@ from chain import render, views
 from chain.model import ChainData
 from chain.reasons import segment_reason
 from ui import facade
+from ui import ledger as loop
 from ui.choices import worded
 from ui.frame import Frame, frame
 from ui.style import card, cards, scroll_into_view
@@ -122,6 +123,9 @@ def _map(fr: Frame, data: ChainData, segments: pd.DataFrame) -> None:
             on_select=lambda: _on_click(segments),
             selection_mode="points",
         )
+        coming = loop.in_pipeline(lang)
+        if coming:
+            st.caption(fr.t("loop_in_pipeline", projects=plain(coming)))
         with st.container(key=_DETAIL):
             if selected:
                 _segment(fr, data, segments[segments["segment"] == selected].iloc[0])

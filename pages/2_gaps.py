@@ -7,10 +7,11 @@ import streamlit as st
 from chain import columns as cat
 from chain import views
 from ui import facade
+from ui import ledger as loop
 from ui.choices import worded
 from ui.frame import WEAK_SHARE_KEY, frame
 from ui.style import card, cards
-from ui.widgets import download_pair, gap_name, stage_name, status_markdown, status_name, table
+from ui.widgets import download_pair, gap_name, plain, stage_name, status_markdown, status_name, table
 
 _SLIDER_KEY = "gaps_weak_share"
 _COLUMNS = cat.TABLES["segments"].screen
@@ -100,6 +101,9 @@ def main() -> None:
                 st.plotly_chart(
                     facade.segment_chart("exports", fr.source, fr.settings, lang, filters), key="gaps_exports"
                 )
+        coming = loop.in_pipeline(lang, list(shown["segment"]))
+        if coming:
+            st.info(fr.t("loop_in_pipeline", projects=plain(coming)), icon=":material/conversion_path:")
 
 
 main()

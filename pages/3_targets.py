@@ -6,11 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from chain import columns as cat
-from chain import export, render
-from ui import facade
+from chain import export, ledger, pipeline, render
+from ui import access, facade
+from ui import ledger as loop
 from ui.choices import worded
 from ui.frame import Frame, frame
 from ui.widgets import download_pair, gap_name, plain, table
+from ui.workspace import acting_user
 
 # The table shows the columns the export writes, in its order (rank, who and where, the gap, the score and its
 # parts, what it rests on, the reasons, then the long lists): screen and list read the same.
@@ -45,6 +47,58 @@ def _describe(
         f"{fr.t('targets_max_distance')}={far:,.0f}" if far else "",
     ]
     return "; ".join(p for p in parts if p) or fr.t("all")
+
+
+def _stages(shown: pd.DataFrame, leads: pd.DataFrame) -> list[str]:
+    """Each target's lead stage ("" when it is not a lead): a target already in the list shows it."""
+    held = {
+        pipeline.lead_key(c, s): stage
+        for c, s, stage in zip(leads["company"], leads["segment"], leads["lead_stage"], strict=True)
+    }
+    return [
+        held.get(pipeline.lead_key(n, s), "") for n, s in zip(shown["name"], shown["segment"], strict=True)
+    ]
+
+
+def _to_leads(fr: Frame, shown: pd.DataFrame, stages: list[str]) -> None:
+    """加入线索库: the chosen targets become leads with their region, gap, score and reasons of now."""
+    opened = loop.store()
+    if opened is None or not access.can("lead.write"):
+        return
+    outside = [i for i, stage in zip(shown.index, stages, strict=True) if not stage]
+    st.markdown(f"**{fr.t('tg_leads_title')}**")
+    if not outside:
+        st.caption(fr.t("tg_leads_all_in"))
+        return
+    chosen = st.multiselect(
+        fr.t("tg_leads_pick"),
+        outside,
+        format_func=lambda i: f"{shown.loc[i, 'name']} · {shown.loc[i, 'segment']}",
+        key="tg_leads_pick",
+    )
+    if st.button(
+        fr.t("tg_leads_button"), key="tg_leads_button", disabled=not chosen, icon=":material/playlist_add:"
+    ):
+        picked = shown.loc[chosen]
+        worded = {lang: render.source(picked, "reasons", lang).tolist() for lang in ("zh", "en")}
+        records = [
+            {
+                "company": row["name"],
+                "segment": row["segment"],
+                "region": row["region"],
+                "gap": row["gap"],
+                "score": float(row["score"]),
+                "reasons_zh": tuple(worded["zh"][n]),
+                "reasons_en": tuple(worded["en"][n]),
+            }
+            for n, (_, row) in enumerate(picked.iterrows())
+        ]
+
+        def add() -> None:
+            for record in records:
+                ledger.add_lead(opened, record, by=acting_user(), origin="target")
+
+        loop.write(fr.lang, add, done=fr.t("tg_leads_added", count=len(records)))
 
 
 def main() -> None:
@@ -115,7 +169,25 @@ def main() -> None:
                     st.markdown(f"- {plain(reason)}")
             # The list as shown, cached per filter and language: rebuilding it is most of a rerun's work.
             prepared = facade.targets_display(fr.source, fr.settings, lang, _COLUMNS, **filters)
-            table(shown, _COLUMNS, lang, key="targets_table", height=640, prepared=prepared, lines=2)
+            opened = loop.store()
+            stages = _stages(shown, loop.lead_frame(opened)) if opened is not None else [""] * len(shown)
+            if any(stages):
+                # A target already in the leads shows its stage, right after its name.
+                columns = (_COLUMNS[0], "lead_stage", *_COLUMNS[1:])
+                prepared = prepared.assign(
+                    lead_stage=[cat.value_name(cat.LEAD_STAGES, s, lang) if s else "" for s in stages]
+                )
+                table(
+                    shown.assign(lead_stage=stages),
+                    columns,
+                    lang,
+                    key="targets_table",
+                    height=640,
+                    prepared=prepared,
+                    lines=2,
+                )
+            else:
+                table(shown, _COLUMNS, lang, key="targets_table", height=640, prepared=prepared, lines=2)
             description = _describe(fr, *filters.values())
             download_pair(
                 facade.targets_downloads(fr.source, fr.settings, lang, description=description, **filters),
@@ -123,6 +195,7 @@ def main() -> None:
                 lang,
                 key="targets_download",
             )
+            _to_leads(fr, shown, stages)
         _how_scored(fr)
 
 

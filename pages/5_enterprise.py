@@ -9,12 +9,13 @@ from chain import render, schema, views
 from chain.model import ChainData, ChainReport
 from chain.reasons import segment_reason
 from ui import facade
+from ui import ledger as loop
 from ui.frame import Frame, frame
 from ui.style import card, cards
 from ui.widgets import partners_table, plain, sheet_table, status_markdown
 
 
-def _profile(fr: Frame, firm: pd.Series) -> None:
+def _profile(fr: Frame, data: ChainData, firm: pd.Series) -> None:
     lang = fr.lang
     with cards("enterprise"):
         card(
@@ -38,6 +39,13 @@ def _profile(fr: Frame, firm: pd.Series) -> None:
     st.markdown(
         "  \n".join(fr.t("labelled", label=f"**{name}**", value=plain(value)) for name, value in facts)
     )
+    if firm["deputy"]:
+        firms = [
+            n
+            for n, d in zip(data.enterprises["name"], data.enterprises["deputy"], strict=True)
+            if d == firm["deputy"]
+        ]
+        st.caption(plain(fr.t("ent_deputy_firms", deputy=firm["deputy"], firms=render.joined(firms, lang))))
 
 
 def _segment_status(fr: Frame, report: ChainReport, segment: str) -> None:
@@ -57,11 +65,23 @@ def _requests_and_projects(fr: Frame, data: ChainData, name: str, segment: str) 
     left, right = st.container(), st.container()
     with left:
         st.subheader(fr.t("ent_demands"))
-        demands = data.demands[data.demands["enterprise"] == name]
-        if demands.empty:
-            st.caption(fr.t("ent_no_demands"))
+        opened = loop.store()
+        if opened is None:
+            demands = data.demands[data.demands["enterprise"] == name]
+            if demands.empty:
+                st.caption(fr.t("ent_no_demands"))
+            else:
+                sheet_table(demands, schema.DEMANDS, fr.lang, key="ent_demands_table", hide=("enterprise",))
         else:
-            sheet_table(demands, schema.DEMANDS, fr.lang, key="ent_demands_table", hide=("enterprise",))
+            # The ledger (edited in the app), not the sheet as uploaded: one truth per demand.
+            ledger_rows = loop.demand_frame(opened, data.enterprises)
+            mine = ledger_rows[ledger_rows["enterprise"] == name]
+            if mine.empty:
+                st.caption(fr.t("ent_no_demands"))
+            else:
+                columns = ("demand_type", "detail", "raised", "due", "demand_status", "closed")
+                loop.ledger_table(mine, columns, fr.lang, key="ent_demands_table")
+            fr.link("demands")
     with right:
         st.subheader(fr.t("ent_projects"))
         projects = data.projects[data.projects["segment"] == segment]
@@ -81,7 +101,7 @@ def main() -> None:
             return
         name = st.selectbox(fr.t("ent_pick"), list(firms["name"]), key="ent_firm")
         firm = firms[firms["name"] == name].iloc[0]
-        _profile(fr, firm)
+        _profile(fr, data, firm)
         _segment_status(fr, report, str(firm["segment"]))
 
         st.subheader(fr.t("ent_network"))

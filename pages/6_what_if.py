@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
-from chain import render, views
+from chain import pipeline, render, views
 from chain.gaps import ChainReport, WhatIf
+from chain.model import ChainData
 from ui import facade
+from ui import ledger as loop
 from ui.choices import worded
 from ui.frame import Frame, frame
 from ui.style import card, cards
@@ -129,10 +133,57 @@ def _value(metric: str, value: object, lang: str) -> str:
     return render.value(metric, value, lang)
 
 
+def _projected(fr: Frame, data: ChainData) -> None:
+    """Completeness now and when every signed project of the pipeline comes on line, side by side."""
+    opened = loop.store()
+    if opened is None:
+        return
+    leads = loop.lead_frame(opened)
+    names = data.enterprises["name"]
+    counted = pipeline.projected_projects(leads, names)
+    counted = counted[counted["segment"].isin(set(data.template["segment"]))]
+    skipped = pipeline.listed_projects(leads, names)
+    with st.container(border=True):
+        st.subheader(fr.t("wi_projected"))
+        if counted.empty:
+            st.caption(fr.t("wi_projected_none"))
+            return
+        st.caption(fr.t("wi_projected_intro"))
+        projects = tuple(
+            (str(segment), float(output), f"{company}（{segment}）")
+            for company, segment, output in zip(
+                counted["company"], counted["segment"], counted["expected_output"], strict=True
+            )
+        )
+        result = facade.projected(fr.source, fr.settings, projects)
+        with cards("projected"):
+            for metric in ("segments", "value"):
+                was = float(getattr(result.before.completeness, metric))
+                now = float(getattr(result.after.completeness, metric))
+                moved = not (math.isnan(was) or math.isnan(now)) and now != was
+                card(
+                    fr.t(f"wi_projected_{metric}"),
+                    f"{render.percent(was)} → {render.percent(now)}",
+                    delta=render.point_change(now - was, fr.lang) if moved else None,
+                )
+        listed = [
+            f"{company} · {segment} · {render.amount(output, fr.lang)}"
+            for company, segment, output in zip(
+                counted["company"], counted["segment"], counted["expected_output"], strict=True
+            )
+        ]
+        st.markdown(f"**{fr.t('wi_projected_counted')}**: " + plain(render.joined(listed, fr.lang)))
+        if not skipped.empty:
+            st.caption(
+                fr.t("wi_projected_skipped", names=plain(render.joined(skipped["company"].tolist(), fr.lang)))
+            )
+
+
 def main() -> None:
     fr = frame("what_if")
     data, report = fr.analysis()
     with fr.guard():
+        _projected(fr, data)
         segment, output, name = _form(fr, report, data.projects)
         if output <= 0:
             st.info(fr.t("wi_output_positive"))

@@ -7,8 +7,10 @@ those rows: an explicit choice, undone here, and the rows left out are named on 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 
 from chain import columns as cat
@@ -17,6 +19,7 @@ from chain.isolate import QueuePosition
 from chain.model import LoadResult
 from chain.problems import Problem
 from ui import access, admin, facade, server, workspace
+from ui import ledger as loop
 from ui.facade import Source
 from ui.frame import GENERATION_KEY, OUTCOME_KEY, UPLOAD_KEY, Frame, frame, use_sample, use_upload
 from ui.style import card, cards
@@ -291,6 +294,20 @@ def _report(fr: Frame, source: Source, loaded: LoadResult) -> None:
     download_pair(facade.problems_downloads(source, fr.lang), stem, fr.lang, key="report_download")
 
 
+def _ledger_export(fr: Frame) -> None:
+    """The workspace's own records (leads, activity log, demands) as one workbook, apart from the snapshots'
+    original bytes (#16)."""
+    opened = loop.store()
+    if opened is None:
+        return
+    data = fr.loaded.data if fr.loaded is not None and fr.loaded.ok else None
+    enterprises = data.enterprises if data is not None else pd.DataFrame({"name": [], "deputy": []})
+    st.caption(fr.t("loop_export_hint"))
+    loop.download(
+        opened, enterprises, fr.lang, dt.date.today(), key="data_ledger_download", label=fr.t("loop_download")
+    )
+
+
 def main() -> None:
     fr = frame("data")
     with fr.guard():
@@ -305,6 +322,7 @@ def main() -> None:
             _interpretations(fr, fr.loaded)
             _report(fr, fr.source, fr.loaded)
         workspace.snapshots_section(fr)
+        _ledger_export(fr)
         admin.roles_section(fr)
         admin.audit_section(fr)
 

@@ -237,7 +237,9 @@ def test_what_if_prefills_from_a_project_and_shows_before_and_after(sample_repor
     assert at.text_input(key="wi_name").value == project["name"]
     # The first project is downstream (电极糊): the cards say what it changes, the gap sold outside for
     # processing, not the purchases from outside it does not touch.
-    cards = {m.label: (m.value, m.delta) for m in at.metric}
+    # (The pipeline's "signed projects on line" cards above it are the page's other cards.)
+    projected = {t(f"wi_projected_{metric}") for metric in ("segments", "value")}
+    cards = {m.label: (m.value, m.delta) for m in at.metric if m.label not in projected}
     assert project["segment"] == "电极糊", project["segment"]
     assert set(cards) == {"环节判定", "外流待加工额"}, cards
     assert cards["外流待加工额"] == ("0 万元", "引进前 15,670 万元")

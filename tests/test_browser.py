@@ -59,6 +59,8 @@ PAGES: tuple[tuple[str, str, str, str, str, bool], ...] = (
     ("enterprise", "企业画像", "Enterprise", "enterprise", ".st-key-ent_firm", True),
     ("what_if", "项目模拟", "What-if", "what_if", ".st-key-wi_segment", True),
     ("compare", "期间对比", "Compare periods", "compare", ".st-key-cmp_from", True),
+    ("pipeline", "招商项目", "Pipeline", "pipeline", ".st-key-pl_as_of", True),
+    ("demands", "诉求台账", "Demands", "demands", ".st-key-dm_as_of", False),
     ("data", "数据", "Data", "data", "[data-testid='stFileUploaderDropzone']", False),
 )
 ZH = {key: zh for key, zh, *_ in PAGES}

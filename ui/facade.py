@@ -413,6 +413,14 @@ def what_if(
     return gaps.what_if(_data(source), settings, segment, expected_output, name)
 
 
+@cached
+def projected(
+    source: Source, settings: AnalysisSettings, projects: tuple[tuple[str, float, str], ...]
+) -> WhatIf:
+    """The chain now and when the pipeline's signed projects come on line (segment, output, name each)."""
+    return gaps.what_if_projects(_data(source), settings, projects)
+
+
 # Figures: building a layered layout or a Sankey is the slow part of a page, so they are cached too.
 
 

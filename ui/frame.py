@@ -71,6 +71,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("enterprise", "pages/5_enterprise.py", ":material/factory:"),
     PageSpec("what_if", "pages/6_what_if.py", ":material/science:"),
     PageSpec("compare", "pages/9_compare.py", ":material/compare_arrows:"),
+    PageSpec("pipeline", "pages/10_pipeline.py", ":material/conversion_path:"),
+    PageSpec("demands", "pages/11_demands.py", ":material/assignment:"),
     PageSpec("data", "pages/7_data.py", ":material/upload_file:"),
 )
 _BY_KEY = {page.key: page for page in PAGES}

@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 import streamlit as st
 
-from chain import brief
+from chain import brief, ledger
 from chain import store as stores
 from chain.access import Actor
+from chain.load import load_workbook
 from chain.model import LoadResult
 from chain.periods import PeriodError, parse_period
 from chain.store import Snapshot, Store, StoreError
@@ -77,7 +78,18 @@ def _open(url: str) -> Store:
     seeded = stores.seed(opened)
     if seeded:
         log.info("seeded the workspace with %d bundled snapshot(s)", len(seeded))
+        _seed_ledger(opened)
     return opened
+
+
+def _seed_ledger(opened: Store) -> None:
+    """On a first start, the bundled sample's pipeline and demand ledger (#16), dated around today."""
+    newest = stores.BUNDLED_SAMPLES[-1]
+    if not newest.is_file():
+        return
+    data = load_workbook(newest.read_bytes(), source_name=newest.name).data
+    if data is not None:
+        ledger.seed_sample(opened, data.projects, data.demands, by=Actor.system(), on=dt.date.today())
 
 
 def opened() -> tuple[Store | None, StoreError | None]:

@@ -9,6 +9,7 @@ from :mod:`chain.views` or the report.
 
 from chain.charts.flows import flow_sankey
 from chain.charts.networks import chain_map, firm_network
+from chain.charts.pipeline import pipeline_funnel
 from chain.charts.segments import category_bar, exports_bar, leakage_bar, output_treemap
 from chain.charts.theme import CATEGORY_COLORS, STATUS_COLORS, category_colors
 from chain.charts.trend import completeness_trend
@@ -26,5 +27,6 @@ __all__ = [
     "flow_sankey",
     "leakage_bar",
     "output_treemap",
+    "pipeline_funnel",
     "what_if_bars",
 ]
