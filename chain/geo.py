@@ -23,18 +23,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from chain.places import drop_notes, place_core
+from chain.places import drop_notes, is_county, place_core
+from chain.problems import Problem, problem
+from chain.settings import ReadSettings
 
 __all__ = [
     "EARTH_RADIUS_KM",
     "REGION_GROUPS",
     "Division",
     "Gazetteer",
+    "LinkCells",
     "Place",
+    "county_regions",
     "gazetteer",
     "great_circle_km",
     "in_region",
+    "locate_county",
+    "locate_links",
     "resolve_regions",
+    "same_place_key",
 ]
 
 #: The mean Earth radius (IUGG), in km: great-circle distances on a sphere are within 0.5 % of the ellipsoid's.
@@ -131,7 +138,9 @@ class Gazetteer:
             if name in _PLACEHOLDERS or not row["longitude"]:
                 continue
             level = 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
-            self.divisions[code] = Division(code, name, level, float(row["longitude"]), float(row["latitude"]))
+            self.divisions[code] = Division(
+                code, name, level, float(row["longitude"]), float(row["latitude"])
+            )
             for written in self._written(name, level, autonomous):
                 codes = self._by_name.setdefault(written, [])
                 if code not in codes:
@@ -309,3 +318,194 @@ def same_place_key(text: object) -> str:
     (:func:`chain.places.place_core`) for text the gazetteer does not know."""
     place = gazetteer().resolve(text)
     return place.adcode or f"?{place_core(text)}"
+
+
+def locate_county(county: object, code: object = "") -> tuple[str, str, tuple[str, ...]]:
+    """The county of 设置: its adcode from 行政区划代码 when that is a known division, else from 县名.
+
+    Returns (adcode, the problem code when it has none — ``county_unknown``, ``county_ambiguous`` or
+    ``county_code_unknown`` — or "", the candidates' full names). No 县名 and no code is no problem: ("",
+    "", ()).
+
+    >>> locate_county("汉阴县(示例数据)"), locate_county("鼓楼区", "350102")[0], locate_county("")
+    (('610921', '', ()), '350102', ('', '', ()))
+    """
+    book = gazetteer()
+    written = re.sub(r"\D", "", str(code or ""))
+    if written:
+        division = book.divisions.get(written[:6])
+        if len(written) in (6, 12) and division is not None:
+            return division.adcode, "", ()
+    if not _normal(county):
+        return "", "county_code_unknown" if written else "", ()
+    place = book.resolve(county)
+    if place.resolved:
+        return place.adcode, "county_code_unknown" if written else "", ()
+    if place.ambiguous:
+        return "", "county_ambiguous", tuple(book.full_name(c) for c in place.candidates)
+    return "", "county_unknown", ()
+
+
+def county_regions(regions: Iterable[str], county: object, code: object = "") -> set[str]:
+    """The region texts that name a place inside the county (汉阴, 陕西省汉阴县, 汉阴县城关镇 for 汉阴县).
+
+    When the county is not a division the gazetteer knows (a test's 测试县, or ambiguous), a region names it
+    when both have the same place-name core (:func:`chain.places.is_county`): the county's own text is all
+    there is to compare, and the loader has warned that the county was not found.
+
+    >>> sorted(county_regions(["陕西汉阴", "汉阴县城关镇", "陕西安康", "汉中"], "汉阴县(示例数据)"))
+    ['汉阴县城关镇', '陕西汉阴']
+    """
+    adcode, _, _ = locate_county(county, code)
+    if not adcode:
+        return {region for region in regions if is_county(region, county)}
+    book = gazetteer()
+    home = book.divisions[adcode]
+    inside = set()
+    for region in regions:
+        place = book.resolve(region)
+        if place.resolved and home.contains(book.divisions[place.adcode]):
+            inside.add(region)
+    return inside
+
+
+@dataclass(frozen=True)
+class LinkCells:
+    """Where the loader read what :func:`locate_links` checks, so that each warning is located: the links
+    sheet and its region and distance headers as written, the settings sheet and the 县名 row and header."""
+
+    sheet: str
+    supplier_region: str
+    buyer_region: str
+    distance: str
+    settings_sheet: str = ""
+    county_row: int | None = None
+    county_column: str | None = None
+
+
+def locate_links(
+    links: pd.DataFrame, settings: Mapping[str, object], rules: ReadSettings, cells: LinkCells
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """The links with where each party is and every distance known or estimated, and the warnings found.
+
+    Adds ``supplier_adcode`` and ``buyer_adcode`` (the county's for a party in the county, the region's
+    for an outside party; "" when unknown) and ``distance_estimated``; a missing ``distance_km`` between
+    two known, different places, not both in the county, becomes the great-circle distance times
+    ``rules.road_factor``, flagged. A typed distance is kept, and is a warning when it is off the estimate
+    by more than ``rules.distance_warning_factor`` times and ``rules.distance_warning_km``. Each region text
+    is resolved once, whatever the number of rows; a region that is unknown or ambiguous is one warning at
+    its first row, with its count (and the candidates). Returns a new frame; ``links`` is not changed.
+    """
+    book = gazetteer()
+    found: list[Problem] = []
+    county = str(settings.get("county") or "")
+    home, trouble, candidates = locate_county(county, settings.get("county_code"))
+    one_side_outside = links["supplier_in_county"].to_numpy(dtype=bool) != links["buyer_in_county"].to_numpy(
+        dtype=bool
+    )
+    # A county the gazetteer does not know costs the estimates of missing distances to it (the map says
+    # for itself that it can't place the county): worth a warning only when such a distance is missing.
+    costly = trouble != "county_unknown" or bool((one_side_outside & links["distance_km"].isna()).any())
+    if trouble and costly:
+        value = settings.get("county_code") if trouble == "county_code_unknown" else county
+        found.append(
+            problem(
+                trouble,
+                cells.settings_sheet,
+                cells.county_row,
+                cells.county_column,
+                value,
+                candidates="、".join(candidates),
+            )
+        )
+    rows = links["row"].to_numpy()
+    codes: dict[str, np.ndarray] = {}
+    for side, header in (("supplier", cells.supplier_region), ("buyer", cells.buyer_region)):
+        texts = links[f"{side}_region"].astype("str")
+        inside = links[f"{side}_in_county"].to_numpy(dtype=bool)
+        places = resolve_regions(texts[~inside].unique().tolist())
+        outside_code = texts.map(places["adcode"]).astype("str").fillna("").to_numpy(dtype=object)
+        codes[side] = np.where(inside, home, outside_code).astype(object)
+        unknown = places.index[places["adcode"] == ""]
+        bad = texts[~inside & texts.isin(unknown).to_numpy()]
+        counts = bad.value_counts(sort=False)
+        # First row of each: positions of the first occurrences, in row order.
+        for position, text in bad.drop_duplicates().items():
+            named = places.loc[text, "candidates"]
+            found.append(
+                problem(
+                    "region_ambiguous" if named else "region_unknown",
+                    cells.sheet,
+                    int(links.loc[position, "row"]),
+                    header,
+                    text,
+                    count=int(counts[text]),
+                    candidates="、".join(named),
+                )
+            )
+    where = {
+        side: pd.DataFrame(
+            [
+                (book.divisions[c].lon, book.divisions[c].lat) if c else (math.nan, math.nan)
+                for c in pd.unique(codes[side])
+            ],
+            index=pd.unique(codes[side]),
+            columns=["lon", "lat"],
+        ).reindex(codes[side])
+        for side in codes
+    }
+    both_inside = links["supplier_in_county"].to_numpy(dtype=bool) & links["buyer_in_county"].to_numpy(
+        dtype=bool
+    )
+    apart = (codes["supplier"] != codes["buyer"]) & ~both_inside
+    estimate = np.where(
+        apart,
+        great_circle_km(
+            where["supplier"]["lon"], where["supplier"]["lat"], where["buyer"]["lon"], where["buyer"]["lat"]
+        )
+        * rules.road_factor,
+        np.nan,
+    )
+    typed = links["distance_km"].to_numpy(dtype=float)
+    estimated = np.isnan(typed) & ~np.isnan(estimate)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = typed / estimate
+    far = (
+        ~np.isnan(typed)
+        & ~np.isnan(estimate)
+        & (estimate > 0)
+        & ((ratio > rules.distance_warning_factor) | (ratio < 1 / rules.distance_warning_factor))
+        & (np.abs(typed - estimate) > rules.distance_warning_km)
+    )
+    if far.any():
+        # One warning per outside place, at its first row: the same wrong unit usually runs down a column.
+        outside_text = np.where(
+            links["supplier_in_county"].to_numpy(dtype=bool),
+            links["buyer_region"].astype("str").to_numpy(dtype=object),
+            links["supplier_region"].astype("str").to_numpy(dtype=object),
+        )
+        positions = np.flatnonzero(far)
+        for text in dict.fromkeys(outside_text[positions].tolist()):
+            at = positions[outside_text[positions] == text]
+            first = int(at[0])
+            found.append(
+                problem(
+                    "distance_far_from_estimate",
+                    cells.sheet,
+                    int(rows[first]),
+                    cells.distance,
+                    f"{typed[first]:g}",
+                    typed=typed[first],
+                    estimate=estimate[first],
+                    place=text,
+                    factor=rules.distance_warning_factor,
+                    count=len(at),
+                )
+            )
+    located = links.copy()
+    position = located.columns.get_loc("row")
+    located.insert(position, "supplier_adcode", pd.Series(codes["supplier"], index=links.index, dtype="str"))
+    located.insert(position + 1, "buyer_adcode", pd.Series(codes["buyer"], index=links.index, dtype="str"))
+    located.insert(position + 2, "distance_estimated", estimated)
+    located["distance_km"] = np.where(estimated, estimate, typed)
+    return located, found
