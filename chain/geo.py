@@ -42,6 +42,7 @@ __all__ = [
     "locate_links",
     "resolve_regions",
     "same_place_key",
+    "short_province",
 ]
 
 #: The mean Earth radius (IUGG), in km: great-circle distances on a sphere are within 0.5 % of the ellipsoid's.
@@ -278,6 +279,16 @@ def resolve_regions(texts: Iterable[str]) -> pd.DataFrame:
     for column in ("adcode", "province", "city", "county"):
         frame[column] = frame[column].astype("str")
     return frame.astype({"lon": float, "lat": float})
+
+
+def short_province(name: str) -> str:
+    """A province's name as a map label writes it: 陕西, 内蒙古, 北京.
+
+    >>> short_province("陕西省"), short_province("内蒙古自治区"), short_province("香港特别行政区")
+    ('陕西', '内蒙古', '香港')
+    """
+    short = _PROVINCE_SHORT.get(name)
+    return short[0] if short else _PROVINCE_SUFFIX.sub("", name)
 
 
 def great_circle_km(lon1: object, lat1: object, lon2: object, lat2: object) -> np.ndarray:

@@ -61,10 +61,14 @@ def targets_frame(**columns: list[object]) -> pd.DataFrame:
         "gap": ["upstream", "downstream", "upstream"],
         "name": ["外地煅烧厂", "南通化纤", "外地纸箱厂"],
         "region": ["江苏南通", "江苏南通", "湖北十堰"],
+        "province": ["江苏省", "江苏省", "湖北省"],
+        "city": ["南通市", "南通市", "十堰市"],
         "value": [1234.5, 0.0, -12.25],
         "local_partners": [2, 0, 1],
         "partners": [("乙碳素", "丁电极"), (), ("丁电极",)],
         "distance_km": [1300.0, float("nan"), 400.0],
+        "distance_estimated": [False, False, True],
+        "distance_estimated_share": [0.0, float("nan"), 1.0],
         "products": [("煅后焦",), ("PBT高弹丝", "包芯纱"), ()],
         "covered": [True, False, False],
         "score": [0.8125, 0.0, 0.5],
@@ -99,6 +103,7 @@ def segments_frame() -> pd.DataFrame:
             "local_final_demand": [0.0, 25.0, 0.0],
             "local_buyers": [1, 1, 1],
             "leakage_distance_km": [300.0, 1300.0, 400.0],
+            "leakage_distance_estimated_share": [0.0, 0.25, 1.0],
             "downstream_gap": [0.0, 0.0, 0.0],
             "gaps": [("upstream",), ("upstream", "downstream"), ()],
             "concentration": [0.6, 1.0, float("nan")],
@@ -333,9 +338,9 @@ def test_xlsx_segment_values(lang: str, key: str, expected: list[object]) -> Non
 
 def test_xlsx_numbers_are_numeric_cells() -> None:
     sheet = read(to_xlsx([report_table("targets", targets_frame())], ABOUT))["招商目标"]
-    values = [sheet.cell(r, 5) for r in (2, 3, 4)]
+    values = [sheet.cell(r, 7) for r in (2, 3, 4)]
     assert [(c.value, c.data_type) for c in values] == [(1234.5, "n"), (0, "n"), (-12.25, "n")]
-    assert isinstance(sheet.cell(2, 6).value, int)
+    assert isinstance(sheet.cell(2, 8).value, int)
 
 
 @pytest.mark.parametrize(
@@ -364,14 +369,14 @@ def test_xlsx_freezes_header_and_filters_used_range() -> None:
     sheets = read(to_xlsx([report_table("targets", targets_frame())], ABOUT))
     sheet = sheets["招商目标"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:L{len(targets_frame()) + 1}"
+    assert sheet.auto_filter.ref == f"A1:P{len(targets_frame()) + 1}"
 
 
 def test_xlsx_empty_frame_still_has_header_and_filter() -> None:
     empty = targets_frame().iloc[0:0]
     sheet = read(to_xlsx([report_table("targets", empty)], {}))["招商目标"]
     assert sheet.max_row == 1
-    assert sheet.auto_filter.ref == "A1:L1"
+    assert sheet.auto_filter.ref == "A1:P1"
 
 
 def test_xlsx_column_widths_count_chinese_double_and_are_capped() -> None:
@@ -474,7 +479,7 @@ def test_csv_neutralises_payloads(payload: str) -> None:
     rows = read_csv(to_csv(report_table("targets", frame)))
     stored = "'" + payload.replace("\r", "\n")
     assert rows[1][2] == stored
-    assert rows[1][6] == stored
+    assert rows[1][TARGET_COLUMNS.index("partners")] == stored
     text_fields = [field for row in rows for field in row if field != "-12.3"]
     assert all(not field.startswith(tuple("=+-@\t\r\n＝＋－＠")) for field in text_fields)
 
@@ -486,7 +491,7 @@ def test_csv_numbers_are_plain_unquoted_numbers() -> None:
     assert ",-12.3," in lines[3]
     assert '"-12.3"' not in text
     assert "'-12.3" not in text
-    assert lines[2].split(",")[4:6] == ["0.0", "0"]
+    assert lines[2].split(",")[6:8] == ["0.0", "0"]
     assert text.endswith("\r\n")
 
 
