@@ -2,11 +2,12 @@
 
 The package splits what a figure looks like (:mod:`~chain.charts.theme`), what it writes
 (:mod:`~chain.charts.text`: words, escaping, hover formats) and where nodes go (:mod:`~chain.charts.layout`)
-from the builders (:mod:`~chain.charts.networks`, :mod:`~chain.charts.flows`, :mod:`~chain.charts.segments`,
+from the builders (:mod:`~chain.charts.networks`, :mod:`~chain.charts.flows`, :mod:`~chain.charts.flow_map`, :mod:`~chain.charts.segments`,
 :mod:`~chain.charts.what_if`). Builders compute nothing a view could need elsewhere: totals and flows come
 from :mod:`chain.views` or the report.
 """
 
+from chain.charts.flow_map import flow_map
 from chain.charts.flows import flow_sankey
 from chain.charts.networks import chain_map, firm_network
 from chain.charts.segments import category_bar, exports_bar, leakage_bar, output_treemap
@@ -21,6 +22,7 @@ __all__ = [
     "chain_map",
     "exports_bar",
     "firm_network",
+    "flow_map",
     "flow_sankey",
     "leakage_bar",
     "output_treemap",
