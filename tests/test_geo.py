@@ -321,8 +321,10 @@ def test_map_flows_add_up_and_the_map_draws_no_boundary_and_fetches_nothing() ->
     kinds = {trace.type for trace in figure.data}
     assert kinds == {"scatter"}  # cartesian only: a geo trace would fetch its outlines from a CDN
     assert not {"geo", "mapbox", "map"} & set(figure.layout.to_plotly_json())
-    points = next(t for t in figure.data if t.customdata is not None)
+    points = next(t for t in figure.data if t.mode == "markers")
     assert set(points.customdata) == {"610100", "130200"}
+    curves = [t for t in figure.data if t.mode == "lines+markers"]
+    assert {c.customdata[0] for c in curves} == {"610100", "130200"}
     labels = next(t for t in figure.data if t.mode == "text")
     assert "陕西" in labels.text and "河北" in labels.text
     html = figure.to_html(include_plotlyjs=False, full_html=False)

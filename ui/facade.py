@@ -467,7 +467,7 @@ def flow_map_figure(
     firm: str | None = None,
     outside: str | None = None,
     color_by: str = "segment",
-    height: int = 640,
+    height: int = 720,
 ) -> go.Figure:
     """The map of those flows (:func:`chain.charts.flow_map`): offline, no boundaries."""
     data = _data(source)

@@ -58,7 +58,7 @@ def flow_map(
     lang: str = "zh",
     *,
     color_by: str = "segment",
-    height: int = 640,
+    height: int = 720,
 ) -> go.Figure:
     """Money flowing into the county (what local firms buy outside: solid curves from the place) and out
     of it (what they sell outside: dotted curves to the place), one curve per place and segment (or
@@ -130,7 +130,10 @@ def flow_map(
             go.Scatter(
                 x=xs,
                 y=ys,
-                mode="lines",
+                # Invisible markers make the curve's points selectable: a click near a place often lands on
+                # a curve's end (plotly picks the closest point), and a lines-only trace selects nothing.
+                mode="lines+markers",
+                marker={"size": 6, "opacity": 0},
                 line={
                     "color": rgba(colors[name], 0.75),
                     "width": 1.0 + 9.0 * math.sqrt(max(float(value), 0.0) / largest),
@@ -138,6 +141,8 @@ def flow_map(
                 },
                 hovertext=[hover] * len(xs),
                 hoverinfo="text",
+                # A click on a curve picks its place, as a click on the place does.
+                customdata=[adcode] * len(xs),
                 name=esc(name),
                 legendgroup=esc(name),
                 showlegend=name not in shown_in_legend,
@@ -226,5 +231,16 @@ def flow_map(
         scaleratio=1 / math.cos(math.radians(origin.lat)),
     )
     style_figure(fig, height=height)
-    fig.update_layout(legend_title_text=esc(catalogue.name(color_by, lang)), dragmode="pan")
+    # The legend beside the map, not above it: thirty segments on top would squeeze the map to a strip.
+    fig.update_layout(
+        legend={
+            "title": {"text": esc(catalogue.name(color_by, lang))},
+            "orientation": "v",
+            "yref": "paper",
+            "y": 1.0,
+            "x": 1.01,
+            "xanchor": "left",
+        },
+        margin={"t": 10, "r": 10},
+    )
     return fig
