@@ -331,3 +331,25 @@ def test_gaps_table_shows_what_the_county_itself_buys() -> None:
     table = at.dataframe[0].value.set_index("segment")
     assert table.loc["商品混凝土", "local_final_demand"] == pytest.approx(43398.5)
     assert table.loc["商品混凝土", "exports"] == pytest.approx(0.0)
+
+
+def test_flow_map_lists_the_place_picked_and_filters_by_gap(sample_report) -> None:
+    """A click on the map keeps the place's adcode (the page's callback); the place's trade is listed."""
+    data, _ = sample_report
+    at = open_page("pages/8_flow_map.py")
+    assert_clean(at)
+    assert at.get("plotly_chart")
+    assert t("flowmap_pick_hint", "zh") in [i.value for i in at.info]
+    at.session_state["flowmap_place"] = "610700"  # 陕西汉中, as a click on it leaves it
+    at.run()
+    assert_clean(at)
+    assert any("陕西省汉中市" in s.value for s in at.subheader)
+    listed = at.dataframe[0].value
+    in_hanzhong = data.links[
+        (data.links["supplier_region"] == "陕西汉中") | (data.links["buyer_region"] == "陕西汉中")
+    ]
+    assert listed["value"].sum() == pytest.approx(in_hanzhong["value"].sum())
+    at.selectbox(key="flowmap_gap").set_value("upstream").run()
+    assert_clean(at)
+    at.radio(key="flowmap_color").set_value("category").run()
+    assert_clean(at)
