@@ -66,8 +66,9 @@ def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainR
       (both are 万元 that could stay in the county).
 
     Whether a party not in 企业 is in the county is decided by the loader (``supplier_in_county``,
-    ``buyer_in_county``), for now by comparing place-name cores (:mod:`chain.places`) until a gazetteer
-    resolves regions to administrative divisions.
+    ``buyer_in_county``) through the gazetteer (:mod:`chain.geo`), which also estimates the distances
+    nobody typed (``distance_estimated``; ``leakage_distance_estimated_share`` is the estimated share of
+    ``leakage_distance_km``'s weight).
 
     Parameters
     ----------
