@@ -19,6 +19,7 @@ from xlsxwriter.workbook import Workbook
 
 from chain import columns as cat
 from chain import render, xlsxfile
+from chain.numbers import APPROX
 from chain.problems import Problem
 from chain.settings import AnalysisSettings
 
@@ -244,7 +245,10 @@ def to_xlsx(tables: Sequence[ExportTable], about: Mapping[str, object], lang: st
         headers = [cat.header(k, lang) for k in table.columns]
         columns = [_column_values(table.frame, k, lang) for k in table.columns]
         formats = [NUMBER_FORMATS.get(k) for k in table.columns]
-        _write_sheet(book, styles, table.title(lang), headers, columns, formats, True)
+        # An estimated distance stays a number, shown ≈1,120 by its cell's format (chain.geo).
+        marks = [render.estimated(table.frame, k) for k in table.columns]
+        estimated = [None if m is None else m.tolist() for m in marks]
+        _write_sheet(book, styles, table.title(lang), headers, columns, formats, True, estimated)
     book.close()
     return raw.getvalue()
 
@@ -390,8 +394,11 @@ def _write_sheet(
     columns: list[list[_CellValue]],
     formats: list[str | None],
     filtered: bool,
+    estimated: Sequence[list[bool] | None] = (),
 ) -> None:
-    """Add one sheet: bold header row, widths from content, formats per column, text stored as text.
+    """Add one sheet: bold header row, widths from content, formats per column, text stored as text; a
+    number flagged in ``estimated`` (per column, per row; None for a column without estimates) is shown
+    after ≈ by its format.
 
     Rows are written in order, so the sheet streams in constant-memory mode."""
     sheet = book.add_worksheet(title)
@@ -411,6 +418,11 @@ def _write_sheet(
             sheet.write_blank(0, i, None, styles.bold)
 
     cell_formats = [styles.number(f) for f in formats]
+    marked = list(estimated) or [None] * len(formats)
+    approx_formats = [
+        styles.number(f'"{APPROX}"{f}') if f is not None and m is not None and any(m) else None
+        for f, m in zip(formats, marked, strict=True)
+    ]
     write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
     for r, row in enumerate(zip(*columns, strict=True), 1):
         for c, value in enumerate(row):
@@ -423,7 +435,8 @@ def _write_sheet(
                 if safe:
                     write_string(r, c, safe)
             elif kind is float or kind is int:
-                write_number(r, c, value, cell_formats[c])
+                approx = approx_formats[c]
+                write_number(r, c, value, approx if approx and marked[c][r - 1] else cell_formats[c])  # type: ignore[index]
             elif isinstance(value, dt.datetime):
                 write_datetime(r, c, value, styles.datetime)
             elif isinstance(value, dt.date):

@@ -355,7 +355,11 @@ def test_xlsx_number_formats_follow_the_column(key: str, frame: pd.DataFrame) ->
         for row in range(2, sheet.max_row + 1):
             cell = sheet.cell(row, i)
             if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                assert cell.number_format == NUMBER_FORMATS.get(k, "General"), k
+                # An estimated distance (a share above 0 in the frame) shows ≈ before the same format.
+                share = columns.ESTIMATED_SHARE.get(k)
+                approx = share in frame.columns and frame[share].fillna(0).iloc[row - 2] > 0
+                expected = NUMBER_FORMATS.get(k, "General")
+                assert cell.number_format == (f'"≈"{expected}' if approx else expected), k
                 checked += 1
     assert checked >= len(frame)
 

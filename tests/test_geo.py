@@ -336,3 +336,28 @@ def test_in_region_falls_back_to_text_for_what_no_division_names() -> None:
     codes, texts = pd.Series(["320582", ""]), pd.Series(["江苏张家港", "某工业园"])
     assert geo.in_region(codes, texts, "工业园").tolist() == [False, True]
     assert geo.in_region(codes, texts, "苏州").tolist() == [True, False]
+
+
+def test_an_estimated_distance_stays_a_number_shown_with_approx_in_excel() -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook as open_xlsx
+
+    from chain.export import report_table, to_xlsx
+
+    data = load_workbook(
+        _hanyin(
+            [
+                ["外地矿", "乙碳素", "石油焦", "原料", "陕西西安", "", "", 60, None],
+                ["外地煅烧厂", "丁电极", "煅后焦", "煅烧", "江苏南通", "", "", 50, 1300],
+            ]
+        )
+    ).data
+    found = recruiting_targets(data, analyze(data))
+    sheet = open_xlsx(BytesIO(to_xlsx([report_table("targets", found)], {})))["招商目标"]
+    headers = [c.value for c in sheet[1]]
+    column = headers.index("运输距离(公里)") + 1
+    cells = {sheet.cell(r, 3).value: sheet.cell(r, column) for r in range(2, sheet.max_row + 1)}
+    assert isinstance(cells["外地矿"].value, float)
+    assert cells["外地矿"].number_format == '"≈"#,##0'
+    assert cells["外地煅烧厂"].number_format == "#,##0"
