@@ -431,51 +431,49 @@ def locate_links(
         )
     rows = links["row"].to_numpy()
     codes: dict[str, np.ndarray] = {}
+    where: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for side, header in (("supplier", cells.supplier_region), ("buyer", cells.buyer_region)):
-        texts = links[f"{side}_region"].astype("str")
+        # Each distinct text once (factorised), then back to rows by position: no string lookups per row.
+        number, texts = pd.factorize(links[f"{side}_region"].astype("str"), use_na_sentinel=False)
         inside = links[f"{side}_in_county"].to_numpy(dtype=bool)
-        places = resolve_regions(texts[~inside].unique().tolist())
-        outside_code = texts.map(places["adcode"]).astype("str").fillna("").to_numpy(dtype=object)
-        codes[side] = np.where(inside, home, outside_code).astype(object)
-        unknown = places.index[places["adcode"] == ""]
-        bad = texts[~inside & texts.isin(unknown).to_numpy()]
-        counts = bad.value_counts(sort=False)
-        # First row of each: positions of the first occurrences, in row order.
-        for position, text in bad.drop_duplicates().items():
-            named = places.loc[text, "candidates"]
-            found.append(
-                problem(
-                    "region_ambiguous" if named else "region_unknown",
-                    cells.sheet,
-                    int(links.loc[position, "row"]),
-                    header,
-                    text,
-                    count=int(counts[text]),
-                    candidates="、".join(named),
+        outside_seen = np.zeros(len(texts), dtype=bool)
+        outside_seen[number[~inside]] = True
+        places = resolve_regions(list(texts[outside_seen]))
+        distinct_code = np.array([places["adcode"].get(t, "") for t in texts], dtype=object)
+        # The county itself is one more code, so a party in it takes the county's place.
+        side_codes = np.append(distinct_code, home)
+        side_number = np.where(inside, len(texts), number)
+        codes[side] = side_codes[side_number]
+        lon = np.array([book.divisions[c].lon if c else math.nan for c in side_codes], dtype=float)
+        lat = np.array([book.divisions[c].lat if c else math.nan for c in side_codes], dtype=float)
+        where[side] = (lon[side_number], lat[side_number])
+        trouble_text = np.zeros(len(texts) + 1, dtype=bool)
+        trouble_text[:-1] = outside_seen & (distinct_code == "") & (np.array(list(texts), dtype=object) != "")
+        troubled = np.flatnonzero(trouble_text[side_number])
+        if troubled.size:
+            bad = pd.Series(number[troubled], index=troubled)
+            counts = bad.value_counts(sort=False)
+            # First row of each text, in row order.
+            for position, text_number in bad.drop_duplicates().items():
+                text = texts[text_number]
+                named = places.loc[text, "candidates"]
+                found.append(
+                    problem(
+                        "region_ambiguous" if named else "region_unknown",
+                        cells.sheet,
+                        int(rows[position]),
+                        header,
+                        text,
+                        count=int(counts[text_number]),
+                        candidates="、".join(named),
+                    )
                 )
-            )
-    where = {
-        side: pd.DataFrame(
-            [
-                (book.divisions[c].lon, book.divisions[c].lat) if c else (math.nan, math.nan)
-                for c in pd.unique(codes[side])
-            ],
-            index=pd.unique(codes[side]),
-            columns=["lon", "lat"],
-        ).reindex(codes[side])
-        for side in codes
-    }
     both_inside = links["supplier_in_county"].to_numpy(dtype=bool) & links["buyer_in_county"].to_numpy(
         dtype=bool
     )
     apart = (codes["supplier"] != codes["buyer"]) & ~both_inside
     estimate = np.where(
-        apart,
-        great_circle_km(
-            where["supplier"]["lon"], where["supplier"]["lat"], where["buyer"]["lon"], where["buyer"]["lat"]
-        )
-        * rules.road_factor,
-        np.nan,
+        apart, great_circle_km(*where["supplier"], *where["buyer"]) * rules.road_factor, np.nan
     )
     typed = links["distance_km"].to_numpy(dtype=float)
     estimated = np.isnan(typed) & ~np.isnan(estimate)
