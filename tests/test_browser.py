@@ -561,7 +561,9 @@ def test_workbook_markup_is_shown_as_text_and_nothing_calls_out(browser: Any, ba
         go(page, "data")
         _upload_named(page, file_name, hostile.markup_payloads())
         assert_clean(page, "the data page after the markup upload")
-        assert "没有发现问题" in main_text(page)
+        # Accepted; its one note is the <img> region, which names no place (chain/geo.py), shown as text.
+        accepted = main_text(page)
+        assert "0 个错误" in accepted or "没有发现问题" in accepted, accepted
         shown: list[str] = []
         for lang in ("zh", "en"):
             if lang == "en":
