@@ -22,6 +22,7 @@ __all__ = [
     "COMPLETENESS_JSON",
     "DIFF_FIRM_JSON",
     "DIFF_LINK_JSON",
+    "ESTIMATED_SHARE",
     "FORMATS",
     "GAP_KINDS",
     "JSON_FIELDS",
@@ -214,7 +215,14 @@ CATALOGUE: dict[str, Column] = _catalogue(
         "Distance bought from",
         "distance",
         "km",
-        "value-weighted distance of outside purchases; null when none",
+        "value-weighted distance of outside purchases (estimates included); null when none",
+    ),
+    Column(
+        "leakage_distance_estimated_share",
+        "外购距离估算占比",
+        "Distance bought from: estimated share",
+        "share",
+        meaning="share of that distance's weight estimated from the regions (no 运输距离 typed); null when none",
     ),
     Column(
         "downstream_gap",
@@ -258,14 +266,41 @@ CATALOGUE: dict[str, Column] = _catalogue(
     Column("position", "排名", "Rank", "rank", meaning="place in the list, 1 = first"),
     Column("gap", "缺口类型", "Gap kind", "gap", meaning="upstream or downstream"),
     Column("name", "企业名称", "Company", "text", meaning="the outside company to recruit"),
-    Column("region", "所在地", "Region", "text", meaning="where the company is"),
+    Column("region", "所在地", "Region", "text", meaning="where the company is, as written"),
+    Column(
+        "province",
+        "省份",
+        "Province",
+        "text",
+        meaning="the region's province (gazetteer); empty when unknown",
+    ),
+    Column("city", "城市", "City", "text", meaning="the region's prefecture-level city; empty when unknown"),
     Column("value", "年交易额", "Annual value", "money", _WAN, "annual value traded with the county's firms"),
     Column(
         "local_partners", "本地合作企业数", "Local partners", "count", meaning="local firms it trades with"
     ),
     Column("partners", "本地合作企业", "Local partner names", "list", meaning="names of those local firms"),
     Column(
-        "distance_km", "运输距离", "Distance", "distance", "km", "value-weighted distance; null when unknown"
+        "distance_km",
+        "运输距离",
+        "Distance",
+        "distance",
+        "km",
+        "value-weighted distance (estimates included); null when unknown",
+    ),
+    Column(
+        "distance_estimated",
+        "距离含估算",
+        "Distance estimated",
+        "bool",
+        meaning="part of the distance is estimated from the regions (shown as ≈)",
+    ),
+    Column(
+        "distance_estimated_share",
+        "距离估算占比",
+        "Distance: estimated share",
+        "share",
+        meaning="share of the distance's weight that is estimated; null when no distance",
     ),
     Column("products", "产品", "Products", "list", meaning="products traded"),
     Column(
@@ -522,6 +557,7 @@ _SEGMENTS = (
     "local_final_demand",
     "local_buyers",
     "leakage_distance_km",
+    "leakage_distance_estimated_share",
     "downstream_gap",
     "gaps",
     "concentration",
@@ -535,10 +571,14 @@ _TARGETS = (
     "gap",
     "name",
     "region",
+    "province",
+    "city",
     "value",
     "local_partners",
     "partners",
     "distance_km",
+    "distance_estimated",
+    "distance_estimated_share",
     "products",
     "covered",
     "score",
@@ -553,6 +593,8 @@ _TARGETS_READ = _leading(
     "position",
     "name",
     "region",
+    "province",
+    "city",
     "segment",
     "gap",
     "score",
@@ -596,6 +638,7 @@ TABLES: dict[str, Table] = {
             "local_supply",
             "local_buyers",
             "leakage_distance_km",
+            "leakage_distance_estimated_share",
             "gaps",
             "concentration",
             "concentrated",
@@ -611,6 +654,7 @@ TABLES: dict[str, Table] = {
             "growth_pct",
             "local_buyers",
             "leakage_distance_km",
+            "leakage_distance_estimated_share",
             "concentrated",
         ),
     ),
@@ -623,7 +667,11 @@ TABLES: dict[str, Table] = {
         _TARGETS_READ,
         _without(
             _TARGETS_READ,
+            "province",
+            "city",
             "partners",
+            "distance_estimated",
+            "distance_estimated_share",
             "products",
             "covered",
             "score_value",
@@ -941,6 +989,13 @@ PROBLEM_JSON: dict[str, str] = {
 
 #: JSON key of ``gaps --json``'s ``completeness`` -> its catalogue column.
 COMPLETENESS_JSON: dict[str, str] = {"segments": "completeness_segments", "value": "completeness_value"}
+
+#: A number column -> the column saying which share of it is estimated (chain/geo.py): the renderer writes
+#: such a number with ≈ when that share is above 0.
+ESTIMATED_SHARE: dict[str, str] = {
+    "distance_km": "distance_estimated_share",
+    "leakage_distance_km": "leakage_distance_estimated_share",
+}
 
 #: The column kinds whose values are sentences composed in the reader's language.
 SENTENCES = frozenset({"reason", "reasons"})

@@ -22,6 +22,7 @@ from xlsxwriter.workbook import Workbook
 from chain import columns as cat
 from chain import render, xlsxfile
 from chain.compare import Comparison, Side
+from chain.numbers import APPROX
 from chain.problems import Problem
 from chain.settings import AnalysisSettings
 
@@ -325,6 +326,11 @@ def to_xlsx(tables: Sequence[ExportTable], about: Mapping[str, object], lang: st
             [_column_values(table.frame, k, lang) for k in table.columns],
             [NUMBER_FORMATS.get(k) for k in table.columns],
             [_caps(k) for k in table.columns],
+            # An estimated distance stays a number, shown ≈1,120 by its cell's format (chain.geo).
+            [
+                None if m is None else m.tolist()
+                for m in (render.estimated(table.frame, k) for k in table.columns)
+            ],
         )
         for table in tables
     ]
@@ -541,13 +547,15 @@ def _widest(values: Iterable[_CellValue], number_format: str | None) -> int:
 @dataclass(frozen=True, eq=False)
 class _DataSheet:
     """One sheet ready to write: its name, headers, display values per column, the Excel number format
-    of each column, and each column's wrap cap (:func:`_caps`)."""
+    of each column, each column's wrap cap (:func:`_caps`), and per column which rows hold an estimate (None
+    for a column without estimates: shown after ≈ by its number format)."""
 
     title: str
     headers: list[str]
     columns: list[list[_CellValue]]
     formats: list[str | None]
     caps: list[int | None]
+    estimated: list[list[bool] | None] | None = None
 
 
 class _Styles:
@@ -604,6 +612,11 @@ def _write_sheet(book: Workbook, styles: _Styles, data: _DataSheet, note: str, h
             sheet.write_blank(0, i, None, header_format)
 
     cell_formats = [styles.number(f, printed) for f in formats]
+    marked = data.estimated or [None] * len(formats)
+    approx_formats = [
+        styles.number(f'"{APPROX}"{f}', printed) if f is not None and m is not None and any(m) else None
+        for f, m in zip(formats, marked, strict=True)
+    ]
     text_formats = [
         styles.wrap if printed and cap is not None and cap > 0 else cell_formats[c]
         for c, cap in enumerate(caps)
@@ -622,7 +635,8 @@ def _write_sheet(book: Workbook, styles: _Styles, data: _DataSheet, note: str, h
                 if safe:
                     write_string(r, c, safe, text_formats[c])
             elif kind is float or kind is int:
-                write_number(r, c, value, cell_formats[c])
+                approx = approx_formats[c]
+                write_number(r, c, value, approx if approx and marked[c][r - 1] else cell_formats[c])  # type: ignore[index]
             elif isinstance(value, dt.datetime):
                 write_datetime(r, c, value, styles.datetime)
             elif isinstance(value, dt.date):

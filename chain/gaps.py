@@ -67,8 +67,9 @@ def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainR
       (both are 万元 that could stay in the county).
 
     Whether a party not in 企业 is in the county is decided by the loader (``supplier_in_county``,
-    ``buyer_in_county``), for now by comparing place-name cores (:mod:`chain.places`) until a gazetteer
-    resolves regions to administrative divisions.
+    ``buyer_in_county``) through the gazetteer (:mod:`chain.geo`), which also estimates the distances
+    nobody typed (``distance_estimated``; ``leakage_distance_estimated_share`` is the estimated share of
+    ``leakage_distance_km``'s weight).
 
     Parameters
     ----------
@@ -85,6 +86,7 @@ def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainR
     ...                               "output": [200.0], "employees": [20], "growth_pct": [10.0]}),
     ...     links=pd.DataFrame({"supplier": ["外地矿"], "buyer": ["乙碳素"], "segment": ["原料"],
     ...                         "buyer_segment": [""], "value": [60.0], "distance_km": [300.0],
+    ...                         "distance_estimated": [False],
     ...                         "supplier_local": [False], "buyer_local": [True],
     ...                         "supplier_in_county": [False], "buyer_in_county": [True]}),
     ...     template=pd.DataFrame({"segment": ["原料", "煅烧"], "category": ["碳素", "碳素"],
@@ -156,6 +158,7 @@ def analyze(data: ChainData, settings: AnalysisSettings | None = None) -> ChainR
             "local_final_demand": flow_metrics["local_final_demand"],
             "local_buyers": flow_metrics["local_buyers"].astype("int64"),
             "leakage_distance_km": flow_metrics["leakage_distance_km"],
+            "leakage_distance_estimated_share": flow_metrics["leakage_distance_estimated_share"],
             "downstream_gap": downstream_gap.astype(float),
             "gaps": pd.Series(gap_kinds, dtype=object),
             "concentration": concentration,
@@ -340,10 +343,13 @@ def _flow_metrics(links: pd.DataFrame, segments: list[str]) -> dict[str, np.ndar
     with_distance = bought_outside & ~np.isnan(distance)
     weighted_distance = per_segment(with_distance, value * np.nan_to_num(distance))
     distance_weight = per_segment(with_distance)
+    # The part of that weight whose distance chain.geo estimated (no 运输距离 typed).
+    estimated_weight = per_segment(with_distance & links["distance_estimated"].to_numpy(dtype=bool))
     with np.errstate(divide="ignore", invalid="ignore"):
         leakage_distance = np.where(
             distance_weight > 0, weighted_distance / np.where(distance_weight > 0, distance_weight, 1), np.nan
         )
+        estimated_share = np.where(distance_weight > 0, estimated_weight / distance_weight, np.nan)
 
     # A buyer counts once per segment however many outside suppliers it has.
     buying = bought_outside & known & (value > 0)
@@ -359,6 +365,7 @@ def _flow_metrics(links: pd.DataFrame, segments: list[str]) -> dict[str, np.ndar
         "local_final_demand": per_segment(supplier_local & buyer_in_county & ~buyer_local),
         "local_buyers": local_buyers,
         "leakage_distance_km": leakage_distance,
+        "leakage_distance_estimated_share": estimated_share,
     }
 
 
@@ -442,7 +449,9 @@ def _with_project(data: ChainData, segment: str, expected_output: float, name: s
     supplied["supplier_region"] = ""
     supplied["supplier_local"] = True
     supplied["supplier_in_county"] = True
+    supplied["supplier_adcode"] = supplied["buyer_adcode"]
     supplied["distance_km"] = math.nan
+    supplied["distance_estimated"] = False
     if "volume" in supplied.columns:
         supplied["volume"] = math.nan
     new_links = pd.concat([kept, supplied], ignore_index=True)

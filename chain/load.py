@@ -31,12 +31,11 @@ import python_calamine
 from openpyxl.utils import column_index_from_string, get_column_letter
 from rapidfuzz import fuzz
 
-from chain import schema
+from chain import geo, schema
 from chain.credit_code import valid_credit_codes
 from chain.guard import GUARD_CODES, inspect_bytes
 from chain.model import ChainData, LoadResult
 from chain.names import all_plain, closest, name_core, name_key
-from chain.places import is_county, place_core
 from chain.problems import Problem, problem
 from chain.settings import Limits, ReadSettings
 
@@ -852,6 +851,9 @@ class _Validator:
         self.tables: dict[str, _Table] = {}
         #: (sheet, header as in the file) -> column position, to list a row's problems left to right.
         self.positions: dict[tuple[str, str], int] = {}
+        #: Setting key -> its Excel row in 设置; the county's code as given there (chain.geo).
+        self.setting_rows: dict[str, int] = {}
+        self.county_code = ""
 
     def report(
         self, code: str, sheet: str, row: int | None, column: str | None, value: object, **params
@@ -867,7 +869,10 @@ class _Validator:
         settings = self.read_settings()
         template = self.check_template()
         enterprises = self.check_enterprises(template)
+        self.county_code = str(settings.get("county_code") or "")
         links = self.check_links(template, enterprises, str(settings.get("county") or ""))
+        if links is not None:
+            links = self.locate(links, settings)
         projects = self.skip_sheet_in_error(self.check_projects(template), "projects")
         demands = self.skip_sheet_in_error(self.check_demands(enterprises), "demands")
         if enterprises is not None:
@@ -1516,8 +1521,8 @@ class _Validator:
         supplier_local = _column_isin(table, "supplier", segment_of, local_names)
         buyer_local = _column_isin(table, "buyer", segment_of, local_names)
         in_county = {
-            "supplier_region": _in_county(table, "supplier_region", county),
-            "buyer_region": _in_county(table, "buyer_region", county),
+            "supplier_region": _in_county(table, "supplier_region", county, self.county_code),
+            "buyer_region": _in_county(table, "buyer_region", county, self.county_code),
         }
         misspelt = self.report_links_to_left_out(table, supplier_local, buyer_local)
         misspelt |= self.report_misspelt_locals(
@@ -1750,7 +1755,7 @@ class _Validator:
                 by_region.setdefault(region, []).append((key, int(index)))
             by_core: dict[str, list[str]] = {}
             for region in by_region:
-                by_core.setdefault(place_core(region), []).append(region)
+                by_core.setdefault(geo.same_place_key(region), []).append(region)
             row = int(table.rows[min(index for cells_ in by_region.values() for _, index in cells_)])
             if len(by_core) > 1:
                 self.report("several_regions", table.name, row, None, party, regions="、".join(by_region))
@@ -1772,6 +1777,21 @@ class _Validator:
                     spellings="、".join(written),
                     chosen=chosen,
                 )
+
+    def locate(self, links: pd.DataFrame, settings: dict[str, object]) -> pd.DataFrame:
+        """Where each party is and the distances estimated (:func:`chain.geo.locate_links`), warnings kept."""
+        table, box = self.tables["links"], self.tables.get("settings")
+        row = self.setting_rows.get("county_code" if settings.get("county_code") else "county")
+        cells = geo.LinkCells(
+            table.name,
+            *(table.header(key) for key in ("supplier_region", "buyer_region", "distance_km")),
+            box.name if box is not None else "",
+            row,
+            box.header("value") if box is not None and row is not None else None,
+        )
+        located, found = geo.locate_links(links, settings, self.rules, cells)
+        self.found.extend(found)
+        return located
 
     def check_projects(self, template: pd.DataFrame | None) -> pd.DataFrame:
         table = self.tables.get("projects") or _empty_table(schema.PROJECTS)
@@ -1806,7 +1826,7 @@ class _Validator:
         settings: dict[str, object] = {}
         if table is None or not table.has("key"):
             return settings
-        first_row: dict[str, int] = {}
+        first_row: dict[str, int] = self.setting_rows
         allowed = "、".join(s.zh for s in schema.SETTING_KEYS)
         for index, key_text in enumerate(table.coerced["key"]):
             row = int(table.rows[index])
@@ -1848,10 +1868,10 @@ def _empty_table(sheet: schema.Sheet) -> _Table:
     return table
 
 
-def _in_county(table: _Table, key: str, county: str) -> np.ndarray:
-    """Whether each region of a column names the county itself (by place-name core), once per distinct
-    region."""
-    inside = {region for region in _column_distinct(table, key) if is_county(region, county)}
+def _in_county(table: _Table, key: str, county: str, code: str) -> np.ndarray:
+    """Whether each region of a column names a place in the county (:func:`chain.geo.county_regions`), once
+    per distinct region."""
+    inside = geo.county_regions(_column_distinct(table, key), county, code)
     if not inside:
         return np.zeros(len(table.coerced[key]), dtype=bool)
     return _column_isin(table, key, inside)

@@ -25,12 +25,14 @@ class ChainData:
       (tuple of str), deputy, row.
     - ``links``: supplier, buyer, product, segment (resolved: the 产品环节, else the local supplier's),
       supplier_region, buyer_region, buyer_segment, value (float, 万元), volume (float or NaN), unit,
-      distance_km (float or NaN), supplier_local (bool), buyer_local (bool), supplier_in_county (bool),
-      buyer_in_county (bool), row. ``*_local``: the party is named in 企业 (a local firm).
-      ``*_in_county``: the party is local, or not in 企业 but its region names the county itself
-      (``settings["county"]``, compared by place-name core, :mod:`chain.places`, until a gazetteer):
-      a *local-unlisted* party such as a construction site or a hospital, never an outside market or
-      supplier. Every analysis reads all four columns; a links frame without them is refused (KeyError),
+      distance_km (float or NaN; estimated where none was typed), supplier_local (bool), buyer_local
+      (bool), supplier_in_county (bool), buyer_in_county (bool), supplier_adcode, buyer_adcode (str),
+      distance_estimated (bool), row. ``*_local``: the party is named in 企业 (a local firm).
+      ``*_in_county``: the party is local, or not in 企业 but its region lies in the county
+      (``settings["county"]``, through the gazetteer, :mod:`chain.geo`): a *local-unlisted* party such as
+      a construction site or a hospital, never an outside market or supplier. ``*_adcode``: the party's
+      division (the county's when in it, "" when unknown). Every analysis reads all four party flags (and
+      ``distance_estimated`` where it reads distances); a links frame without them is refused (KeyError),
       never defaulted.
     - ``template``: segment, category, stage (upstream|midstream|downstream or ""), inputs (tuple of
       segments, self-loops removed), note, row. In sheet order.

@@ -15,6 +15,7 @@ import pandas as pd
 from chain import columns as cat
 
 __all__ = [
+    "APPROX",
     "DASH",
     "amount",
     "amount_scale",
@@ -29,6 +30,8 @@ __all__ = [
 
 #: What an undefined number (a share without demand, a distance without data) reads as.
 DASH = "—"
+#: What an estimated number (a distance no one typed, :mod:`chain.geo`) is written after.
+APPROX = "≈"
 
 
 def is_missing(value: object) -> bool:
@@ -143,14 +146,17 @@ def point_change(change: object, lang: str = "zh") -> str:
     return f"{shown} {cat.unit('points', lang)}"
 
 
-def distance(km: object, lang: str = "zh") -> str:
-    """A distance in kilometres with its unit, 公里 in Chinese and km in English; a dash when unknown.
+def distance(km: object, lang: str = "zh", *, estimated: bool = False) -> str:
+    """A distance in kilometres with its unit, 公里 in Chinese and km in English; a dash when unknown; ≈
+    before it when it is (partly) estimated from the regions (:mod:`chain.geo`) rather than typed.
 
-    >>> distance(1400.0), distance(1400.0, "en"), distance(None, "en")
-    ('1,400 公里', '1,400 km', '—')
+    >>> distance(1400.0), distance(1400.0, "en"), distance(None, "en"), distance(1120.4, "en", estimated=True)
+    ('1,400 公里', '1,400 km', '—', '≈1,120 km')
     """
     number = to_float(km)
-    return DASH if number is None else f"{number:,.0f} {cat.unit('km', lang)}"
+    if number is None:
+        return DASH
+    return f"{APPROX if estimated else ''}{number:,.0f} {cat.unit('km', lang)}"
 
 
 def count(value: object, what: str, lang: str = "zh") -> str:

@@ -2,8 +2,10 @@
 
 The rule is deliberately small: drop bracketed notes and white space, a leading province (full or short
 name), anything up to the last prefecture-level marker (市, 州, 盟, 地区) that has more text after it, and a
-trailing county-level marker (县, 区, 市, 旗, 自治县). It decides one thing only: whether a region written
-in 供需关系 is the county named in 设置. A gazetteer (province / city / county codes) replaces it later.
+trailing county-level marker (县, 区, 市, 旗, 自治县). Names use it for their cores (:mod:`chain.names`).
+Regions resolve through the gazetteer (:mod:`chain.geo`); :func:`is_county` decides whether a region is the
+county only when 设置's county is no division the gazetteer knows (a made-up 测试县), where the text is
+all there is to compare.
 """
 
 from __future__ import annotations

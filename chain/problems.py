@@ -372,6 +372,49 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "外地企业“{value}”的所在地有多种写法（{spellings}），视为同一地点，统一为“{chosen}”。",
         "The outside company '{value}' has one place written several ways ({spellings}): read as '{chosen}'.",
     ),
+    # The gazetteer (#17): where a region is, and distances estimated from it.
+    "region_unknown": (
+        "warning",
+        "所在地“{value}”在全国行政区划中找不到（{count} 行）：保留原文，该交易方不上地图，缺失的运输距离无法估算。"
+        "请写明省、市、县，如“陕西省安康市紫阳县”。",
+        "The region '{value}' names no administrative division ({count} rows): it is kept as written, left off "
+        "the map, and a missing distance can't be estimated. Write province, city and county, e.g. "
+        "陕西省安康市紫阳县.",
+    ),
+    "region_ambiguous": (
+        "warning",
+        "所在地“{value}”可能是以下任一地点：{candidates}（{count} 行）。未作猜测：请写上省、市以区分。",
+        "The region '{value}' could be any of {candidates} ({count} rows); no guess was made: add the "
+        "province and city to tell them apart.",
+    ),
+    "county_unknown": (
+        "warning",
+        "县名“{value}”在全国行政区划中找不到：本县所在地未知，缺失的运输距离无法估算，地图无法定位本县。"
+        "请写明省、市、县，或在“设置”中填写“行政区划代码”（6 位）。",
+        "The county '{value}' names no administrative division: its location is unknown, missing distances "
+        "can't be estimated and the map can't place it. Write province, city and county, or give its "
+        "6-digit 行政区划代码 (county_code) in the settings sheet.",
+    ),
+    "county_ambiguous": (
+        "warning",
+        "县名“{value}”可能是以下任一地点：{candidates}。请写上省、市，或在“设置”中填写“行政区划代码”（6 位）。"
+        "在此之前本县所在地视为未知。",
+        "The county '{value}' could be any of {candidates}: add its province and city, or give its 6-digit "
+        "行政区划代码 (county_code) in the settings sheet. Until then its location is unknown.",
+    ),
+    "county_code_unknown": (
+        "warning",
+        "行政区划代码“{value}”不是已知的行政区划（应为 6 位，如 610921），已改按县名查找。",
+        "The county code '{value}' is no known administrative division (6 digits, e.g. 610921): the county "
+        "name is used instead.",
+    ),
+    "distance_far_from_estimate": (
+        "warning",
+        "运输距离 {typed:,.0f} 公里与按所在地估算的约 {estimate:,.0f} 公里（{place}）相差 {factor:g} 倍以上"
+        "（{count} 行，此为第一行）：请核对距离单位（公里/米）或所在地。",
+        "The distance {typed:,.0f} km is more than {factor:g} times off the estimate of about {estimate:,.0f} "
+        "km from the places ({place}; {count} rows, this is the first): check the unit (km or m) or the region.",
+    ),
     "optional_sheet_skipped": (
         "warning",
         "工作表“{sheet}”有 {count} 个问题（见下），本次分析未使用该表；产业链分析照常进行。",
@@ -396,6 +439,12 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
 #: code -> (zh, en): what kind of problem, in a few words, for the validation report's 问题类型 column (a
 #: reader who does not know the codes sees these; the code itself stays in the export and the JSON).
 TITLES: dict[str, tuple[str, str]] = {
+    "region_unknown": ("地区无法识别", "Unknown region"),
+    "region_ambiguous": ("地区有重名", "Ambiguous region"),
+    "county_unknown": ("本县位置未知", "County not located"),
+    "county_ambiguous": ("县名有重名", "Ambiguous county name"),
+    "county_code_unknown": ("行政区划代码无效", "Unknown division code"),
+    "distance_far_from_estimate": ("运距与估算相差过大", "Distance far from estimate"),
     "file_empty": ("文件为空", "Empty file"),
     "file_too_large": ("文件过大", "File too large"),
     "not_xlsx": ("不是工作簿", "Not a workbook"),

@@ -23,6 +23,7 @@ import pandas as pd
 from chain import columns as cat
 from chain import reasons
 from chain.numbers import (
+    APPROX,
     DASH,
     amount,
     amount_scale,
@@ -48,6 +49,7 @@ __all__ = [
     "count",
     "display_frame",
     "distance",
+    "estimated",
     "joined",
     "number",
     "percent",
@@ -313,11 +315,27 @@ def _rounded(values: np.ndarray, decimals: int) -> np.ndarray:
     return np.where(np.abs(values) < 1e15, shown, values)
 
 
+def estimated(frame: pd.DataFrame, key: str) -> pd.Series | None:
+    """Which values of number column ``key`` are (partly) estimated, when ``frame`` says
+    (:data:`chain.columns.ESTIMATED_SHARE`); None when it does not.
+
+    >>> estimated(pd.DataFrame({"distance_km": [1.0, 2.0], "distance_estimated_share": [0.0, 0.4]}), "distance_km").tolist()
+    [False, True]
+    """
+    share = cat.ESTIMATED_SHARE.get(key)
+    if share is None or share not in frame.columns:
+        return None
+    return frame[share].fillna(0.0).astype(float) > 0
+
+
 def _words(frame: pd.DataFrame, key: str, lang: str) -> pd.Series:
-    """One column entirely in words, numbers formatted per the catalogue (for text output)."""
+    """One column entirely in words, numbers formatted per the catalogue (for text output), an estimated
+    one after ≈."""
     entry = cat.CATALOGUE.get(key)
     if entry is not None and entry.format is not None:
-        return source(frame, key, lang).map(lambda v: "" if to_float(v) is None else number(key, v, lang))
+        words = source(frame, key, lang).map(lambda v: "" if to_float(v) is None else number(key, v, lang))
+        approx = estimated(frame, key)
+        return words if approx is None else words.where(~approx | (words == ""), APPROX + words)
     if entry is not None and entry.kind == "row":
         return source(frame, key, lang).map(lambda v: "" if is_missing(v) else f"{int(v)}")
     return pd.Series([as_text(v) for v in cells(frame, key, lang)], index=frame.index, dtype=object)
@@ -330,7 +348,11 @@ def display_frame(frame: pd.DataFrame, keys: Iterable[str], lang: str = "zh") ->
     shown = pd.DataFrame(index=frame.index)
     for key in keys:
         entry = cat.CATALOGUE.get(key)
-        if entry is not None and entry.format is not None:
+        approx = estimated(frame, key)
+        if approx is not None and approx.any():
+            # An estimate reads ≈1,120: the column becomes its words (sorting it sorts text).
+            shown[key] = _words(frame, key, lang)
+        elif entry is not None and entry.format is not None:
             shown[key] = source(frame, key, lang)
         elif entry is not None and entry.kind == "row":
             shown[key] = _words(frame, key, lang)

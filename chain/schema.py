@@ -462,6 +462,8 @@ SETTING_KEYS = (
     Setting("county", "县名"),
     Setting("period", "报告期"),
     Setting("county_industrial_output", "县域工业总产值(万元)", kind="number", money=True),
+    # Which county, when its name is shared (鼓楼区): the 6-digit code of chain/geo.py's gazetteer.
+    Setting("county_code", "行政区划代码"),
 )
 
 PROJECTS = Sheet(

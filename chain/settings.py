@@ -63,6 +63,15 @@ class ReadSettings:
     #: A firm whose output per employee is this many times above (or below) the chain's median is flagged:
     #: 10,000 is 元 typed under 万元, so 100 catches it with room for real spread between trades.
     output_per_employee_factor: float = 100.0
+    #: Where 运输距离 is missing, a link's distance is estimated (chain/geo.py) as the great-circle distance
+    #: between its parties' places times this factor: roads wind. 1.3 is the usual circuity of China's road
+    #: network between cities; the bundled sample's typed distances run 0.9-2.0 times the great circle x 1.3
+    #: (median 1.1). An estimate is always marked as one (≈), and a typed distance always wins.
+    road_factor: float = 1.3
+    #: A typed distance more than this many times longer or shorter than the estimate (and off by more
+    #: than ``distance_warning_km``) is a warning: metres typed as km, or the wrong region.
+    distance_warning_factor: float = 3.0
+    distance_warning_km: float = 150.0
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from chain import columns as cat
+from chain import geo
 from chain.frames import best_first, distinct_sorted, groups, share_of_largest
 from chain.model import ChainData, ChainReport
 from chain.settings import TargetWeights
@@ -34,9 +35,13 @@ _DTYPES = {
     "gap": "str",
     "name": "str",
     "region": "str",
+    "province": "str",
+    "city": "str",
     "value": float,
     "local_partners": "int64",
     "distance_km": float,
+    "distance_estimated": bool,
+    "distance_estimated_share": float,
     "covered": bool,
     "score": float,
     **dict.fromkeys(FACTOR_SCORES.values(), float),
@@ -89,7 +94,9 @@ def recruiting_targets(
     weights : score weights; the report's ``settings.target_weights`` when None.
     segment : keep only this segment's targets.
     gap : keep only ``"upstream"`` or ``"downstream"`` targets.
-    region : keep only targets whose region contains this text (``"江苏"`` keeps ``"江苏南通"``).
+    region : keep only targets in this place: a grouping (长三角, 珠三角, 京津冀, 成渝, 关中) or a
+        division the gazetteer knows (江苏, 苏州: every place inside it), else whose region contains the
+        text (:func:`chain.geo.in_region`).
     min_value : keep only targets trading at least this much (万元).
     max_distance : keep only targets with a known distance of at most this many km.
 
@@ -147,7 +154,7 @@ def recruiting_targets(
     if gap is not None:
         keep &= candidates["gap"] == gap
     if region is not None:
-        keep &= candidates["region"].str.contains(region, regex=False)
+        keep &= geo.in_region(candidates["adcode"], candidates["region"], region)
     if max_distance is not None:
         keep &= candidates["distance_km"] <= max_distance
     kept = candidates[keep]
@@ -169,11 +176,20 @@ def _upstream_candidates(data: ChainData, segments: pd.DataFrame) -> pd.DataFram
     # Bought from outside the county: a local-unlisted supplier is already in the county, never a target.
     bought = links["buyer_local"] & ~links["supplier_in_county"] & links["segment"].isin(leaking)
     trades = links.loc[
-        bought, ["segment", "supplier", "supplier_region", "buyer", "product", "value", "distance_km"]
+        bought,
+        [
+            "segment",
+            "supplier",
+            "supplier_region",
+            "supplier_adcode",
+            "buyer",
+            "product",
+            "value",
+            "distance_km",
+            "distance_estimated",
+        ],
     ]
-    trades = trades.set_axis(
-        ["segment", "name", "region", "partner", "product", "value", "distance_km"], axis=1
-    )
+    trades = trades.set_axis(_TRADE_COLUMNS, axis=1)
     return _grouped(trades, "upstream", segments.set_index("segment")["leakage"])
 
 
@@ -197,44 +213,95 @@ def _downstream_candidates(data: ChainData, segments: pd.DataFrame) -> pd.DataFr
     # Sold outside the county: a local-unlisted buyer (a construction site, a hospital) is no outside market.
     exported = links.loc[
         links["supplier_local"] & ~links["buyer_in_county"],
-        ["segment", "buyer", "buyer_region", "buyer_segment", "supplier", "product", "value", "distance_km"],
+        [
+            "segment",
+            "buyer",
+            "buyer_region",
+            "buyer_adcode",
+            "buyer_segment",
+            "supplier",
+            "product",
+            "value",
+            "distance_km",
+            "distance_estimated",
+        ],
     ].rename(columns={"segment": "product_segment"})
     # Each export counts for every gap segment its product feeds where it was bought as that segment, or
     # where no buyer segment is given.
     fed = exported.merge(edges, on="product_segment")
     fed = fed[(fed["buyer_segment"] == "") | (fed["buyer_segment"] == fed["segment"])]
-    trades = fed[["segment", "buyer", "buyer_region", "supplier", "product", "value", "distance_km"]]
-    trades = trades.set_axis(
-        ["segment", "name", "region", "partner", "product", "value", "distance_km"], axis=1
-    )
+    trades = fed[
+        [
+            "segment",
+            "buyer",
+            "buyer_region",
+            "buyer_adcode",
+            "supplier",
+            "product",
+            "value",
+            "distance_km",
+            "distance_estimated",
+        ]
+    ]
+    trades = trades.set_axis(_TRADE_COLUMNS, axis=1)
     return _grouped(trades, "downstream", segments.set_index("segment")["downstream_gap"])
 
 
+#: The columns of the trades a candidate is grouped from, upstream and downstream alike.
+_TRADE_COLUMNS = [
+    "segment",
+    "name",
+    "region",
+    "adcode",
+    "partner",
+    "product",
+    "value",
+    "distance_km",
+    "distance_estimated",
+]
+
+
 def _grouped(trades: pd.DataFrame, kind: str, gap_size: pd.Series) -> pd.DataFrame:
-    """One row per (segment, name, region) of the trades: the value traded, the local partners (sorted,
-    and how many), the value-weighted distance of the trades whose distance is known (NaN when none is),
-    the products (sorted), and the size of the segment's gap."""
-    number, grouped = groups(trades, ["segment", "name", "region"])
+    """One row per (segment, name, place) of the trades, the place being the region's adcode (the region
+    as written when the gazetteer does not know it), so one company is one row however its region was
+    spelled: the region as first written, its province and city, the value traded, the local partners
+    (sorted, and how many), the value-weighted distance of the trades whose distance is known (NaN when
+    none is) and the share of that weight whose distance is estimated, the products (sorted), and the size
+    of the segment's gap."""
+    adcode = trades["adcode"].astype("str")
+    place = adcode.where(adcode != "", "?" + trades["region"].astype("str"))
+    number, grouped = groups(trades.assign(place=place), ["segment", "name", "place"])
+    first = trades.iloc[np.unique(number, return_index=True)[1]].reset_index(drop=True)
     count = len(grouped)
     value = trades["value"].to_numpy(dtype=float)
     distance = trades["distance_km"].to_numpy(dtype=float)
     known = ~np.isnan(distance)
+    estimated = trades["distance_estimated"].to_numpy(dtype=bool) & known
     # Sums in row order (np.bincount), as chain.frames.group_sums explains.
     value_km = np.bincount(number[known], weights=(value * distance)[known], minlength=count)
     distance_value = np.bincount(number[known], weights=value[known], minlength=count)
+    estimated_value = np.bincount(number[estimated], weights=value[estimated], minlength=count)
     partners = distinct_sorted(number, trades["partner"], count)
     with np.errstate(divide="ignore", invalid="ignore"):
         distance_km = np.where(distance_value > 0, value_km / distance_value, np.nan)
+        estimated_share = np.where(distance_value > 0, estimated_value / distance_value, np.nan)
+    book = geo.gazetteer()
+    codes = first["adcode"].astype("str").tolist()
     return pd.DataFrame(
         {
             "segment": grouped["segment"].astype("str"),
             "name": grouped["name"].astype("str"),
-            "region": grouped["region"].astype("str"),
+            "region": first["region"].astype("str"),
+            "province": pd.Series([book.province(c) for c in codes], dtype="str"),
+            "city": pd.Series([book.city(c) for c in codes], dtype="str"),
+            "adcode": first["adcode"].astype("str"),
             "gap": pd.Series(kind, index=grouped.index, dtype="str"),
             "value": np.bincount(number, weights=value, minlength=count),
             "local_partners": np.array([len(p) for p in partners], dtype=np.int64),
             "partners": pd.Series(partners, dtype=object),
             "distance_km": distance_km,
+            "distance_estimated": estimated_share > 0,
+            "distance_estimated_share": estimated_share,
             "products": pd.Series(distinct_sorted(number, trades["product"], count), dtype=object),
             "gap_size": grouped["segment"].map(gap_size).astype(float),
         }

@@ -167,6 +167,13 @@ def main() -> None:
                 )
                 for reason in reasons:
                     st.markdown(f"- {plain(reason)}")
+                with st.expander(fr.t("flowmap_target"), icon=":material/public:"):
+                    st.plotly_chart(
+                        facade.flow_map_figure(
+                            fr.source, fr.settings, lang, outside=str(best["name"]), height=400
+                        ),
+                        key="targets_map_chart",
+                    )
             # The list as shown, cached per filter and language: rebuilding it is most of a rerun's work.
             prepared = facade.targets_display(fr.source, fr.settings, lang, _COLUMNS, **filters)
             opened = loop.store()

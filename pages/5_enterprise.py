@@ -106,6 +106,11 @@ def main() -> None:
 
         st.subheader(fr.t("ent_network"))
         st.plotly_chart(facade.firm_network_figure(fr.source, fr.lang, name), key="ent_network_chart")
+        st.subheader(fr.t("flowmap_enterprise"))
+        st.plotly_chart(
+            facade.flow_map_figure(fr.source, fr.settings, fr.lang, firm=name, height=440),
+            key="ent_map_chart",
+        )
         # One under the other: side by side, the value column of each was cut even at 1440 px.
         suppliers, customers = st.container(), st.container()
         with suppliers:

@@ -369,3 +369,25 @@ def test_overview_offers_the_brief_made_only_when_clicked() -> None:
     alone = facade.brief_download(facade.sample_source(), AnalysisSettings(), "en", lambda: None)
     texts = [p.text for p in docx.Document(io.BytesIO(alone())).paragraphs]
     assert "1. Overview" in texts and not any("previous period" in text for text in texts)
+
+
+def test_flow_map_lists_the_place_picked_and_filters_by_gap(sample_report) -> None:
+    """A click on the map keeps the place's adcode (the page's callback); the place's trade is listed."""
+    data, _ = sample_report
+    at = open_page("pages/8_flow_map.py")
+    assert_clean(at)
+    assert at.get("plotly_chart")
+    assert t("flowmap_pick_hint", "zh") in [i.value for i in at.info]
+    at.session_state["flowmap_place"] = "610700"  # 陕西汉中, as a click on it leaves it
+    at.run()
+    assert_clean(at)
+    assert any("陕西省汉中市" in s.value for s in at.subheader)
+    listed = at.dataframe[0].value
+    in_hanzhong = data.links[
+        (data.links["supplier_region"] == "陕西汉中") | (data.links["buyer_region"] == "陕西汉中")
+    ]
+    assert listed["value"].sum() == pytest.approx(in_hanzhong["value"].sum())
+    at.selectbox(key="flowmap_gap").set_value("upstream").run()
+    assert_clean(at)
+    at.radio(key="flowmap_color").set_value("category").run()
+    assert_clean(at)

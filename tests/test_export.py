@@ -63,10 +63,14 @@ def targets_frame(**columns: list[object]) -> pd.DataFrame:
         "gap": ["upstream", "downstream", "upstream"],
         "name": ["外地煅烧厂", "南通化纤", "外地纸箱厂"],
         "region": ["江苏南通", "江苏南通", "湖北十堰"],
+        "province": ["江苏省", "江苏省", "湖北省"],
+        "city": ["南通市", "南通市", "十堰市"],
         "value": [1234.5, 0.0, -12.25],
         "local_partners": [2, 0, 1],
         "partners": [("乙碳素", "丁电极"), (), ("丁电极",)],
         "distance_km": [1300.0, float("nan"), 400.0],
+        "distance_estimated": [False, False, True],
+        "distance_estimated_share": [0.0, float("nan"), 1.0],
         "products": [("煅后焦",), ("PBT高弹丝", "包芯纱"), ()],
         "covered": [True, False, False],
         "score": [0.8125, 0.0, 0.5],
@@ -121,6 +125,7 @@ def segments_frame() -> pd.DataFrame:
             "local_final_demand": [0.0, 25.0, 0.0],
             "local_buyers": [1, 1, 1],
             "leakage_distance_km": [300.0, 1300.0, 400.0],
+            "leakage_distance_estimated_share": [0.0, 0.25, 1.0],
             "downstream_gap": [0.0, 0.0, 0.0],
             "gaps": [("upstream",), ("upstream", "downstream"), ()],
             "concentration": [0.6, 1.0, float("nan")],
@@ -380,7 +385,11 @@ def test_xlsx_number_formats_follow_the_column(key: str, frame: pd.DataFrame) ->
         for row in range(2, sheet.max_row + 1):
             cell = sheet.cell(row, i)
             if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                assert cell.number_format == NUMBER_FORMATS.get(k, "General"), k
+                # An estimated distance (a share above 0 in the frame) shows ≈ before the same format.
+                share = columns.ESTIMATED_SHARE.get(k)
+                approx = share in frame.columns and frame[share].fillna(0).iloc[row - 2] > 0
+                expected = NUMBER_FORMATS.get(k, "General")
+                assert cell.number_format == (f'"≈"{expected}' if approx else expected), k
                 checked += 1
     assert checked >= len(frame)
 

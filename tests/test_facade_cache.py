@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from chain import guard, isolate, load, render
+from chain import geo, guard, isolate, load, render
 from chain.settings import AnalysisSettings, CacheLimits, Limits
 from tests import hostile, test_isolate
 from tests.factory import make_workbook
@@ -203,8 +203,13 @@ def test_the_targets_display_is_built_once_per_filter_and_language(app_store, mo
     assert len(built) == 4
     expected = real(facade.recruiting_targets(source, settings, gap="upstream"), columns, "en")
     pd.testing.assert_frame_equal(shown, expected)
-    assert facade.target_regions(source, settings) == tuple(
-        sorted(set(facade.recruiting_targets(source, settings)["region"]))
+    # The region filter's options: the groupings, the targets' provinces, then their regions as written.
+    found = facade.recruiting_targets(source, settings)
+    provinces = sorted(set(found["province"]))
+    assert facade.target_regions(source, settings) == (
+        *geo.REGION_GROUPS,
+        *provinces,
+        *sorted(set(found["region"])),
     )
 
 

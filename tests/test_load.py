@@ -239,11 +239,14 @@ def test_tiny_workbook_loads_into_the_documented_frames() -> None:
     assert links["buyer_local"].tolist() == [True, True, True, True, False, True]
     assert links["volume"].isna().all()
     assert links["row"].tolist() == [2, 3, 4, 5, 6, 7]
-    assert list(links.columns[-5:]) == [
+    assert list(links.columns[-8:]) == [
         "supplier_local",
         "buyer_local",
         "supplier_in_county",
         "buyer_in_county",
+        "supplier_adcode",
+        "buyer_adcode",
+        "distance_estimated",
         "row",
     ]
 

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chain.gaps import analyze, what_if
+from chain.geo import gazetteer
 from chain.graph import layers, template_graph
 from chain.model import ChainData
 from chain.pairing import local_pairs
@@ -90,6 +91,7 @@ def chains(draw) -> ChainData:
                 "buyer_segment": "" if buyer_local else draw(st.sampled_from(["", "其他", *segments])),
                 "value": float(draw(st.integers(0, 1000))) + draw(st.sampled_from([0.0, 0.25, 0.1])),
                 "distance_km": draw(st.one_of(st.just(math.nan), st.floats(0, 3000))),
+                "distance_estimated": draw(st.booleans()),
                 "supplier_local": supplier_local,
                 "buyer_local": buyer_local,
             }
@@ -107,6 +109,7 @@ def chains(draw) -> ChainData:
         "buyer_segment",
         "value",
         "distance_km",
+        "distance_estimated",
         "supplier_local",
         "buyer_local",
         "supplier_in_county",
@@ -114,10 +117,15 @@ def chains(draw) -> ChainData:
     ]
     flags = ("supplier_local", "buyer_local", "supplier_in_county", "buyer_in_county")
     links = pd.DataFrame(records, columns=columns).astype(
-        {"value": float, "distance_km": float} | dict.fromkeys(flags, bool)
+        {"value": float, "distance_km": float, "distance_estimated": bool} | dict.fromkeys(flags, bool)
     )
     for column in columns[:7]:
         links[column] = links[column].astype("str")
+    for side in ("supplier", "buyer"):
+        # Where each party is, as the loader says (chain.geo): "" for a place the gazetteer does not know.
+        links[f"{side}_adcode"] = (
+            links[f"{side}_region"].map(lambda r: gazetteer().resolve(r).adcode).astype("str")
+        )
     links["row"] = range(2, len(links) + 2)
     projects = pd.DataFrame(
         {"name": pd.Series(dtype="str"), "segment": pd.Series(dtype="str"), "status": pd.Series(dtype="str")}

@@ -48,7 +48,21 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from chain import brief, charts, export, gaps, graph, isolate, load, pairing, problems, render, targets
+from chain import (
+    brief,
+    charts,
+    export,
+    gaps,
+    geo,
+    geoflows,
+    graph,
+    isolate,
+    load,
+    pairing,
+    problems,
+    render,
+    targets,
+)
 from chain import columns as cat
 from chain import compare as comparing
 from chain.compare import CompareError, Comparison, Side
@@ -366,8 +380,12 @@ def recruiting_targets(
 
 @cached
 def target_regions(source: Source, settings: AnalysisSettings) -> tuple[str, ...]:
-    """The regions of every recruiting target, sorted: the options of the targets page's region filter."""
-    return tuple(sorted(set(recruiting_targets(source, settings)["region"])))
+    """The options of the targets page's region filter: the groupings (长三角, 珠三角, ...), the provinces
+    of the targets (each keeps every place inside it, :func:`chain.geo.in_region`), then their regions as
+    written, sorted."""
+    found = recruiting_targets(source, settings)
+    provinces = sorted(set(found["province"]) - {""})
+    return (*geo.REGION_GROUPS, *provinces, *sorted(set(found["region"]) - set(provinces)))
 
 
 @cached
@@ -437,6 +455,42 @@ def chain_map_figure(
 def flow_figure(source: Source, settings: AnalysisSettings, lang: str) -> go.Figure:
     """The Sankey of outside regions -> segments -> markets."""
     return charts.flow_sankey(market_flows(_data(source)), analyze(source, settings).segments, lang)
+
+
+@cached
+def map_flows(
+    source: Source,
+    settings: AnalysisSettings,
+    *,
+    segment: str | None = None,
+    gap: str | None = None,
+    firm: str | None = None,
+    outside: str | None = None,
+) -> pd.DataFrame:
+    """Flows into and out of the county by place (:func:`chain.geoflows.map_flows`)."""
+    return geoflows.map_flows(
+        _data(source), analyze(source, settings), segment=segment, gap=gap, firm=firm, outside=outside
+    )
+
+
+@cached
+def flow_map_figure(
+    source: Source,
+    settings: AnalysisSettings,
+    lang: str,
+    *,
+    segment: str | None = None,
+    gap: str | None = None,
+    firm: str | None = None,
+    outside: str | None = None,
+    color_by: str = "segment",
+    height: int = 720,
+) -> go.Figure:
+    """The map of those flows (:func:`chain.charts.flow_map`): offline, no boundaries."""
+    data = _data(source)
+    flows = map_flows(source, settings, segment=segment, gap=gap, firm=firm, outside=outside)
+    home, _, _ = geo.locate_county(data.county, data.settings.get("county_code"))
+    return charts.flow_map(flows, home, data.county, lang, color_by=color_by, height=height)
 
 
 @cached

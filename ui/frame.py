@@ -65,6 +65,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "dashboard.py", ":material/dashboard:"),
     PageSpec("chain_map", "pages/1_chain_map.py", ":material/account_tree:"),
+    PageSpec("flow_map", "pages/8_flow_map.py", ":material/public:"),
     PageSpec("gaps", "pages/2_gaps.py", ":material/troubleshoot:"),
     PageSpec("targets", "pages/3_targets.py", ":material/target:"),
     PageSpec("pairing", "pages/4_pairing.py", ":material/handshake:"),

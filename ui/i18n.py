@@ -691,6 +691,45 @@ TEXT: dict[str, tuple[str, str]] = {
         "Drag the file into the box below, or click “Choose file”; at most {mb} MB.",
     ),
     "data_in_use": ("正在使用：{name}", "In use: {name}"),
+    # --- flow map and partner maps (#17) ---
+    "page_flow_map": ("来源与去向地图", "Flow map"),
+    "page_flow_map_intro": (
+        "本县的原料从哪里来、产品到哪里去：按地点画出外购（流入）与外销（流出），线宽表示金额。点击一个地点查看那里的"
+        "供应方和采购方。",
+        "Where the county's inputs come from and where its products go: purchases flowing in and sales flowing "
+        "out, by place, the width by value. Click a place to list its suppliers and buyers.",
+    ),
+    "flowmap_segment": ("环节", "Segment"),
+    "flowmap_gap": ("缺口类型", "Gap kind"),
+    "flowmap_color": ("颜色表示", "Colour by"),
+    "flowmap_color_segment": ("产业链环节", "segment"),
+    "flowmap_color_category": ("材料类别", "material category"),
+    "flowmap_lawful": (
+        "示意图：只画交易流向和地点（按经纬度），不画国界、省界等任何行政边界，省名标注在省会位置，仅供参考；"
+        "地图完全离线生成。",
+        "A diagram: flows and places on longitude and latitude, with no national or provincial boundary drawn; "
+        "province names sit at their capitals for reference. Drawn entirely offline.",
+    ),
+    "flowmap_pick_hint": (
+        "点击图中的地点，查看该地的供应方和采购方。",
+        "Click a place on the map to list its suppliers and buyers.",
+    ),
+    "flowmap_place": ("{place}：与本县的交易", "{place}: trade with the county"),
+    "flowmap_direction": ("方向", "Direction"),
+    "flowmap_in": ("供应本县", "sells to the county"),
+    "flowmap_out": ("采购本县产品", "buys from the county"),
+    "flowmap_local": ("本县企业", "Local firm"),
+    "flowmap_unlocated": (
+        "{count} 个外地交易方的所在地无法定位，未画在图上（见检查报告）：{places}",
+        "{count} outside {count:plural:party|parties} could not be placed and are not drawn (see the "
+        "validation report): {places}",
+    ),
+    "flowmap_estimated": (
+        "带 ≈ 的距离是按所在地估算的（直线距离 × 道路系数 {factor}），不是填报值。",
+        "Distances marked ≈ are estimated from the places (great circle × road factor {factor}), not typed.",
+    ),
+    "flowmap_enterprise": ("上下游所在地", "Where its partners are"),
+    "flowmap_target": ("该企业所在地与本县", "Where this company is"),
 }
 
 

@@ -164,6 +164,10 @@ def table(
         height = "auto"
     shown: object = render.display_frame(frame, columns, lang) if prepared is None else prepared
     config = {k: column_config(k, lang) for k in columns}
+    for k in columns:
+        if k in cat.ESTIMATED_SHARE and not pd.api.types.is_numeric_dtype(shown[k]):  # type: ignore[index]
+            # Written with ≈ where estimated (chain.render.display_frame): text, aligned as a number.
+            config[k] = st.column_config.TextColumn(cat.header(k, lang), alignment="right")
     if "status" in columns:
         # Colour the status text like the charts do, so a long table can be scanned for red.
         colours = {status_name(k, lang): c for k, c in charts.STATUS_COLORS.items()}

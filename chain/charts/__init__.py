@@ -2,11 +2,13 @@
 
 The package splits what a figure looks like (:mod:`~chain.charts.theme`), what it writes
 (:mod:`~chain.charts.text`: words, escaping, hover formats) and where nodes go (:mod:`~chain.charts.layout`)
-from the builders (:mod:`~chain.charts.networks`, :mod:`~chain.charts.flows`, :mod:`~chain.charts.segments`,
-:mod:`~chain.charts.what_if`, :mod:`~chain.charts.trend`). Builders compute nothing a view could need elsewhere: totals and flows come
+from the builders (:mod:`~chain.charts.networks`, :mod:`~chain.charts.flows`, :mod:`~chain.charts.flow_map`,
+:mod:`~chain.charts.segments`, :mod:`~chain.charts.what_if`, :mod:`~chain.charts.trend`,
+:mod:`~chain.charts.pipeline`). Builders compute nothing a view could need elsewhere: totals and flows come
 from :mod:`chain.views` or the report.
 """
 
+from chain.charts.flow_map import flow_map
 from chain.charts.flows import flow_sankey
 from chain.charts.networks import chain_map, firm_network
 from chain.charts.pipeline import pipeline_funnel
@@ -24,6 +26,7 @@ __all__ = [
     "completeness_trend",
     "exports_bar",
     "firm_network",
+    "flow_map",
     "flow_sankey",
     "leakage_bar",
     "output_treemap",

@@ -68,6 +68,21 @@ WORDS: dict[str, tuple[str, str]] = {
     "status_change": ("状态", "status"),
     "etc": ("等", "etc."),
     "layer": ("第{k}层", "Layer {k}"),
+    # The flow map (#17).
+    "map_no_county": (
+        "本县位置未知（县名不在全国行政区划中或有重名），无法画出来源与去向地图",
+        "the county's location is unknown (its name is not a division, or shared), so there is no map",
+    ),
+    "map_no_places": ("没有可定位的外地交易", "no outside trade with a known place"),
+    "map_into": ("流入本县（外购）", "into the county (bought outside)"),
+    "map_out_of": ("流出本县（外销）", "out of the county (sold outside)"),
+    "map_suppliers": ("供应本县", "sells to the county"),
+    "map_buyers": ("采购本县产品", "buys from the county"),
+    "map_places": ("地点", "places"),
+    "map_left_out": (
+        "仅画出最大的 {shown} 条流向，另有 {count} 条较小的未画出",
+        "the {shown} largest flows drawn; {count} smaller ones left out",
+    ),
 }
 
 
