@@ -75,6 +75,7 @@ def _to_leads(fr: Frame, shown: pd.DataFrame, stages: list[str]) -> None:
         outside,
         format_func=lambda i: f"{shown.loc[i, 'name']} · {shown.loc[i, 'segment']}",
         key="tg_leads_pick",
+        placeholder=fr.t("tg_leads_placeholder"),
     )
     if st.button(
         fr.t("tg_leads_button"), key="tg_leads_button", disabled=not chosen, icon=":material/playlist_add:"

@@ -121,7 +121,19 @@ def _check_page(page: Any, key: str, lang: str) -> list[str]:
         found += [f"{key} (en): Chinese in the UI's words: {w!r}" for w in own if CJK.search(w)]
     text = f"{page.locator(SIDEBAR).inner_text()}\n{page.locator(MAIN).inner_text()}"
     found += [f"{key} ({lang}): untranslated key {k!r}" for k in sorted(set(UNTRANSLATED.findall(text)))]
+    if lang == "zh":
+        # Streamlit's own English placeholders: every choice widget says in the page's words what to pick.
+        shown = text + "\n".join(
+            page.eval_on_selector_all(
+                f"{MAIN} input[placeholder]", "els => els.filter(e => !e.value).map(e => e.placeholder)"
+            )
+        )
+        found += [f"{key} (zh): Streamlit's English {w!r}" for w in STREAMLIT_ENGLISH if w in shown]
     return found
+
+
+#: Streamlit's default widget texts, which the Chinese UI must not show.
+STREAMLIT_ENGLISH = ("Choose an option", "Choose options", "Select all", "No options to select")
 
 
 def _check_print(page: Any, key: str) -> list[str]:

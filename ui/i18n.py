@@ -522,6 +522,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "dm_import_file": ("编辑后的导出表 (xlsx)", "An edited export (xlsx)"),
     "dm_import_no_sheet": ("当前数据没有诉求表。", "The data in use has no 诉求 sheet."),
     "tg_leads_title": ("加入线索库", "Add to the leads"),
+    "tg_leads_placeholder": ("选择目标（可多选）", "Choose targets"),
     "tg_leads_pick": ("选择要加入线索库的目标", "Targets to add to the leads"),
     "tg_leads_button": ("加入线索库", "Add to the leads"),
     "tg_leads_added": ("已加入 {count} 条线索", "{count} {count:plural:lead|leads} added"),
