@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from chain.columns import COMPARED_METRICS
+from chain.errors import Worded
 from chain.model import ChainData, ChainReport
 from chain.names import name_key
 from chain.periods import Period
@@ -81,19 +82,11 @@ ERRORS: dict[str, tuple[str, str]] = {
 }
 
 
-class CompareError(Exception):
+class CompareError(Worded):
     """Two periods that do not compare, with a code (a key of :data:`ERRORS`) and a message in zh and en
     naming both (as :class:`chain.store.StoreError` does for the database)."""
 
-    def __init__(self, code: str, **fields: object) -> None:
-        self.code = code
-        zh, en = ERRORS[code]
-        self.message_zh = zh.format(**fields)
-        self.message_en = en.format(**fields)
-        super().__init__(self.message_en)
-
-    def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+    ERRORS = ERRORS
 
 
 @dataclass(frozen=True, eq=False)

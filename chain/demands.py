@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from chain.errors import Worded
 from chain.names import name_key
 
 __all__ = [
@@ -56,18 +57,10 @@ ERRORS: dict[str, tuple[str, str]] = {
 }
 
 
-class DemandError(ValueError):
+class DemandError(Worded, ValueError):
     """A demand the ledger refuses: a code of :data:`ERRORS` and a message in zh and en."""
 
-    def __init__(self, code: str, **fields: object) -> None:
-        self.code = code
-        zh, en = ERRORS[code]
-        self.message_zh = zh.format(**fields)
-        self.message_en = en.format(**fields)
-        super().__init__(self.message_en)
-
-    def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+    ERRORS = ERRORS
 
 
 def demand_key(enterprise: str, kind: str, raised: dt.date | None, detail: str) -> tuple[str, str, str, str]:

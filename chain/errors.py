@@ -6,7 +6,10 @@ the access rules, not the other way round.
 
 from __future__ import annotations
 
-__all__ = ["ERRORS", "AccessDenied", "StoreError"]
+from collections.abc import Mapping
+from typing import ClassVar
+
+__all__ = ["ERRORS", "AccessDenied", "StoreError", "Worded"]
 
 #: code -> (zh, en) message templates of every StoreError; ``{detail}`` and the named fields are filled in.
 ERRORS: dict[str, tuple[str, str]] = {
@@ -70,19 +73,31 @@ ERRORS: dict[str, tuple[str, str]] = {
 }
 
 
-class StoreError(Exception):
-    """Something the store cannot do, with a code (a key of :data:`ERRORS`) and a message in zh and en."""
+class Worded(Exception):
+    """An error with a code and a message in zh and en, filled in from its class's :attr:`ERRORS` templates:
+    what every refusal of the domain (the store, a comparison, the ledger's rules) says to a person."""
 
-    def __init__(self, code: str, *, where: str = "", detail: object = "", seconds: float = 0.0) -> None:
+    #: code -> (zh, en) message templates, formatted with the error's fields.
+    ERRORS: ClassVar[Mapping[str, tuple[str, str]]] = {}
+
+    def __init__(self, code: str, **fields: object) -> None:
         self.code = code
-        zh, en = ERRORS[code]
-        fields = {"where": where, "detail": detail, "seconds": seconds}
+        zh, en = self.ERRORS[code]
         self.message_zh = zh.format(**fields)
         self.message_en = en.format(**fields)
         super().__init__(self.message_en)
 
     def message(self, lang: str = "zh") -> str:
         return self.message_zh if lang == "zh" else self.message_en
+
+
+class StoreError(Worded):
+    """Something the store cannot do, with a code (a key of :data:`ERRORS`) and a message in zh and en."""
+
+    ERRORS = ERRORS
+
+    def __init__(self, code: str, *, where: str = "", detail: object = "", seconds: float = 0.0) -> None:
+        super().__init__(code, where=where, detail=detail, seconds=seconds)
 
 
 class AccessDenied(StoreError):

@@ -31,6 +31,7 @@ from chain import columns as cat
 from chain import demands as ledger_rules
 from chain import export, pipeline
 from chain.access import Actor
+from chain.errors import Worded
 from chain.store import Store, Write, demands, lead_activities, leads, workspaces
 
 __all__ = [
@@ -110,18 +111,10 @@ ERRORS: dict[str, tuple[str, str]] = {
 }
 
 
-class LedgerError(ValueError):
+class LedgerError(Worded, ValueError):
     """A lead, demand or import the ledger refuses: a code of :data:`ERRORS` and a message in zh and en."""
 
-    def __init__(self, code: str, **fields: object) -> None:
-        self.code = code
-        zh, en = ERRORS[code]
-        self.message_zh = zh.format(**fields)
-        self.message_en = en.format(**fields)
-        super().__init__(self.message_en)
-
-    def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+    ERRORS = ERRORS
 
 
 # -- reading -----------------------------------------------------------------------------------------------

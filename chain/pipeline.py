@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from chain.columns import LEAD_STAGES
+from chain.errors import Worded
 from chain.names import name_key
 
 __all__ = [
@@ -81,18 +82,10 @@ ERRORS: dict[str, tuple[str, str]] = {
 _STAGE_WORDS = LEAD_STAGES
 
 
-class PipelineError(ValueError):
+class PipelineError(Worded, ValueError):
     """A move or a lead the rules refuse: a code of :data:`ERRORS` and a message in zh and en."""
 
-    def __init__(self, code: str, **fields: object) -> None:
-        self.code = code
-        zh, en = ERRORS[code]
-        self.message_zh = zh.format(**fields)
-        self.message_en = en.format(**fields)
-        super().__init__(self.message_en)
-
-    def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+    ERRORS = ERRORS
 
 
 def _words(stage: str) -> dict[str, str]:

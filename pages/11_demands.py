@@ -204,18 +204,13 @@ def _import(fr: Frame, opened: Store, data: ChainData) -> None:
             st.error(plain(error.message(lang)))
             return
     plan = ledger.plan_demands(opened, incoming)
-    loop.plan_summary(plan, lang, fr.t)
-    if plan.empty:
-        return
-    add, overwrite = st.columns(2)
-    if add.button(
-        fr.t("loop_import_new"), key="dm_import_new", disabled=not plan.new, icon=":material/playlist_add:"
-    ):
-        loop.write(lang, lambda: ledger.apply_demands(opened, plan, by=acting_user(), overwrite=False))
-    if overwrite.button(
-        fr.t("loop_import_all"), key="dm_import_all", disabled=not plan.changed, icon=":material/sync:"
-    ):
-        loop.write(lang, lambda: ledger.apply_demands(opened, plan, by=acting_user(), overwrite=True))
+    loop.import_plan(
+        plan,
+        lang,
+        fr.t,
+        lambda overwrite: ledger.apply_demands(opened, plan, by=acting_user(), overwrite=overwrite),
+        key="dm_import",
+    )
 
 
 def main() -> None:

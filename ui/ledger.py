@@ -153,6 +153,26 @@ def plan_summary(plan: ledger.ImportPlan, lang: str, t: Callable[..., str]) -> N
         st.warning(plain(zh if lang == "zh" else en))
 
 
+def import_plan(
+    plan: ledger.ImportPlan, lang: str, t: Callable[..., str], apply: Callable[[bool], object], *, key: str
+) -> None:
+    """The second step of an import: what it would do (:func:`plan_summary`), then add the new rows only, or
+    also overwrite the rows that changed (``apply(overwrite)``): edits made in the app are never overwritten
+    without this second, explicit choice."""
+    plan_summary(plan, lang, t)
+    if plan.empty:
+        return
+    add, overwrite = st.columns(2)
+    if add.button(
+        t("loop_import_new"), key=f"{key}_new", disabled=not plan.new, icon=":material/playlist_add:"
+    ):
+        write(lang, lambda: apply(False))
+    if overwrite.button(
+        t("loop_import_all"), key=f"{key}_all", disabled=not plan.changed, icon=":material/sync:"
+    ):
+        write(lang, lambda: apply(True))
+
+
 def download(
     opened: Store, enterprises: pd.DataFrame, lang: str, day: dt.date, *, key: str, label: str
 ) -> None:
