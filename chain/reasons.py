@@ -152,7 +152,7 @@ SUMMARY_SENTENCES: dict[str, tuple[str, str]] = {
     ),
     "status": (
         "全链{total}个环节中，强链{strong}个、弱链{weak}个、缺链{missing}个。",
-        "Of its {total} segments, {strong} are strong, {weak} weak and {missing} missing.",
+        "Of its {total} segments: {strong} strong, {weak} weak, {missing} missing.",
     ),
     "completeness": (
         "链条完整度（有本地企业的环节占比）为{segments}，本地需求的{value}由本县满足。",

@@ -95,8 +95,8 @@ def test_the_summary_of_tiny_by_hand_in_both_languages() -> None:
     assert en.section("overview").blocks[0].text == (  # type: ignore[union-attr]
         "In 2024Q1, the chain of 测试县 counted 4 firms locally (3 firms above scale), with an output of "
         "11.0 m yuan and 110 people employed. Output growth year on year: +7.2% (weighted by output). "
-        "The chain makes 55.0% of the county's industrial output (20.0 m yuan). Of its 4 segments, 1 are "
-        "strong, 2 weak and 1 missing. Completeness (segments with a local firm) is 75.0%; 53.8% of local "
+        "The chain makes 55.0% of the county's industrial output (20.0 m yuan). Of its 4 segments: 1 "
+        "strong, 2 weak, 1 missing. Completeness (segments with a local firm) is 75.0%; 53.8% of local "
         "demand is met in the county. The largest purchase from outside is 原料 (600 k yuan); no local "
         "output leaves the county to be processed."
     )
