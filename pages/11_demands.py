@@ -18,19 +18,8 @@ from ui.frame import Frame, frame
 from ui.widgets import plain
 from ui.workspace import acting_user
 
-_LEDGER = (
-    "enterprise",
-    "deputy",
-    "demand_type",
-    "detail",
-    "raised",
-    "responsible",
-    "due",
-    "demand_status",
-    "overdue",
-    "resolution",
-    "closed",
-)
+# The ledger as the catalogue lists it; days to close is for the statistics, not each row.
+_LEDGER = tuple(key for key in cat.TABLES["demands"].columns if key != "days_to_close")
 _SHORT = ("enterprise", "deputy", "demand_type", "detail", "responsible", "due", "demand_status")
 _STATS = ("group", "total", "closed_count", "closure_rate", "avg_days")
 _ALL = ""
