@@ -8,11 +8,13 @@ import datetime as dt
 import gc
 import html
 import io
+import logging
 import math
 import operator
 import os
 import posixpath
 import re
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+import fastexcel
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -52,6 +55,14 @@ _BLANK = object()
 _BAD = object()
 _PLACEHOLDER = object()
 _MAX_LISTED_RANGES = 20
+# fastexcel warns (through logging) when a column has no cell to tell its type and is read as text: the
+# columnar read takes such a column as calamine's empty cells, so the warning is noise on a user's console.
+logging.getLogger("fastexcel.types.dtype").setLevel(logging.ERROR)
+#: XML of the largest sheet from which it is read as columns by fastexcel, in a thread beside the other
+#: sheets (see _read_book); below it, the thread costs about what it saves.
+_COLUMNAR_BYTES = 4 * 1024 * 1024
+#: Bytes at the head of a sheet's XML that must hold its first cell with a value for the columnar read.
+_FIRST_CELL_WINDOW = 64 * 1024
 _MAX_LISTED_NAMES = 12
 #: Firms a segment needs before its own median output per employee is the yardstick (else the chain's).
 _SEGMENT_PEERS = 4
@@ -229,7 +240,8 @@ class _Book:
     names: list[str]
     #: File sheet name -> schema sheet, for the sheets the schema knows (first of each kind).
     matched: dict[str, schema.Sheet]
-    grids: dict[str, list[list[Any]]]
+    #: File sheet name -> its cells: calamine's list of rows, or the same cells as columns (_ColumnGrid).
+    grids: dict[str, Sequence[list[Any]]]
     problems: list[Problem]
     #: File sheet name -> what only the file's XML tells (xlsx only; empty for .xls and .ods).
     xml: dict[str, _SheetXml]
@@ -247,25 +259,31 @@ class _SheetXml:
     hidden_rows: set[int] = field(default_factory=set)
     #: (row0, col0) of cells shown as a percentage (a number format with %).
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
+    #: Whether the sheet may have merged cells (its XML mentions them).
+    merges: bool = False
 
 
 def _read_book(data: bytes, unpacked: Mapping[str, bytes] = {}) -> _Book:
     """The known sheets as grids of calamine's Python values (float, str, bool, datetime); ``unpacked``:
     worksheets' XML already unpacked by the guard, by zip member.
 
-    Not fastexcel / polars, although they read the same sheets in about a quarter of the time: typed, they
-    silently empty a text cell in a number column (where "约500" must be reported); as strings, they keep
-    9 decimals of a number (a cell's text in a message would change) and drop leading empty rows (rows in
-    messages would shift). The loader's time goes to passes over the cells instead, kept few (see
-    :class:`_Column`, and the Arrow arrays of :attr:`_Table.arrow`).
+    The largest sheet (the links, in a county's workbook), from ``_COLUMNAR_BYTES`` of XML, is read as
+    columns by fastexcel in a thread while calamine reads the other sheets: fastexcel's parse lets go of the
+    GIL, so the two share the machine's cores, and a column arrives as one list, which the loader's passes
+    walk far faster than the same cells scattered over a list per row. Its grid is the very grid calamine
+    reads (same values, same places, :class:`_ColumnGrid`); where that cannot be made sure of (a sheet not
+    starting at A1, a header the schema does not know, a column of mixed or other types, merged, formula or
+    error cells), calamine reads the sheet as it reads the others.
+
+    Neither reader is used typed: a text cell in a number column must be reported, not emptied (fastexcel
+    typed would empty it, and read as strings it rewrites numbers); calamine's Python values keep each
+    cell's type, and a column fastexcel reads is only taken when each of its cells is of the one type read.
     """
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     found: list[Problem] = []
     names = list(workbook.sheet_names)
     metas = {meta.name: meta for meta in workbook.sheets_metadata}
     matched = _match_sheets(names, found)
-    grids: dict[str, list[list[Any]]] = {}
-    merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
     for name in list(matched):
         meta = metas.get(name)
         if meta is not None and meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
@@ -273,9 +291,29 @@ def _read_book(data: bytes, unpacked: Mapping[str, bytes] = {}) -> _Book:
             continue
         if meta is not None and meta.visible != python_calamine.SheetVisibleEnum.Visible:
             found.append(problem("hidden_sheet", name))
-        sheet = workbook.get_sheet_by_name(name)
-        grids[name] = sheet.to_python(skip_empty_area=False)
-        merged[name] = list(sheet.merged_cell_ranges or ())
+    columnar = _columnar_candidate(data, matched)
+    reader = _ColumnReader(data, *columnar, matched[columnar[0]]) if columnar is not None else None
+    grids: dict[str, Sequence[list[Any]]] = {}
+    merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    percent_sheets = [n for n, s in matched.items() if any(c.unit == "percent" for c in s.columns)]
+    try:
+        for name in matched:
+            if reader is None or name != reader.name:
+                grids[name], merged[name] = _read_sheet(workbook, name)
+        try:
+            xml = _scan_xml(data, list(matched), percent_sheets, unpacked)
+        except (
+            Exception
+        ):  # not an xlsx (.xls, .ods), or an odd one: calamine has read the values all the same
+            xml = {}
+    finally:
+        columns = reader.result() if reader is not None else None
+    if reader is not None:
+        look = xml.get(reader.name)
+        if columns is None or (look is not None and (look.odd_cells or look.merges)):
+            grids[reader.name], merged[reader.name] = _read_sheet(workbook, reader.name)
+        else:
+            grids[reader.name], merged[reader.name] = columns, []
     for sheet in schema.SHEETS:
         if sheet.required and sheet not in matched.values():
             closest = _closest_sheet(sheet, [n for n in names if n not in matched])
@@ -289,12 +327,174 @@ def _read_book(data: bytes, unpacked: Mapping[str, bytes] = {}) -> _Book:
                     closest=closest or "—",
                 )
             )
-    percent_sheets = [n for n, s in matched.items() if any(c.unit == "percent" for c in s.columns)]
-    try:
-        xml = _scan_xml(data, list(matched), percent_sheets, unpacked)
-    except Exception:  # not an xlsx (.xls, .ods), or an odd one: calamine has read the values all the same
-        xml = {}
+    grids = {name: grids[name] for name in matched}
+    merged = {name: merged[name] for name in matched}
     return _Book(names, matched, grids, found, xml, merged)
+
+
+def _read_sheet(
+    workbook: python_calamine.CalamineWorkbook, name: str
+) -> tuple[list[list[Any]], list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """A sheet's rows as calamine reads them, from A1, and its merged ranges."""
+    sheet = workbook.get_sheet_by_name(name)
+    return sheet.to_python(skip_empty_area=False), list(sheet.merged_cell_ranges or ())
+
+
+def _columnar_candidate(data: bytes, matched: Mapping[str, schema.Sheet]) -> tuple[str, str] | None:
+    """(name, zip member) of the sheet to read as columns: the one with the most XML, from
+    ``_COLUMNAR_BYTES`` of it; None when none is that large or the file is not an xlsx."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = _sheet_members(archive)
+            sizes = {name: archive.getinfo(members[name]).file_size for name in matched if name in members}
+    except Exception:
+        return None
+    if not sizes:
+        return None
+    largest = max(sizes, key=sizes.__getitem__)
+    return (largest, members[largest]) if sizes[largest] >= _COLUMNAR_BYTES else None
+
+
+class _ColumnReader:
+    """One sheet read as columns (:func:`_read_columns`) in a thread; :meth:`result` waits for it."""
+
+    def __init__(self, data: bytes, name: str, member: str, sheet: schema.Sheet) -> None:
+        self.name = name
+        self._columns: _ColumnGrid | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(data, member, sheet), name="chain-columnar-read", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, data: bytes, member: str, sheet: schema.Sheet) -> None:
+        # Whatever stops it (a panic in Rust is a BaseException), calamine reads the sheet instead.
+        with contextlib.suppress(BaseException):
+            self._columns = _read_columns(data, self.name, member, sheet)
+
+    def result(self) -> _ColumnGrid | None:
+        self._thread.join()
+        return self._columns
+
+
+def _read_columns(data: bytes, name: str, member: str, sheet: schema.Sheet) -> _ColumnGrid | None:
+    """The sheet's grid, read as columns by fastexcel, or None when it might differ from calamine's grid.
+
+    The grid is calamine's when: the sheet's first cell with a value is in row 1 and its columns start at A
+    (calamine's grid starts at A1, fastexcel's at the first cell); every cell of row 1 names a column of the
+    schema (fastexcel makes row 1 its column names: an empty or repeated one would be renamed); and each
+    column below holds one type, text or number (fastexcel ``strict`` refuses a mix, over every row).
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member) as stream:
+        head = stream.read(_FIRST_CELL_WINDOW)
+    if _first_value_row(head) != 0:
+        return None
+    try:
+        loaded = fastexcel.read_excel(data).load_sheet(
+            name, header_row=0, schema_sample_rows=None, dtype_coercion="strict"
+        )
+    except Exception:  # a column of mixed types, or a sheet fastexcel cannot read: calamine's turn
+        return None
+    infos = loaded.available_columns()
+    if [info.absolute_index for info in infos] != list(range(len(infos))):
+        return None
+    headers = [info.name for info in infos]
+    if any(schema.match_column(sheet, header.strip()) is None for header in headers):
+        return None
+    table = loaded.to_arrow()
+    columns: list[list[Any]] = []
+    for header, array in zip(headers, table.columns, strict=True):
+        values = _python_values(array)
+        if values is None:
+            return None
+        values.insert(0, header)
+        columns.append(values)
+    return _ColumnGrid(columns)
+
+
+#: A cell element and, when it is not empty, its content.
+_CELL_ELEMENT = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
+
+
+def _first_value_row(head: bytes) -> int | None:
+    """The 0-based row of the first cell with a value in the head of a sheet's XML; None when the head holds
+    none (or the cell gives no row).
+
+    >>> _first_value_row(b'<row r="1"><c r="A1" s="2"/><c r="B1" t="s"><v>0</v></c></row>')
+    0
+    >>> _first_value_row(b'<row r="2"><c r="A2"><v>1</v></c></row>')
+    1
+    """
+    for match in _CELL_ELEMENT.finditer(head):
+        content = match.group(2)
+        if content is None or not _HAS_VALUE.search(content):
+            continue
+        ref = _REF.search(match.group(1))
+        return int(ref.group(2)) - 1 if ref is not None else None
+    return None
+
+
+def _python_values(array: pa.ChunkedArray) -> list[Any] | None:
+    """A fastexcel column as calamine's Python values: texts, floats, and "" for an empty cell; None for a
+    column of another type (dates, booleans), which calamine reads instead."""
+    kind = array.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return pc.fill_null(array, "").to_pylist()  # type: ignore[no-any-return]
+    if pa.types.is_null(kind):
+        return [""] * len(array)
+    if not (pa.types.is_floating(kind) or pa.types.is_integer(kind)):
+        return None
+    values: list[Any] = array.cast(pa.float64()).to_pylist()
+    if array.null_count:
+        for index in np.flatnonzero(pc.is_null(array).to_numpy(zero_copy_only=False)).tolist():
+            values[index] = ""
+    return values
+
+
+class _ColumnGrid(Sequence[list[Any]]):
+    """A sheet held as columns that answers as calamine's list of rows where the loader asks for rows (a row
+    by position, built when asked: the header, a row whose first cell is blank; a slice of rows, a view),
+    and gives a column as the list it is (:meth:`column`), with no list per row to walk.
+
+    >>> grid = _ColumnGrid([["名称", "甲", "乙"], ["产值", 1.0, ""]])
+    >>> len(grid), grid[0], grid[1:].column(1), grid[1:][1]
+    (3, ['名称', '产值'], [1.0, ''], ['乙', ''])
+    """
+
+    def __init__(self, columns: list[list[Any]], rows: range | list[int] | None = None) -> None:
+        self.columns = columns
+        self.rows: range | list[int] = range(len(columns[0]) if columns else 0) if rows is None else rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, position: Any) -> Any:
+        if isinstance(position, slice):
+            return _ColumnGrid(self.columns, self.rows[position])
+        row = self.rows[position]
+        return [column[row] for column in self.columns]
+
+    def column(self, index: int) -> list[Any]:
+        """The cells of column ``index`` in this grid's rows, as a new list."""
+        values, rows = self.columns[index], self.rows
+        if isinstance(rows, range) and rows.step == 1:
+            return values[rows.start : rows.stop]
+        return list(map(values.__getitem__, rows))
+
+    def take(self, positions: Iterable[int]) -> _ColumnGrid:
+        """The rows at ``positions`` (of this grid), in that order."""
+        return _ColumnGrid(self.columns, [self.rows[position] for position in positions])
+
+
+def _columns_of(rows: Sequence[list[Any]], width: int) -> list[Sequence[Any]]:
+    """Each column of ``rows``: the lists of a :class:`_ColumnGrid`, views (:class:`_Column`) of a list of rows."""
+    if isinstance(rows, _ColumnGrid):
+        return [rows.column(index) for index in range(width)]
+    return [_Column(rows, index) for index in range(width)]
+
+
+def _take(rows: Sequence[list[Any]], positions: list[int]) -> Sequence[list[Any]]:
+    return rows.take(positions) if isinstance(rows, _ColumnGrid) else [rows[i] for i in positions]
 
 
 def _match_sheets(names: list[str], found: list[Problem]) -> dict[str, schema.Sheet]:
@@ -347,6 +547,8 @@ _LOOK_BACK = 1024
 _TRIGGERS = (b"<f", b":f", b'="e"', b"='e'")
 #: Above this many ``f`` (or ``e``) bytes in a chunk, searching for the triggers beats looking at each.
 _FEW_HITS = 2000
+#: What a sheet's XML says when it has merged cells (the merge list after the cells, <mergeCells>).
+_MERGE = b"mergeCell"
 _HIDDEN_TRIGGERS = (b'hidden="1"', b"hidden='1'", b'hidden="true"', b"hidden='true'")
 _REF = re.compile(rb'\br\s*=\s*["\']([A-Z]+)(\d+)["\']')
 _TYPE = re.compile(rb'\bt\s*=\s*["\'](\w+)["\']')
@@ -380,35 +582,38 @@ def _scan_xml(
                 continue
             xml = unpacked.get(member)
             if xml is None:
-                odd, hidden = _mentions(archive, member)
+                odd, hidden, merges = _mentions(archive, member)
             else:
-                odd, hidden = _may_hold_odd_cell(xml), _may_hide_rows(xml)
+                odd, hidden, merges = _may_hold_odd_cell(xml), _may_hide_rows(xml), _MERGE in xml
             wants_percent = bool(styles) and name in percent_sheets
-            if not (odd or hidden or wants_percent):
+            if not (odd or hidden or wants_percent or merges):
                 continue
-            if xml is None:
+            if (odd or hidden or wants_percent) and xml is None:
                 xml = archive.read(member)
             found[name] = _SheetXml(
                 _scan_sheet(xml) if odd else [],
                 _hidden_rows(xml) if hidden else set(),
                 _styled_cells(xml, styles) if wants_percent else set(),
+                merges,
             )
     return found
 
 
-def _mentions(archive: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
-    """Whether a sheet's XML may hold a formula or error cell, and a hidden row: streamed substring searches."""
+def _mentions(archive: zipfile.ZipFile, member: str) -> tuple[bool, bool, bool]:
+    """Whether a sheet's XML may hold a formula or error cell, a hidden row, and merged cells: streamed
+    substring searches."""
     tail = b""
-    odd = hidden = False
+    odd = hidden = merges = False
     with archive.open(member) as stream:
         while chunk := stream.read(1 << 20):
             window = tail + chunk
             odd = odd or _may_hold_odd_cell(window)
             hidden = hidden or _may_hide_rows(window)
-            if odd and hidden:
+            merges = merges or _MERGE in window
+            if odd and hidden and merges:
                 break
             tail = window[-16:]
-    return odd, hidden
+    return odd, hidden, merges
 
 
 def _may_hide_rows(window: bytes) -> bool:
@@ -704,7 +909,7 @@ def _blank_rows(body: Sequence[Sequence[Any]], width: int) -> tuple[np.ndarray, 
     whose first cell is blank are looked at in full."""
     if not width:
         return np.ones(len(body), dtype=bool), [], set()
-    first = list(map(operator.itemgetter(0), body))
+    first = body.column(0) if isinstance(body, _ColumnGrid) else list(map(operator.itemgetter(0), body))
     distinct = set(first)
     blanks = {value for value in _odd_firsts(distinct) if _is_blank(value)}
     if not blanks:
@@ -978,8 +1183,8 @@ class _Validator:
 
     # One sheet
 
-    def read_table(self, sheet: schema.Sheet, name: str, grid: list[list[Any]]) -> _Table:
-        # Calamine's grids are rectangular: every row has the sheet's width.
+    def read_table(self, sheet: schema.Sheet, name: str, grid: Sequence[list[Any]]) -> _Table:
+        # Calamine's grids are rectangular: every row has the sheet's width (a _ColumnGrid's too).
         width = len(grid[0]) if grid else 0
         top = self.find_header(sheet, name, grid)
         header = [cell_text(value) for value in grid[top]] if grid else []
@@ -1000,8 +1205,8 @@ class _Validator:
             )
         omitted = self.omit.get(name, set())
         keep = [i for i in filled.tolist() if i + first + 1 not in omitted] if omitted else filled.tolist()
-        kept = body if len(keep) == len(body) else [body[i] for i in keep]
-        cells = [_Column(kept, index) for index in range(width)]
+        kept = body if len(keep) == len(body) else _take(body, keep)
+        cells = _columns_of(kept, width)
         if kept is not body and width:
             first_cells = list(cells[0])
             first_distinct = set(first_cells)
@@ -1011,8 +1216,8 @@ class _Validator:
             self.report("total_rows", name, keep[totals[0]] + first + 1, None, None, rows=rows_text)
             dropped = set(totals)
             keep = [row for i, row in enumerate(keep) if i not in dropped]
-            kept = [body[i] for i in keep]
-            cells = [_Column(kept, index) for index in range(width)]
+            kept = _take(body, keep)
+            cells = _columns_of(kept, width)
         rows = np.asarray(keep, dtype="int64") + (first + 1)
         hidden_rows = self.book.xml.get(name, _SheetXml()).hidden_rows
         hidden = sorted(set(rows.tolist()) & {row + 1 for row in hidden_rows}) if hidden_rows else []
@@ -1073,7 +1278,7 @@ class _Validator:
         self.report_odd_cells(name, header)
         return table
 
-    def find_header(self, sheet: schema.Sheet, name: str, grid: list[list[Any]]) -> int:
+    def find_header(self, sheet: schema.Sheet, name: str, grid: Sequence[list[Any]]) -> int:
         """The 0-based row of the header: among the first rows, the first that names the most schema columns.
 
         Rows above it (a title, a date line) are reported once; a sheet whose header is row 1 says nothing.
@@ -1095,7 +1300,7 @@ class _Validator:
             self.report("title_rows", name, best + 1, None, title[:60], header_row=best + 1, rows=rows)
         return best
 
-    def fill_merged(self, name: str, grid: list[list[Any]], top: int) -> None:
+    def fill_merged(self, name: str, grid: Sequence[list[Any]], top: int) -> None:
         """Give every cell of a merged range below the header its range's value, and say where.
 
         Ranges in the header row keep their value in the first cell only (a group label spread across
@@ -1123,7 +1328,7 @@ class _Validator:
             self.report("merged_cells", name, min(filled)[0] + 1, None, None, count=len(refs), ranges=listed)
 
     def units_row(
-        self, sheet: schema.Sheet, name: str, grid: list[list[Any]], top: int, header: list[str]
+        self, sheet: schema.Sheet, name: str, grid: Sequence[list[Any]], top: int, header: list[str]
     ) -> list[str] | None:
         """The units written in the row under the header, one per column ("" where none), or None when that
         row is data. A units row holds nothing but unit words (万元, 人, km, %), bracketed or not."""

@@ -46,3 +46,15 @@ def own_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("CHAIN_DATA_DIR", str(folder))
     monkeypatch.delenv("CHAIN_DB_URL", raising=False)
     return folder
+
+
+@pytest.fixture(params=["calamine", "columnar"])
+def both_readers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test twice: with the loader's defaults (a small workbook is read by calamine alone), then with
+    every workbook's largest sheet offered to the columnar read (fastexcel, ``chain.load._read_columns``),
+    which takes it where its grid is sure to be calamine's. Loader modules use it for every test."""
+    if request.param == "columnar":
+        from chain import load
+
+        monkeypatch.setattr(load, "_COLUMNAR_BYTES", 0)
+    return str(request.param)

@@ -20,6 +20,9 @@ from chain.load import REFUSAL_CODES, cell_text, load_workbook, parse_date, pars
 from chain.problems import CATALOGUE, Problem
 from tests.factory import TINY, make_workbook
 
+# Every test runs on both of the loader's readers (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_readers")
+
 Sheets = dict[str, list[list[Any]]]
 
 ENTERPRISE_HEADER = TINY["企业"][0]

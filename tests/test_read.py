@@ -28,6 +28,9 @@ from chain.pairing import local_pairs
 from chain.problems import Problem
 from chain.targets import recruiting_targets
 
+# Every test runs on both of the loader's readers (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("both_readers")
+
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample.xlsx"
 Sheets = dict[str, list[list[Any]]]
 Hook = Callable[[Workbook], None]
