@@ -110,8 +110,6 @@ def test_the_sweeper_gives_memory_back_with_nobody_asking():
 
 def test_size_of_is_the_pickled_size():
     frame = pd.DataFrame({"name": [f"企业{i}" for i in range(1000)], "value": range(1000)})
-    import pickle
-
     assert size_of(frame) == len(pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -262,7 +260,7 @@ def test_the_parse_child_reads_what_the_server_guarded_without_guarding_again():
         blob = answer.read()
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
-    result, transient = pickle.loads(blob[8:])
+    result, transient = isolate._unpacked(bytearray(blob[8:]))
     assert result.ok and not transient
 
 
