@@ -379,30 +379,27 @@ class _ColumnReader:
 def _read_columns(data: bytes, name: str, member: str, sheet: schema.Sheet) -> _ColumnGrid | None:
     """The sheet's grid, read as columns by fastexcel, or None when it might differ from calamine's grid.
 
-    The grid is calamine's when: the sheet's first cell with a value is in row 1 and its columns start at A
-    (calamine's grid starts at A1, fastexcel's at the first cell); every cell of row 1 names a column of the
-    schema (fastexcel makes row 1 its column names: an empty or repeated one would be renamed); and each
-    column below holds one type, text or number (fastexcel ``strict`` refuses a mix, over every row).
+    The grid is calamine's when: the sheet's first cell with a value is A1 (calamine's grid starts at A1,
+    fastexcel's at the first cell); every cell of row 1 names a column of the schema (fastexcel makes row 1
+    its column names: an empty or repeated one would be renamed); and each column below holds one type,
+    text or number (fastexcel ``strict`` refuses a mix, over every row).
     """
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member) as stream:
         head = stream.read(_FIRST_CELL_WINDOW)
-    if _first_value_row(head) != 0:
+    if _first_value_cell(head) != (0, 0):
         return None
     try:
-        loaded = fastexcel.read_excel(data).load_sheet(
-            name, header_row=0, schema_sample_rows=None, dtype_coercion="strict"
+        # Eager: straight into Arrow, with the GIL let go for nearly all of it.
+        batch = fastexcel.read_excel(data).load_sheet(
+            name, header_row=0, schema_sample_rows=None, dtype_coercion="strict", eager=True
         )
     except Exception:  # a column of mixed types, or a sheet fastexcel cannot read: calamine's turn
         return None
-    infos = loaded.available_columns()
-    if [info.absolute_index for info in infos] != list(range(len(infos))):
-        return None
-    headers = [info.name for info in infos]
+    headers = list(batch.schema.names)
     if any(schema.match_column(sheet, header.strip()) is None for header in headers):
         return None
-    table = loaded.to_arrow()
     columns: list[list[Any]] = []
-    for header, array in zip(headers, table.columns, strict=True):
+    for header, array in zip(headers, batch.columns, strict=True):
         values = _python_values(array)
         if values is None:
             return None
@@ -416,25 +413,27 @@ _CELL_ELEMENT = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", 
 _HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
 
 
-def _first_value_row(head: bytes) -> int | None:
-    """The 0-based row of the first cell with a value in the head of a sheet's XML; None when the head holds
-    none (or the cell gives no row).
+def _first_value_cell(head: bytes) -> tuple[int, int] | None:
+    """(row, column), 0-based, of the first cell with a value in the head of a sheet's XML; None when the
+    head holds none (or the cell gives no reference).
 
-    >>> _first_value_row(b'<row r="1"><c r="A1" s="2"/><c r="B1" t="s"><v>0</v></c></row>')
-    0
-    >>> _first_value_row(b'<row r="2"><c r="A2"><v>1</v></c></row>')
-    1
+    >>> _first_value_cell(b'<row r="1"><c r="A1" s="2"/><c r="B1" t="s"><v>0</v></c></row>')
+    (0, 1)
+    >>> _first_value_cell(b'<row r="2"><c r="A2"><v>1</v></c></row>')
+    (1, 0)
     """
     for match in _CELL_ELEMENT.finditer(head):
         content = match.group(2)
         if content is None or not _HAS_VALUE.search(content):
             continue
         ref = _REF.search(match.group(1))
-        return int(ref.group(2)) - 1 if ref is not None else None
+        if ref is None:
+            return None
+        return int(ref.group(2)) - 1, column_index_from_string(ref.group(1).decode()) - 1
     return None
 
 
-def _python_values(array: pa.ChunkedArray) -> list[Any] | None:
+def _python_values(array: pa.Array) -> list[Any] | None:
     """A fastexcel column as calamine's Python values: texts, floats, and "" for an empty cell; None for a
     column of another type (dates, booleans), which calamine reads instead."""
     kind = array.type
