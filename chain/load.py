@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import html
 import io
@@ -66,6 +67,8 @@ _FIRST_CELL_WINDOW = 64 * 1024
 _MAX_LISTED_NAMES = 12
 #: Firms a segment needs before its own median output per employee is the yardstick (else the chain's).
 _SEGMENT_PEERS = 4
+#: Sheets the first checks read (settings, template, enterprises), which wait for them when still being read.
+_FIRST_CHECKED = frozenset({"settings", "template", "enterprises"})
 #: The placeholder marks, as the Arrow value set a text column is matched against.
 _PLACEHOLDER_VALUES = pa.array(sorted(schema.PLACEHOLDER_FORMS), pa.large_string())
 _PLACEHOLDER_OR_EMPTY = pa.array(["", *sorted(schema.PLACEHOLDER_FORMS)], pa.large_string())
@@ -202,6 +205,8 @@ def _load(
         if skip_error_rows and result.skippable_rows:
             result = _without_error_rows(book, name, rules, result)
         return result
+    except _ReadFailed as failed:  # a sheet read while the others were checked: a reader's failure still
+        return LoadResult(None, errors=(problem("parse_failed", "", detail=_detail(failed.__cause__)),))
     except Exception as exc:  # last resort: the caller gets a problem to show, never a traceback
         return LoadResult(None, errors=(problem("parse_failed", "", detail=_detail(exc)),))
 
@@ -247,6 +252,28 @@ class _Book:
     xml: dict[str, _SheetXml]
     #: File sheet name -> merged ranges as ((first row, first col), (last row, last col)), 0-based.
     merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]
+    #: File sheet name -> what finishes reading a sheet still being read (the columnar one): its grid and
+    #: merged ranges. The other sheets are checked meanwhile.
+    pending: dict[
+        str, Callable[[], tuple[Sequence[list[Any]], list[tuple[tuple[int, int], tuple[int, int]]]]]
+    ] = field(default_factory=dict)
+
+    def grid(self, name: str, keep: bool = False) -> Sequence[list[Any]]:
+        """The grid of sheet ``name``, once it is read; handed over (no longer held here) unless ``keep``.
+        A read that fails here raises :class:`_ReadFailed`, which the load reports as it reports any."""
+        finish = self.pending.pop(name, None)
+        if finish is not None:
+            try:
+                self.grids[name], self.merged[name] = finish()
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as exc:  # a panic in calamine's Rust code is a BaseException
+                raise _ReadFailed from exc
+        return self.grids[name] if keep else self.grids.pop(name)
+
+
+class _ReadFailed(Exception):
+    """Reading a sheet failed after the load had started checking the others (its cause says why)."""
 
 
 @dataclass
@@ -306,14 +333,13 @@ def _read_book(data: bytes, unpacked: Mapping[str, bytes] = {}) -> _Book:
             Exception
         ):  # not an xlsx (.xls, .ods), or an odd one: calamine has read the values all the same
             xml = {}
-    finally:
-        columns = reader.result() if reader is not None else None
+    except BaseException:
+        if reader is not None:
+            reader.result()  # the thread ends before the failure goes on
+        raise
+    pending = {}
     if reader is not None:
-        look = xml.get(reader.name)
-        if columns is None or (look is not None and (look.odd_cells or look.merges)):
-            grids[reader.name], merged[reader.name] = _read_sheet(workbook, reader.name)
-        else:
-            grids[reader.name], merged[reader.name] = columns, []
+        pending[reader.name] = functools.partial(_finish_columns, reader, workbook, xml.get(reader.name))
     for sheet in schema.SHEETS:
         if sheet.required and sheet not in matched.values():
             closest = _closest_sheet(sheet, [n for n in names if n not in matched])
@@ -327,9 +353,18 @@ def _read_book(data: bytes, unpacked: Mapping[str, bytes] = {}) -> _Book:
                     closest=closest or "—",
                 )
             )
-    grids = {name: grids[name] for name in matched}
-    merged = {name: merged[name] for name in matched}
-    return _Book(names, matched, grids, found, xml, merged)
+    return _Book(names, matched, grids, found, xml, merged, pending)
+
+
+def _finish_columns(
+    reader: _ColumnReader, workbook: python_calamine.CalamineWorkbook, look: _SheetXml | None
+) -> tuple[Sequence[list[Any]], list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """The columnar sheet's grid once its thread is done; calamine's when the thread gave none or the XML
+    shows cells the columnar read does not take (merged, formula or error cells)."""
+    columns = reader.result()
+    if columns is None or (look is not None and (look.odd_cells or look.merges)):
+        return _read_sheet(workbook, reader.name)
+    return columns, []
 
 
 def _read_sheet(
@@ -1065,14 +1100,19 @@ class _Validator:
         self.found.append(problem(code, sheet, row, column, value, **params))
 
     def run(self) -> LoadResult:
-        for name, sheet in self.book.matched.items():
-            # The grids are read once, unless rows may be left out in a second reading: freed early, they cost
-            # the garbage collector nothing while the rest is checked.
-            grid = self.book.grids[name] if self.keep_grids else self.book.grids.pop(name)
-            self.tables[sheet.key] = self.read_table(sheet, name, grid)
-        settings = self.read_settings()
-        template = self.check_template()
-        enterprises = self.check_enterprises(template)
+        # A sheet still being read (the columnar one) comes last; the checks that need none of it run before
+        # it, while it is read. Problems are sorted by place at the end, so the order of work changes none.
+        matched = self.book.matched
+        later = [name for name in matched if name in self.book.pending]
+        early = not any(matched[name].key in _FIRST_CHECKED for name in later)
+        for name in [name for name in matched if name not in later]:
+            self.read_sheet(name)
+        if early:
+            settings, template, enterprises = self.first_checks()
+        for name in later:
+            self.read_sheet(name)
+        if not early:
+            settings, template, enterprises = self.first_checks()
         self.county_code = str(settings.get("county_code") or "")
         links = self.check_links(template, enterprises, str(settings.get("county") or ""))
         if links is not None:
@@ -1094,6 +1134,18 @@ class _Validator:
             source=self.source,
         )
         return LoadResult(data, errors=(), warnings=warnings)
+
+    def read_sheet(self, name: str) -> None:
+        # The grids are read once, unless rows may be left out in a second reading: freed early, they cost
+        # the garbage collector nothing while the rest is checked.
+        sheet = self.book.matched[name]
+        self.tables[sheet.key] = self.read_table(sheet, name, self.book.grid(name, keep=self.keep_grids))
+
+    def first_checks(self) -> tuple[dict[str, object], pd.DataFrame | None, pd.DataFrame | None]:
+        """The settings, the template and the enterprises: what every later check needs."""
+        settings = self.read_settings()
+        template = self.check_template()
+        return settings, template, self.check_enterprises(template)
 
     def skip_sheet_in_error(self, frame: pd.DataFrame, key: str) -> pd.DataFrame:
         """An optional sheet with errors is skipped, not the analysis: its errors become warnings, still

@@ -190,6 +190,9 @@ def _read_both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[load._Book
     alone = load._read_book(data)
     monkeypatch.setattr(load, "_COLUMNAR_BYTES", 0)
     columnar = load._read_book(data)
+    for book in (alone, columnar):  # the sheet still being read, once read
+        for name in list(book.pending):
+            book.grid(name, keep=True)
     return alone, columnar
 
 
@@ -286,3 +289,27 @@ def test_only_a_large_sheet_is_read_as_columns(monkeypatch: pytest.MonkeyPatch) 
     assert load._columnar_candidate(data, matched) is None
     monkeypatch.setattr(load, "_COLUMNAR_BYTES", 0)
     assert load._columnar_candidate(data, matched) == ("供需关系", "xl/worksheets/sheet2.xml")
+
+
+class _Panic(BaseException):
+    """Like pyo3's PanicException, which a panic in a reader's Rust code raises: not an Exception."""
+
+
+@pytest.mark.parametrize(
+    "failure", [RuntimeError("sheet broke"), _Panic("reader panicked")], ids=["error", "panic"]
+)
+def test_a_sheet_that_fails_while_the_others_are_checked_is_a_read_failure(
+    failure: BaseException, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The largest sheet is read while the others are checked; if reading it fails there, the load is the
+    one error of a file that cannot be read, as when any sheet fails to read."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(load, "_COLUMNAR_BYTES", 0)
+    monkeypatch.setattr(load, "_finish_columns", broken)
+    result = load.load_workbook(make_workbook())
+    assert [problem.code for problem in result.errors] == ["parse_failed"]
+    assert type(failure).__name__ in result.errors[0].message_en
+    assert result.data is None and not result.warnings
