@@ -56,9 +56,11 @@ _BLANK = object()
 _BAD = object()
 _PLACEHOLDER = object()
 _MAX_LISTED_RANGES = 20
-# fastexcel warns (through logging) when a column has no cell to tell its type and is read as text: the
-# columnar read takes such a column as calamine's empty cells, so the warning is noise on a user's console.
-logging.getLogger("fastexcel.types.dtype").setLevel(logging.ERROR)
+# fastexcel passes its Rust code's warnings about a file to Python's logging (a column with no cell to tell
+# its type, more rows than Excel's maximum): the loader reports what matters about a file itself, located and
+# in the user's language, so those would only be noise on a console or in a server's log.
+for _logger in ("fastexcel", "calamine"):
+    logging.getLogger(_logger).setLevel(logging.ERROR)
 #: XML of the largest sheet from which it is read as columns by fastexcel, in a thread beside the other
 #: sheets (see _read_book); below it, the thread costs about what it saves.
 _COLUMNAR_BYTES = 4 * 1024 * 1024

@@ -313,3 +313,14 @@ def test_a_sheet_that_fails_while_the_others_are_checked_is_a_read_failure(
     assert [problem.code for problem in result.errors] == ["parse_failed"]
     assert type(failure).__name__ in result.errors[0].message_en
     assert result.data is None and not result.warnings
+
+
+def test_the_columnar_read_says_nothing_on_the_console(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """fastexcel's warnings about a file (here: a column with no cell to tell its type) are not printed: the
+    loader reports what matters itself, located and in the user's words."""
+    monkeypatch.setattr(load, "_COLUMNAR_BYTES", 0)
+    data = TAKEN["a column empty below its header"]()
+    assert load.load_workbook(data).ok
+    assert capfd.readouterr().err == ""
