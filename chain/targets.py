@@ -287,13 +287,15 @@ def _grouped(trades: pd.DataFrame, kind: str, gap_size: pd.Series) -> pd.DataFra
         estimated_share = np.where(distance_value > 0, estimated_value / distance_value, np.nan)
     book = geo.gazetteer()
     codes = first["adcode"].astype("str").tolist()
+    # Each place looked up once: targets are many, the places they are in few.
+    places = {code: (book.province(code), book.city(code)) for code in dict.fromkeys(codes)}
     return pd.DataFrame(
         {
             "segment": grouped["segment"].astype("str"),
             "name": grouped["name"].astype("str"),
             "region": first["region"].astype("str"),
-            "province": pd.Series([book.province(c) for c in codes], dtype="str"),
-            "city": pd.Series([book.city(c) for c in codes], dtype="str"),
+            "province": pd.Series([places[code][0] for code in codes], dtype="str"),
+            "city": pd.Series([places[code][1] for code in codes], dtype="str"),
             "adcode": first["adcode"].astype("str"),
             "gap": pd.Series(kind, index=grouped.index, dtype="str"),
             "value": np.bincount(number, weights=value, minlength=count),
