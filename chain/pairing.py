@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from chain import columns as cat
-from chain.frames import best_first, collect, group_sums, groups, positions, share_of_largest
+from chain.frames import best_first, group_sums, positions, share_of_largest
 from chain.model import ChainData, ChainReport
 from chain.reasons import OutsideSupplier
 from chain.settings import PairWeights
@@ -205,8 +205,13 @@ def _firms_at(
 def _fresh(candidates: pd.DataFrame, linked: pd.DataFrame) -> pd.DataFrame:
     """The candidates that are a new relation: a firm never supplies itself, and any existing local link
     from the supplier to the buyer, of any product, rules the pair out."""
-    found = candidates.merge(linked.assign(linked=True), on=["supplier", "buyer"], how="left")
-    return found[found["linked"].isna() & (found["supplier"] != found["buyer"])].drop(columns="linked")
+    supplier = candidates["supplier"].to_numpy(dtype=np.int64)
+    buyer = candidates["buyer"].to_numpy(dtype=np.int64)
+    # A relation as one integer (firm numbers are below ``width``): membership is one numpy pass.
+    width = int(max(supplier.max(initial=0), buyer.max(initial=0), linked.to_numpy().max(initial=0))) + 1
+    known = linked["supplier"].to_numpy(dtype=np.int64) * width + linked["buyer"].to_numpy(dtype=np.int64)
+    fresh = ~np.isin(supplier * width + buyer, known) & (supplier != buyer)
+    return candidates[fresh]
 
 
 def _score(candidates: pd.DataFrame, weights: PairWeights, scales: tuple[float, float]) -> pd.Series:
@@ -252,16 +257,48 @@ def _ties_at_the_cut(
 def _supplier_lists(outside: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """For each purchase of ``pairs``: its outside suppliers (the value bought from each supplier and
     region), largest first, then by name and region, as a tuple of :class:`~chain.reasons.OutsideSupplier`
-    (column ``outside_suppliers``)."""
-    used = outside.merge(pairs[_PURCHASE].drop_duplicates(), on=_PURCHASE)
-    trades = group_sums(used, [*_PURCHASE, "supplier", "supplier_region"], ["value"])
-    trades = best_first(trades, ["value"], ["supplier", "supplier_region"])
-    number, lists = groups(trades, _PURCHASE)
-    suppliers = map(
-        OutsideSupplier,
-        trades["supplier"].tolist(),
-        trades["supplier_region"].tolist(),
-        trades["value"].tolist(),
+    (column ``outside_suppliers``), indexed by purchase.
+
+    On numbers rather than texts: a purchase is one integer, names and regions are their ranks in code
+    point order (factorised sorted, each text hashed once), so the grouping, the sums (in row order, as
+    :func:`~chain.frames.group_sums`) and the ordering are numpy's; the texts come back for the rows kept.
+    """
+    buyers = outside["buyer"].to_numpy(dtype=np.int64)
+    segments = outside["segment"].to_numpy(dtype=np.int64)
+    width = int(segments.max(initial=0)) + 1
+    purchase = buyers * width + segments
+    wanted = pairs["buyer"].to_numpy(dtype=np.int64) * width + pairs["segment"].to_numpy(dtype=np.int64)
+    used = np.isin(purchase, wanted)
+    purchase = purchase[used]
+    name_rank, names = pd.factorize(outside["supplier"][used], sort=True)
+    region_rank, regions = pd.factorize(outside["supplier_region"][used], sort=True)
+    # One group per (purchase, supplier, region), numbered in order of first appearance (as frames.groups:
+    # numbered again after each key, so the numbers stay below the row count).
+    number = pd.factorize(purchase)[0]
+    for rank, distinct in ((name_rank, len(names)), (region_rank, len(regions))):
+        number = pd.factorize(number * distinct + rank)[0]
+    count = int(number.max(initial=-1)) + 1
+    first = np.unique(number, return_index=True)[1]
+    value = np.bincount(number, weights=outside["value"].to_numpy(dtype=float)[used], minlength=count)
+    group_purchase, group_name, group_region = purchase[first], name_rank[first], region_rank[first]
+    # By purchase, then largest value first, then name and region.
+    order = np.lexsort((group_region, group_name, -value, group_purchase))
+    listed = group_purchase[order]
+    suppliers = list(
+        map(
+            OutsideSupplier,
+            np.asarray(names, dtype=object)[group_name[order]].tolist(),
+            np.asarray(regions, dtype=object)[group_region[order]].tolist(),
+            value[order].tolist(),
+        )
     )
-    lists["outside_suppliers"] = collect(number, list(suppliers), len(lists))
-    return lists.set_index(_PURCHASE)
+    # Each purchase's suppliers are one run of rows: where the purchase changes, a list starts.
+    starts = np.flatnonzero(np.r_[True, listed[1:] != listed[:-1]]) if len(listed) else np.zeros(0, np.int64)
+    ends = np.r_[starts[1:], len(listed)].astype(np.int64) if len(starts) else starts
+    lists = np.empty(len(starts), dtype=object)
+    lists[:] = [
+        tuple(suppliers[start:end]) for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+    ]
+    heads = listed[starts]
+    index = pd.MultiIndex.from_arrays([heads // width, heads % width], names=_PURCHASE)
+    return pd.DataFrame({"outside_suppliers": lists}, index=index)
