@@ -304,9 +304,9 @@ def _read_book(data: bytes, unpacked: Mapping[str, bytes] = {}) -> _Book:
     starting at A1, a header the schema does not know, a column of mixed or other types, merged, formula or
     error cells), calamine reads the sheet as it reads the others.
 
-    Neither reader is used typed: a text cell in a number column must be reported, not emptied (fastexcel
-    typed would empty it, and read as strings it rewrites numbers); calamine's Python values keep each
-    cell's type, and a column fastexcel reads is only taken when each of its cells is of the one type read.
+    fastexcel's typing is trusted only where it is strict: a column mixing texts and numbers (a "约500"
+    among amounts, which must be reported, not emptied; read as strings, numbers would be rewritten) makes
+    it refuse the sheet, and calamine's Python values, which keep each cell's type, are read instead.
     """
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     found: list[Problem] = []
@@ -329,11 +329,10 @@ def _read_book(data: bytes, unpacked: Mapping[str, bytes] = {}) -> _Book:
         for name in matched:
             if reader is None or name != reader.name:
                 grids[name], merged[name] = _read_sheet(workbook, name)
+        # Not an xlsx (.xls, .ods), or an odd one: calamine has read the values all the same.
         try:
             xml = _scan_xml(data, list(matched), percent_sheets, unpacked)
-        except (
-            Exception
-        ):  # not an xlsx (.xls, .ods), or an odd one: calamine has read the values all the same
+        except Exception:
             xml = {}
     except BaseException:
         if reader is not None:
