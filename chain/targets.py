@@ -157,9 +157,10 @@ def recruiting_targets(
         keep &= geo.in_region(candidates["adcode"], candidates["region"], region)
     if max_distance is not None:
         keep &= candidates["distance_km"] <= max_distance
-    kept = candidates[keep]
     # Scores that read the same are a tie: the ranking's next factors decide (an unknown distance last).
-    kept = kept.assign(shown_score=kept["score"].round(cat.FORMATS["score"].decimals))
+    candidates["shown_score"] = candidates["score"].round(cat.FORMATS["score"].decimals)
+    # Unfiltered (the list as a page first shows it), no copy of the rows before sorting them.
+    kept = candidates if keep.all() else candidates[keep]
     ranked = best_first(
         kept,
         ["shown_score", "value", "local_partners", "distance_km"],
