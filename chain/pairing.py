@@ -167,8 +167,12 @@ def _template_edges(template: pd.DataFrame, segment_number: pd.Index) -> pd.Data
 def _local_links(links: pd.DataFrame, firm_number: pd.Index) -> pd.DataFrame:
     """Existing local supplier -> local buyer relations (of any product), once each, as firm numbers."""
     local = links["supplier_local"] & links["buyer_local"]
-    numbers = {party: positions(links.loc[local, party], firm_number) for party in ("supplier", "buyer")}
-    return pd.DataFrame(numbers).drop_duplicates()
+    supplier, buyer = (positions(links.loc[local, party], firm_number) for party in ("supplier", "buyer"))
+    # Each relation once, as one integer (the order of the relations matters to no one that reads them);
+    # numbers shifted by one, so that a -1 (not a firm) would still come back as itself.
+    width = len(firm_number) + 2
+    relation = np.unique((supplier + 1) * width + (buyer + 1))
+    return pd.DataFrame({"supplier": relation // width - 1, "buyer": relation % width - 1}, dtype=np.int64)
 
 
 def _candidate_count(purchases: pd.DataFrame, linked: pd.DataFrame, per_purchase: int) -> pd.Series:

@@ -212,8 +212,10 @@ def _downstream_candidates(data: ChainData, segments: pd.DataFrame) -> pd.DataFr
         columns=["product_segment", "segment"],
     )
     # Sold outside the county: a local-unlisted buyer (a construction site, a hospital) is no outside market.
+    # Only products that feed a gap segment can count (the merge below keeps no other).
+    feeding = links["segment"].isin(edges["product_segment"].unique())
     exported = links.loc[
-        links["supplier_local"] & ~links["buyer_in_county"],
+        links["supplier_local"] & ~links["buyer_in_county"] & feeding,
         [
             "segment",
             "buyer",
@@ -272,7 +274,8 @@ def _grouped(trades: pd.DataFrame, kind: str, gap_size: pd.Series) -> pd.DataFra
     adcode = trades["adcode"].astype("str")
     place = adcode.where(adcode != "", "?" + trades["region"].astype("str"))
     number, grouped = groups(trades.assign(place=place), ["segment", "name", "place"])
-    first = trades.iloc[np.unique(number, return_index=True)[1]].reset_index(drop=True)
+    # The region and place of each group's first trade (only those two columns are read from it).
+    first = trades[["region", "adcode"]].iloc[np.unique(number, return_index=True)[1]].reset_index(drop=True)
     count = len(grouped)
     value = trades["value"].to_numpy(dtype=float)
     distance = trades["distance_km"].to_numpy(dtype=float)

@@ -10,6 +10,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chain.columns import FORMATS
 from chain.gaps import analyze, what_if
 from chain.geo import gazetteer
 from chain.graph import layers, template_graph
@@ -207,7 +208,9 @@ def test_upstream_targets_account_for_the_leakage(data):
     leakage = report.segments.set_index("segment")["leakage"]
     assert close(sold_in, leakage[sold_in.index])
     assert set(sold_in.index) <= set(leakage[leakage > 0].index) | set(sold_in[sold_in == 0].index)
-    assert targets["score"].is_monotonic_decreasing
+    # Ranked by the score as shown (to the catalogue's digits): scores that read the same are a tie, which
+    # the value traded decides, so the raw scores of a tie may go either way.
+    assert targets["score"].round(FORMATS["score"].decimals).is_monotonic_decreasing
 
 
 @PROPERTY
