@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -23,26 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 Rows = list[list[Any]]
 
 
-def _book(sheets: dict[str, Rows], edit: Callable[[Workbook], None] | None = None) -> bytes:
-    """openpyxl bytes of ``sheets``, rows written from A1 (or as ``edit`` changes them)."""
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(list(row))
-    if edit is not None:
-        edit(book)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def _links(change: Callable[[Rows], None], edit: Callable[[Workbook], None] | None = None) -> bytes:
     """TINY with its links sheet (the largest) changed by ``change``."""
     rows = copy.deepcopy(TINY["供需关系"])
     change(rows)
-    return _book({**TINY, "供需关系": rows}, edit)
+    return hostile._openpyxl_book({**TINY, "供需关系": rows}, edit)
 
 
 def _set(row: int, col: int, value: Any) -> Callable[[Rows], None]:
@@ -59,7 +43,7 @@ def _big_enterprises() -> bytes:
     rows = [header, *firms]
     for index in range(56):
         rows.append([f"外加{index}企业", "煅烧", "城关镇", "否", 10 + index, 3, 1.5, "煅后焦"])
-    return _book({**TINY, "企业": rows})
+    return hostile._openpyxl_book({**TINY, "企业": rows})
 
 
 #: Workbooks whose largest sheet the columnar read takes (its grid must be calamine's).
@@ -196,6 +180,14 @@ def _read_both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[load._Book
     return alone, columnar
 
 
+def _load_both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """The load of ``data`` by calamine alone, then with the columnar read offered."""
+    monkeypatch.setattr(load, "_COLUMNAR_BYTES", 1 << 40)
+    alone = load.load_workbook(data)
+    monkeypatch.setattr(load, "_COLUMNAR_BYTES", 0)
+    return alone, load.load_workbook(data)
+
+
 def _same_book(alone: load._Book, columnar: load._Book) -> None:
     assert _rows(columnar) == _rows(alone)
     # Types too: 1.0 == 1 == True in Python, and a text's type decides how a cell is read.
@@ -240,11 +232,7 @@ def test_the_bundled_workbooks_load_alike_on_both_readers(
 ) -> None:
     if not path.is_file():
         pytest.skip(f"{path.name} is not bundled")
-    data = path.read_bytes()
-    monkeypatch.setattr(load, "_COLUMNAR_BYTES", 1 << 40)
-    alone = load.load_workbook(data)
-    monkeypatch.setattr(load, "_COLUMNAR_BYTES", 0)
-    columnar = load.load_workbook(data)
+    alone, columnar = _load_both(path.read_bytes(), monkeypatch)
     assert alone.ok
     assert pickle.dumps(columnar) == pickle.dumps(alone)
 
@@ -253,11 +241,7 @@ def test_the_bundled_workbooks_load_alike_on_both_readers(
     "name", ["a text in a number column", "a title row above the header", "merged cells"]
 )
 def test_problems_found_alike_on_both_readers(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = DECLINED[name]()
-    monkeypatch.setattr(load, "_COLUMNAR_BYTES", 1 << 40)
-    alone = load.load_workbook(data)
-    monkeypatch.setattr(load, "_COLUMNAR_BYTES", 0)
-    columnar = load.load_workbook(data)
+    alone, columnar = _load_both(DECLINED[name](), monkeypatch)
     assert alone.errors or alone.warnings
     assert pickle.dumps(columnar) == pickle.dumps(alone)
 
