@@ -40,6 +40,7 @@ from chain.credit_code import valid_credit_codes
 from chain.guard import GUARD_CODES, inspect_bytes
 from chain.model import ChainData, LoadResult
 from chain.names import all_plain, closest, name_core, name_key
+from chain.numbers import amount
 from chain.problems import Problem, problem
 from chain.settings import Limits, ReadSettings
 
@@ -1182,6 +1183,9 @@ class _Validator:
                 total=total,
                 county_output=float(county_output),
                 ratio=total / float(county_output),
+                # English writes amounts in m yuan (chain.numbers.amount), never "10k yuan" after a number.
+                total_en=amount(total, "en"),
+                county_output_en=amount(float(county_output), "en"),
             )
         employees = enterprises["employees"].to_numpy(dtype="float64", na_value=np.nan)
         usable = (output > 0) & (employees > 0)
@@ -1207,6 +1211,8 @@ class _Validator:
                 per_head=per_head.iloc[index],
                 median=median[index],
                 ratio=ratio[index],
+                per_head_en=amount(per_head.iloc[index], "en"),
+                median_en=amount(median[index], "en"),
                 scope_zh="本环节" if own[index] else "全链",
                 scope_en="its segment's" if own[index] else "the chain's",
             )

@@ -424,13 +424,13 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "warning",
         "企业产值合计 {total:,.0f} 万元，是县域工业总产值 {county_output:,.0f} 万元的 {ratio:.1f} 倍。"
         "请检查是否有企业按“元”填报。",
-        "The firms' output adds up to {total:,.0f} (10k yuan), {ratio:.1f}x the county's industrial output "
-        "{county_output:,.0f}: check for firms that reported in yuan.",
+        "The firms' output adds up to {total_en}, {ratio:.1f}x the county's industrial output of "
+        "{county_output_en}: check for firms that reported in yuan.",
     ),
     "output_per_employee": (
         "warning",
         "人均产值 {per_head:,.1f} 万元，是{scope_zh}中位数 {median:,.1f} 万元的 {ratio:,.4g} 倍。是否按“元”或“亿元”填报？",
-        "Output per employee is {per_head:,.1f} (10k yuan), {ratio:,.4g}x {scope_en} median of {median:,.1f}: "
+        "Output per employee is {per_head_en}, {ratio:,.4g}x {scope_en} median of {median_en}: "
         "was it reported in yuan or 100M yuan?",
     ),
 }

@@ -417,6 +417,11 @@ def test_output_in_yuan_is_warned_per_firm_and_for_the_chain() -> None:
     ]
     assert located(result.warnings, "output_exceeds_county") == [("企业", None, "产值(万元)")]
     assert result.data.enterprises["output"].iloc[0] == sheets["企业"][1][out]
+    # Amounts in the English messages are written as English writes them (m yuan), never "(10k yuan)".
+    plausibility = [w for w in result.warnings if w.code in ("output_per_employee", "output_exceeds_county")]
+    for warning in plausibility:
+        assert "10k yuan" not in warning.message_en and " yuan" in warning.message_en
+        assert "万元" in warning.message_zh
 
 
 def test_one_outside_company_in_two_places_is_warned() -> None:
