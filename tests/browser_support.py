@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,6 +55,21 @@ def chromium_path() -> str:
         pytest.skip(reason)
     assert path is not None
     return path
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, launched headless through Playwright with :data:`CHROMIUM_ARGS`, closed on the way
+    out; skips (or fails under REQUIRE_BROWSER=1) as :func:`chromium_path` does."""
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 def free_port() -> int:

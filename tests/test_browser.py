@@ -27,9 +27,9 @@ from chain.problems import CATALOGUE
 from chain.store import BUNDLED_SAMPLES
 from tests import hostile
 from tests.browser_support import (
-    CHROMIUM_ARGS,
     MENU,
     ROOT,
+    chromium,
     chromium_path,
     healthy,
     open_app,
@@ -83,15 +83,8 @@ def base_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One Chromium for the module, Debian's, never a downloaded one."""
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

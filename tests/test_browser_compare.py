@@ -17,8 +17,8 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.browser_support import (
-    CHROMIUM_ARGS,
     ROOT,
+    chromium,
     chromium_path,
     open_app,
     screenshot,
@@ -48,15 +48,8 @@ def base_url(data_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 def diff(data_dir: Path, lang: str) -> dict[str, Any]:

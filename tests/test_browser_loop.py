@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.browser_support import (
-    CHROMIUM_ARGS,
+    chromium,
     chromium_path,
     open_app,
     screenshot,
@@ -37,15 +37,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 def new_page(browser: Any, base_url: str, width: int = 1440) -> Any:

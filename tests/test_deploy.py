@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 
 from tests.browser_support import (
-    CHROMIUM_ARGS,
     ROOT,
+    chromium,
     chromium_path,
     free_port,
     open_app,
@@ -144,8 +144,6 @@ def test_proxy_login_names_the_user_and_the_app_refuses_anyone_the_proxy_did_not
 ) -> None:
     """The worked example of docs/deploy.md: nginx signs users in (basic auth) and names them in a header;
     the app (CHAIN_AUTH=proxy) trusts that header only from the proxy's address."""
-    from playwright.sync_api import sync_playwright
-
     auth, forwarded = _documented_login()
     # nginx's workers drop root for an unprivileged user, who must be able to read the password file (pytest's
     # own temporary folders are private to the user running the tests).
@@ -154,15 +152,14 @@ def test_proxy_login_names_the_user_and_the_app_refuses_anyone_the_proxy_did_not
     (passwords / "htpasswd").write_text("alice:{PLAIN}s3cret\n", encoding="utf-8")
     (passwords / "htpasswd").chmod(0o644)
     auth_file = f"auth_basic_user_file {passwords / 'htpasswd'};"
-    with (
-        _proxy(tmp_path, f"{auth}\n    {auth_file}", forwarded, CHAIN_AUTH="proxy") as base,
-        sync_playwright() as driver,
-    ):
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(f"{base}/", timeout=10)
-        assert refused.value.code == 401, "nginx asks for a password first"
-        browser = driver.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
+    try:
+        with (
+            _proxy(tmp_path, f"{auth}\n    {auth_file}", forwarded, CHAIN_AUTH="proxy") as base,
+            chromium() as browser,
+        ):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(f"{base}/", timeout=10)
+            assert refused.value.code == 401, "nginx asks for a password first"
             context = browser.new_context(http_credentials={"username": "alice", "password": "s3cret"})
             page: Any = context.new_page()
             open_app(page, base, "data")
@@ -170,9 +167,8 @@ def test_proxy_login_names_the_user_and_the_app_refuses_anyone_the_proxy_did_not
             assert "当前用户：alice（查看）" in sidebar, sidebar
             body = page.locator('[data-testid="stMain"]').inner_text()
             assert "您的角色是“查看”" in body, "an unknown user is a viewer: no upload"
-        finally:
-            browser.close()
-            shutil.rmtree(passwords, ignore_errors=True)
+    finally:
+        shutil.rmtree(passwords, ignore_errors=True)
 
 
 def test_the_documented_proxy_hides_metrics_and_sends_the_security_headers(proxied: str) -> None:
@@ -185,23 +181,17 @@ def test_the_documented_proxy_hides_metrics_and_sends_the_security_headers(proxi
 
 
 def test_every_page_works_under_the_documented_csp_and_calls_nothing_outside(proxied: str) -> None:
-    from playwright.sync_api import sync_playwright
-
     console: list[str] = []
     requests: list[str] = []
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            page: Any = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda message: console.append(message.text))
-            page.on("request", lambda request: requests.append(request.url))
-            for path in PATHS:
-                open_app(page, proxied, path)
-                # Charts, fonts and icons load after the script run ends: wait until nothing is loading.
-                page.wait_for_load_state("networkidle")
-                wait_idle(page)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page: Any = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("console", lambda message: console.append(message.text))
+        page.on("request", lambda request: requests.append(request.url))
+        for path in PATHS:
+            open_app(page, proxied, path)
+            # Charts, fonts and icons load after the script run ends: wait until nothing is loading.
+            page.wait_for_load_state("networkidle")
+            wait_idle(page)
     violations = [text for text in console if "Content Security Policy" in text]
     assert violations == [], violations[:5]
     outside = sorted({url for url in requests if not url.startswith((proxied, "data:", "blob:"))})

@@ -24,9 +24,8 @@ from typing import Any
 import pytest
 
 from tests.browser_support import (
-    CHROMIUM_ARGS,
     MENU,
-    chromium_path,
+    chromium,
     open_app,
     screenshot,
     streamlit_server,
@@ -67,22 +66,15 @@ _OWN_WORDS_JS = """() => [
 @pytest.fixture(scope="module")
 def session() -> Iterator[tuple[Any, str, list[str]]]:
     """One server, one browser, one session (a page and the requests it made) for the whole walk."""
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
     requests: list[str] = []
-    with streamlit_server() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with chromium() as browser, streamlit_server() as url:
         context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
         context.set_default_timeout(TIMEOUT_MS)
         context.on("request", lambda request: requests.append(request.url))
         page = context.new_page()
         page.on("websocket", lambda socket: requests.append(socket.url))
-        try:
-            open_app(page, url)
-            yield page, url, requests
-        finally:
-            browser.close()
+        open_app(page, url)
+        yield page, url, requests
 
 
 def _go(page: Any, index: int, lang: str) -> None:
